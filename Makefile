@@ -1,0 +1,49 @@
+# The README's commands. `make run` and `make test` work on a fresh machine with Python ≥ 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export MEETMATCH_ENV ?= development
+
+.PHONY: run test install install-test lint bench worker clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+
+## run: install, migrate the SQLite database in instance/, load the demo event, serve the app and its worker
+run: install
+	$(BIN)/meetmatch db upgrade
+	$(BIN)/meetmatch seed-demo
+	@echo ""
+	@echo "  meetmatch is starting on http://127.0.0.1:$(PORT)"
+	@echo "  Public demo event:  http://127.0.0.1:$(PORT)/e/demo"
+	@echo "  Organiser pages:    http://127.0.0.1:$(PORT)/organiser/  (organiser@example.com / demo-organiser)"
+	@echo "  Mail goes to files in instance/outbox/ (no SMTP configured)."
+	@echo ""
+	MEETMATCH_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) bash -c '\
+	  $(BIN)/meetmatch worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/meetmatch run --port $(PORT)'
+
+worker: install
+	$(BIN)/meetmatch worker
+
+## test: install what the tests need and run the whole suite (SQLite and PostgreSQL)
+test: install-test
+	$(BIN)/ruff check meetmatch tests bench wsgi.py
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check meetmatch tests bench wsgi.py
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

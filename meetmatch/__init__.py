@@ -1,0 +1,134 @@
+"""meetmatch: rounds of one-to-one meetings that maximise mutual benefit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+
+from . import config as config_module
+from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment (or test_config)."""
+    instance_path = os.environ.get("MEETMATCH_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config is None:
+        app.config.update(config_module.from_environment(os.environ))
+    else:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from . import attendee, organiser, schedule
+
+    app.register_blueprint(attendee.bp)
+    app.register_blueprint(organiser.bp)
+    app.register_blueprint(schedule.bp)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    _register_security_headers(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "sqlite:///" + str(Path(app.instance_path) / "meetmatch.sqlite")
+        )
+    url = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("postgresql"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    set_sqlite_busy_timeout(int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+    if not app.config.get("MAIL_FILE_DIR"):
+        app.config["MAIL_FILE_DIR"] = str(Path(app.instance_path) / "outbox")
+    relaxed = app.config.get("ENV") in {"development", "testing"} or app.testing
+    if relaxed:
+        # Plain-HTTP development server: a Secure cookie would never come back.
+        app.config["SESSION_COOKIE_SECURE"] = bool(
+            os.environ.get("MEETMATCH_SESSION_COOKIE_SECURE", "") in {"1", "true"}
+        )
+    elif not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == config_module.DEV_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY is missing or is the development default. Set SECRET_KEY in the "
+            "environment (e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')) "
+            "or run with MEETMATCH_ENV=development for local use."
+        )
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, text: str):
+        def handler(error):  # noqa: ARG001
+            return render_template("errors/error.html", code=code, title=title, text=text), code
+
+        return handler
+
+    app.register_error_handler(400, page(400, "Bad request", "The request could not be understood. "
+                                         "If you submitted a form, go back, reload the page and try again."))
+    app.register_error_handler(403, page(403, "Not allowed", "You do not have access to this page."))
+    app.register_error_handler(404, page(404, "Not found", "There is nothing at this address."))
+    app.register_error_handler(413, page(413, "Too large", "The upload is too large (the limit is 2 MB)."))
+    app.register_error_handler(429, page(429, "Too many attempts",
+                                         "You have tried this too often. Please wait a minute and try again."))
+    app.register_error_handler(500, page(500, "Something went wrong",
+                                         "An unexpected error happened. Nothing you typed was saved; "
+                                         "please try again."))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .formatting import fmt_date, fmt_time
+
+    app.jinja_env.filters["time"] = fmt_time
+    app.jinja_env.filters["date"] = fmt_date
+    @app.context_processor
+    def helpers():
+        from flask_wtf import FlaskForm
+
+        return {
+            "has_endpoint": lambda name: name in app.view_functions,
+            "nav_form": FlaskForm,
+        }
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

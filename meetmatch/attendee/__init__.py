@@ -1,0 +1,7 @@
+"""Public pages for attendees: event page, registration, private manage link."""
+
+from flask import Blueprint
+
+bp = Blueprint("attendee", __name__)
+
+from . import views  # noqa: E402,F401

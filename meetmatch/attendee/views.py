@@ -1,0 +1,136 @@
+"""Attendee views: thin wrappers over ``registration`` services."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from .. import registration
+from ..extensions import db, limiter
+from ..models import Event
+from . import bp
+from .forms import ConfirmForm, EditForm, RegistrationForm, ResendForm
+
+
+def _event_or_404(slug: str) -> Event:
+    event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+    if event is None:
+        abort(404)
+    return event
+
+
+def _register_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
+def _resend_limit() -> str:
+    return current_app.config["RATELIMIT_RESEND"]
+
+
+def _post_only(request_method: str) -> bool:
+    return request_method != "POST"
+
+
+@bp.get("/")
+def index():
+    """Landing page."""
+    return render_template("attendee/index.html")
+
+
+@bp.get("/e/<slug>")
+def event_page(slug: str):
+    """The public event page organisers share."""
+    event = _event_or_404(slug)
+    return render_template("attendee/event.html", event=event)
+
+
+@bp.route("/e/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, exempt_when=lambda: _post_only(request.method))
+def register(slug: str):
+    """Registration form."""
+    event = _event_or_404(slug)
+    form = RegistrationForm()
+    form.set_event_choices(event)
+    if not event.registration_open:
+        return render_template("attendee/closed.html", event=event), 403 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        outcome = registration.register_attendee(event, form.data)
+        if outcome.created:
+            return redirect(url_for("attendee.registered", slug=slug))
+        flash("You are already registered for this event with that email. We have sent you a new "
+              "private link so you can view or change your registration.", "info")
+        return redirect(url_for("attendee.event_page", slug=slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("attendee/register.html", event=event, form=form), status
+
+
+@bp.get("/e/<slug>/registered")
+def registered(slug: str):
+    """Confirmation page after a successful registration."""
+    event = _event_or_404(slug)
+    return render_template("attendee/registered.html", event=event)
+
+
+@bp.route("/e/<slug>/link", methods=["GET", "POST"])
+@limiter.limit(_resend_limit, exempt_when=lambda: _post_only(request.method))
+def resend_link(slug: str):
+    """Re-send the private manage link; the answer is the same whether or not the email exists."""
+    event = _event_or_404(slug)
+    form = ResendForm()
+    if form.validate_on_submit():
+        registration.resend_manage_link(event, form.email.data)
+        flash("If you are registered for this event, we have sent a new private link to that "
+              "address. Earlier links no longer work.", "info")
+        return redirect(url_for("attendee.event_page", slug=slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("attendee/resend.html", event=event, form=form), status
+
+
+def _attendee_for_link(event: Event, token: str):
+    attendee = registration.attendee_for_token(event, token)
+    if attendee is None:
+        abort(404)
+    return attendee
+
+
+@bp.route("/e/<slug>/manage/<token>", methods=["GET", "POST"])
+def manage(slug: str, token: str):
+    """View and edit one's registration (GET never changes anything)."""
+    event = _event_or_404(slug)
+    attendee = _attendee_for_link(event, token)
+    form = EditForm(data=None if request.method == "POST" else registration.profile_data(attendee))
+    form.set_event_choices(event)
+    if form.validate_on_submit():
+        registration.update_attendee(attendee, form.data)
+        flash("Your changes are saved.", "success")
+        return redirect(url_for("attendee.manage", slug=slug, token=token))
+    status = 400 if form.is_submitted() else 200
+    from ..scheduling import published_meetings_for
+
+    meetings = published_meetings_for(attendee)
+    return render_template(
+        "attendee/manage.html", event=event, attendee=attendee, form=form, token=token,
+        confirm=ConfirmForm(), meetings=meetings,
+    ), status
+
+
+@bp.post("/e/<slug>/manage/<token>/withdraw")
+def withdraw(slug: str, token: str):
+    """Withdraw one's registration."""
+    event = _event_or_404(slug)
+    attendee = _attendee_for_link(event, token)
+    if ConfirmForm().validate_on_submit():
+        registration.withdraw_attendee(attendee)
+        flash("Your registration is withdrawn. You will not be matched. Changed your mind? "
+              "Use the button below to register again.", "info")
+    return redirect(url_for("attendee.manage", slug=slug, token=token))
+
+
+@bp.post("/e/<slug>/manage/<token>/reactivate")
+def reactivate(slug: str, token: str):
+    """Undo a withdrawal."""
+    event = _event_or_404(slug)
+    attendee = _attendee_for_link(event, token)
+    if ConfirmForm().validate_on_submit():
+        registration.reactivate_attendee(attendee)
+        flash("Welcome back: your registration is active again.", "success")
+    return redirect(url_for("attendee.manage", slug=slug, token=token))

@@ -1,0 +1,183 @@
+"""CSV import and export of attendees.
+
+Import is all-or-nothing: every row is checked first, every problem is reported with its line
+number, and nothing is written unless all rows are good. Export neutralises cells that a
+spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from .extensions import db
+from .formatting import split_topics
+from .models import Attendee, Event
+from .registration import apply_profile, normalise_email
+
+COLUMNS = ["name", "email", "organisation", "title", "offers", "needs", "offers_text",
+           "needs_text", "available_rounds", "max_meetings", "status"]
+REQUIRED = {"name", "email"}
+ALIASES = {  # headers other tools use
+    "full name": "name", "e-mail": "email", "mail": "email", "company": "organisation",
+    "organization": "organisation", "job title": "title", "role": "title", "offer": "offers",
+    "need": "needs", "rounds": "available_rounds", "namn": "name", "e-post": "email",
+    "organisation/företag": "organisation", "företag": "organisation", "titel": "title",
+}
+LIMITS = {"name": 120, "email": 254, "organisation": 160, "title": 160, "offers_text": 1000,
+          "needs_text": 1000}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ImportReport:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+
+def _canonical_header(name: str) -> str:
+    key = " ".join((name or "").strip().lstrip("\ufeff").lower().split())
+    return ALIASES.get(key, key.replace(" ", "_"))
+
+
+def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def parse_attendee_csv(event: Event, text: str) -> ImportReport:
+    """Check every row; return the clean rows or every error with its line number."""
+    report = ImportReport()
+    reader = csv.reader(io.StringIO(text), _sniff_dialect(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        report.errors.append("The file is empty.")
+        return report
+    columns = [_canonical_header(h) for h in header]
+    missing = REQUIRED - set(columns)
+    if missing:
+        report.errors.append("Line 1: missing column(s) " + ", ".join(sorted(missing))
+                             + ". Expected columns: " + ", ".join(COLUMNS) + ".")
+        return report
+    topics = {t.name.casefold(): t for t in event.topics}
+    round_numbers = {r.number for r in event.rounds}
+    seen_emails: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns):
+            report.errors.append(f"Line {line}: {len(row)} cells but only {len(columns)} columns "
+                                 "in the header (a separator inside an unquoted cell?).")
+            continue
+        values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(columns)}
+        errors: list[str] = []
+        parsed = _parse_row(values, topics, round_numbers, errors)
+        email = parsed.get("email")
+        if email and email in seen_emails:
+            errors.append(f"email {email} also appears on line {seen_emails[email]}")
+        elif email:
+            seen_emails[email] = line
+        if errors:
+            report.errors.extend(f"Line {line}: {e}." for e in errors)
+        else:
+            report.rows.append(parsed)
+    if not report.rows and not report.errors:
+        report.errors.append("The file has a header but no attendees.")
+    return report
+
+
+def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
+               errors: list[str]) -> dict[str, Any]:
+    parsed: dict[str, Any] = {}
+    for column, limit in LIMITS.items():
+        value = values.get(column, "")
+        if len(value) > limit:
+            errors.append(f"{column} is longer than {limit} characters")
+        parsed[column] = value[:limit]
+    if not parsed["name"]:
+        errors.append("name is empty")
+    try:
+        parsed["email"] = normalise_email(
+            validate_email(values.get("email", ""), check_deliverability=False).normalized
+        )
+    except EmailNotValidError as error:
+        parsed["email"] = ""
+        errors.append(f"email \"{values.get('email', '')}\" is not valid ({error})")
+    for column in ("offers", "needs"):
+        chosen = []
+        for name in split_topics(values.get(column, "")):
+            topic = topics.get(name.casefold())
+            if topic is None:
+                errors.append(f"{column}: unknown topic \"{name}\" (not in the event's topic list)")
+            else:
+                chosen.append(topic.id)
+        parsed[column] = chosen
+    rounds_cell = values.get("available_rounds", "")
+    parsed["rounds"] = []
+    for part in [p for p in rounds_cell.replace(",", ";").split(";") if p.strip()]:
+        if not part.strip().isdigit() or int(part) not in round_numbers:
+            errors.append(f"available_rounds: \"{part.strip()}\" is not a round of this event "
+                          f"(1–{max(round_numbers) if round_numbers else 0})")
+        else:
+            parsed["rounds"].append(int(part))
+    max_cell = values.get("max_meetings", "")
+    parsed["max_meetings"] = None
+    if max_cell:
+        if not max_cell.isdigit() or not 1 <= int(max_cell) <= 50:
+            errors.append(f"max_meetings: \"{max_cell}\" is not a whole number from 1 to 50")
+        else:
+            parsed["max_meetings"] = int(max_cell)
+    status = values.get("status", "").lower() or "registered"
+    if status not in ("registered", "withdrawn", "no_show"):
+        errors.append(f"status: \"{status}\" is not one of registered, withdrawn, no_show")
+    parsed["status"] = status
+    return parsed
+
+
+def import_attendees(event: Event, report: ImportReport) -> ImportReport:
+    """Write the checked rows in one transaction: new emails are added, known ones updated."""
+    if report.errors:
+        return report
+    existing = {a.email: a for a in event.attendees}
+    for row in report.rows:
+        attendee = existing.get(row["email"])
+        if attendee is None:
+            attendee = Attendee(event=event, email=row["email"])
+            db.session.add(attendee)
+            report.created += 1
+        else:
+            report.updated += 1
+        apply_profile(attendee, event, row)
+        attendee.status = row["status"]
+    db.session.commit()
+    return report
+
+
+def neutralise(value: Any) -> str:
+    """Prefix a quote so a spreadsheet shows the text instead of running it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def export_attendees_csv(event: Event) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for a in event.attendees:
+        writer.writerow(neutralise(v) for v in (
+            a.name, a.email, a.organisation, a.title,
+            ";".join(t.name for t in a.offers), ";".join(t.name for t in a.needs),
+            a.offers_text, a.needs_text, ";".join(str(r) for r in a.rounds_list or []),
+            a.max_meetings or "", a.status,
+        ))
+    return out.getvalue()

@@ -1,0 +1,101 @@
+"""Configuration layers: defaults here, then ``instance/config.py``, then the environment.
+
+Environment variables win. Each setting ``NAME`` can be given as ``MEETMATCH_NAME``; a few
+well-known names (``DATABASE_URL``, ``SECRET_KEY``, ``SMTP_HOST`` …) are read directly too.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+# Settings whose environment value is not a plain string.
+_INT_SETTINGS = {
+    "SMTP_PORT",
+    "MAX_CONTENT_LENGTH",
+    "SOLVER_WORKERS",
+    "SOLVER_SEED",
+    "MAIL_MAX_ATTEMPTS",
+    "SQLITE_BUSY_TIMEOUT_MS",
+}
+_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS"}
+_BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
+
+
+class Defaults:
+    ENV = "production"
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled in from DATABASE_URL or instance/meetmatch.sqlite
+    SQLITE_BUSY_TIMEOUT_MS = 30000
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # CSV uploads included
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    # Mail: with no SMTP_HOST, messages are written as .eml files under MAIL_FILE_DIR.
+    MAIL_FROM = "meetmatch <noreply@meetmatch.invalid>"
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
+    SMTP_SSL = False
+    MAIL_FILE_DIR = None  # default: instance/outbox
+    MAIL_MAX_ATTEMPTS = 6
+    # Rate limits (Flask-Limiter). memory:// is per process; use redis://127.0.0.1:6379 with gunicorn.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_REGISTER = "20 per hour;5 per minute"
+    RATELIMIT_RESEND = "10 per hour;3 per minute"
+    RATELIMIT_LOGIN = "20 per hour;5 per minute"
+    # Solver and background worker
+    SOLVER_TIME_LIMIT = 30.0
+    SOLVER_WORKERS = 2
+    SOLVER_SEED = 0
+    WORKER_POLL_SECONDS = 1.0
+
+
+def _coerce(name: str, value: str) -> Any:
+    if name in _INT_SETTINGS:
+        return int(value)
+    if name in _FLOAT_SETTINGS:
+        return float(value)
+    if name in _BOOL_SETTINGS:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+def from_environment(environ: os._Environ | dict) -> dict[str, Any]:
+    """Return the settings given in the environment, coerced to their types."""
+    found: dict[str, Any] = {}
+    direct = {
+        "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+        "SECRET_KEY": "SECRET_KEY",
+        "SMTP_HOST": "SMTP_HOST",
+        "SMTP_PORT": "SMTP_PORT",
+        "SMTP_USERNAME": "SMTP_USERNAME",
+        "SMTP_PASSWORD": "SMTP_PASSWORD",
+        "MAIL_FROM": "MAIL_FROM",
+        "REDIS_URL": "RATELIMIT_STORAGE_URI",
+    }
+    for env_name, setting in direct.items():
+        if environ.get(env_name):
+            found[setting] = _coerce(setting, environ[env_name])
+    for env_name, value in environ.items():
+        if env_name.startswith("MEETMATCH_"):
+            setting = env_name.removeprefix("MEETMATCH_")
+            found[setting] = _coerce(setting, value)
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting providers hand out (postgres://) and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url

@@ -1,0 +1,273 @@
+"""ORM classes: columns, relationships and small properties. Business rules live in services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp (stored the same way on SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Organiser(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(db.String(254), unique=True)
+    name: Mapped[str] = mapped_column(db.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(db.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    events: Mapped[list[Event]] = relationship(back_populates="organiser", order_by="Event.id")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Event(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(db.ForeignKey("organiser.id"), index=True)
+    slug: Mapped[str] = mapped_column(db.String(64), unique=True)
+    name: Mapped[str] = mapped_column(db.String(160))
+    description: Mapped[str] = mapped_column(db.Text, default="")
+    venue: Mapped[str] = mapped_column(db.String(200), default="")
+    timezone: Mapped[str] = mapped_column(db.String(64), default="Europe/Stockholm")
+    num_tables: Mapped[int | None] = mapped_column(default=None)
+    table_names: Mapped[str] = mapped_column(db.Text, default="")  # one per line, optional
+    registration_open: Mapped[bool] = mapped_column(default=True)
+    block_same_organisation: Mapped[bool] = mapped_column(default=True)
+    min_meetings: Mapped[int | None] = mapped_column(default=None)  # None: min(3, rounds)
+    mutuality: Mapped[float | None] = mapped_column(default=None)  # None: the engine's default
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organiser: Mapped[Organiser] = relationship(back_populates="events")
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="event", order_by="Round.number", cascade="all, delete-orphan"
+    )
+    topics: Mapped[list[Topic]] = relationship(
+        back_populates="event", order_by="Topic.position", cascade="all, delete-orphan"
+    )
+    attendees: Mapped[list[Attendee]] = relationship(
+        back_populates="event", order_by="Attendee.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def table_name_list(self) -> list[str]:
+        return [line.strip() for line in (self.table_names or "").splitlines() if line.strip()]
+
+    def table_label(self, number: int | None) -> str:
+        if number is None:
+            return ""
+        names = self.table_name_list
+        if 1 <= number <= len(names):
+            return names[number - 1]
+        return f"Table {number}"
+
+
+class Round(db.Model):
+    """A time slot; ``starts_at`` is local wall-clock time in the event's time zone."""
+
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int]
+
+    event: Mapped[Event] = relationship(back_populates="rounds")
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class Topic(db.Model):
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(db.String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="topics")
+
+
+attendee_offer = db.Table(
+    "attendee_offer",
+    db.Column("attendee_id", db.ForeignKey("attendee.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("topic_id", db.ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+)
+attendee_need = db.Table(
+    "attendee_need",
+    db.Column("attendee_id", db.ForeignKey("attendee.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("topic_id", db.ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+)
+
+ATTENDEE_STATUSES = ("registered", "withdrawn", "no_show")
+
+
+class Attendee(db.Model):
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        CheckConstraint("status IN ('registered', 'withdrawn', 'no_show')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    email: Mapped[str] = mapped_column(db.String(254))  # stored lower-cased
+    organisation: Mapped[str] = mapped_column(db.String(160), default="")
+    title: Mapped[str] = mapped_column(db.String(160), default="")
+    offers_text: Mapped[str] = mapped_column(db.Text, default="")
+    needs_text: Mapped[str] = mapped_column(db.Text, default="")
+    available_rounds: Mapped[str | None] = mapped_column(db.String(200), default=None)  # "1,2,5"; None: all
+    max_meetings: Mapped[int | None] = mapped_column(default=None)
+    host_table: Mapped[int | None] = mapped_column(default=None)
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(db.String(16), default="registered")
+    consent_at: Mapped[datetime | None] = mapped_column(default=None)
+    consent_version: Mapped[str | None] = mapped_column(db.String(32), default=None)
+    manage_token_hash: Mapped[str | None] = mapped_column(db.String(64), unique=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="attendees")
+    offers: Mapped[list[Topic]] = relationship(secondary=attendee_offer, order_by="Topic.position")
+    needs: Mapped[list[Topic]] = relationship(secondary=attendee_need, order_by="Topic.position")
+
+    @property
+    def rounds_list(self) -> list[int] | None:
+        if self.available_rounds is None or self.available_rounds == "":
+            return None
+        return [int(part) for part in self.available_rounds.split(",") if part.strip()]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "registered"
+
+
+class BlockedPair(db.Model):
+    """Two attendees who must not meet (a competitor, a conflict of interest)."""
+
+    __table_args__ = (UniqueConstraint("event_id", "attendee_a_id", "attendee_b_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    attendee_a_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    attendee_b_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    requested: Mapped[bool] = mapped_column(default=False)  # True: a requested pair, not a block
+
+
+MESSAGE_STATUSES = ("queued", "sending", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    """A mail to send. Written in the same transaction as the change that causes it."""
+
+    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str | None] = mapped_column(db.String(200), unique=True, default=None)
+    kind: Mapped[str] = mapped_column(db.String(40))
+    event_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("event.id", ondelete="SET NULL"), index=True, default=None
+    )
+    attendee_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("attendee.id", ondelete="SET NULL"), index=True, default=None
+    )
+    to_name: Mapped[str] = mapped_column(db.String(200), default="")
+    to_addr: Mapped[str] = mapped_column(db.String(254))
+    subject: Mapped[str] = mapped_column(db.String(300))
+    body_text: Mapped[str] = mapped_column(db.Text)
+    body_html: Mapped[str | None] = mapped_column(db.Text, default=None)
+    attachments: Mapped[str | None] = mapped_column(db.Text, default=None)  # JSON list, base64 data
+    status: Mapped[str] = mapped_column(db.String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(db.Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class Job(db.Model):
+    """Background work (a schedule build). At most one active job per event and kind."""
+
+    __table_args__ = (
+        Index(
+            "uq_job_active_per_event",
+            "event_id",
+            "kind",
+            unique=True,
+            sqlite_where=db.text("status IN ('queued', 'running')"),
+            postgresql_where=db.text("status IN ('queued', 'running')"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(db.String(40))
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(db.String(16), default="queued")
+    params: Mapped[str] = mapped_column(db.Text, default="{}")  # JSON
+    progress: Mapped[str] = mapped_column(db.Text, default="{}")  # JSON, updated while running
+    error: Mapped[str | None] = mapped_column(db.Text, default=None)
+    version_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ScheduleVersion(db.Model):
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(db.String(16), default="draft")  # draft | published
+    based_on_id: Mapped[int | None] = mapped_column(default=None)
+    held_rounds: Mapped[int] = mapped_column(default=0)  # rounds kept as they were (rebuild)
+    inputs_fingerprint: Mapped[str] = mapped_column(db.String(64), default="")
+    seed: Mapped[int] = mapped_column(default=0)
+    solver_status: Mapped[str] = mapped_column(db.String(16), default="")
+    solver_message: Mapped[str] = mapped_column(db.Text, default="")
+    objective: Mapped[float] = mapped_column(default=0.0)
+    upper_bound: Mapped[float] = mapped_column(default=0.0)
+    gap: Mapped[float] = mapped_column(default=0.0)
+    wall_time: Mapped[float] = mapped_column(default=0.0)
+    details: Mapped[str] = mapped_column(db.Text, default="{}")  # JSON: unmet requests, short, …
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="version",
+        order_by="(Meeting.round_number, Meeting.table_number)",
+        cascade="all, delete-orphan",
+    )
+
+
+class Meeting(db.Model):
+    __table_args__ = (
+        UniqueConstraint("version_id", "round_number", "table_number"),
+        Index("ix_meeting_version_round", "version_id", "round_number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        db.ForeignKey("schedule_version.id", ondelete="CASCADE"), index=True
+    )
+    round_number: Mapped[int]
+    table_number: Mapped[int]
+    attendee_a_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    attendee_b_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(default=0.0)
+    why: Mapped[str] = mapped_column(db.Text, default="")
+
+    version: Mapped[ScheduleVersion] = relationship(back_populates="meetings")
+    attendee_a: Mapped[Attendee] = relationship(foreign_keys=[attendee_a_id])
+    attendee_b: Mapped[Attendee] = relationship(foreign_keys=[attendee_b_id])
+
+    def partner_of(self, attendee_id: int) -> Attendee:
+        return self.attendee_b if self.attendee_a_id == attendee_id else self.attendee_a

@@ -1,0 +1,7 @@
+"""Organiser pages: login, event set-up, registrations, CSV import/export."""
+
+from flask import Blueprint
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+
+from . import views  # noqa: E402,F401

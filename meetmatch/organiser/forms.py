@@ -1,0 +1,139 @@
+"""Organiser forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from ..events import SLUG_PATTERN, valid_timezone
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Log in")
+
+
+class EventForm(FlaskForm):
+    name = StringField("Event name", validators=[DataRequired("Give the event a name."), Length(max=160)])
+    slug = StringField(
+        "Public address", validators=[
+            DataRequired("Pick the address attendees will use."), Length(max=64),
+            Regexp(SLUG_PATTERN, message="Use lower-case letters, digits and dashes, like "
+                   "\"startup-night-2026\".")],
+        description="Attendees register at /e/<this address>.",
+    )
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)],
+                                description="Shown on the public event page. Blank lines start a new paragraph.")
+    venue = StringField("Venue", validators=[Optional(), Length(max=200)])
+    day = DateField("Date", validators=[DataRequired("Pick the date of the event.")])
+    timezone = StringField("Time zone", default="Europe/Stockholm",
+                           validators=[DataRequired(), Length(max=64)],
+                           description="An IANA name, e.g. Europe/Stockholm or Europe/London.")
+    first_start = TimeField("First round starts at", validators=[Optional()])
+    round_length = IntegerField("Round length (minutes)", default=15,
+                                validators=[Optional(), NumberRange(min=1, max=600)])
+    break_length = IntegerField("Break between rounds (minutes)", default=5,
+                                validators=[Optional(), NumberRange(min=0, max=600)])
+    round_count = IntegerField("Number of rounds", default=6,
+                               validators=[Optional(), NumberRange(min=1, max=50)])
+    custom_rounds = TextAreaField(
+        "Or list the rounds yourself", validators=[Optional(), Length(max=3000)],
+        description="One round per line: start time and length in minutes, e.g. \"13:00 15\". "
+        "When filled in, this replaces the four fields above.",
+    )
+    num_tables = IntegerField("Number of tables", validators=[Optional(), NumberRange(min=1, max=5000)],
+                              description="Leave empty for enough tables for everyone.")
+    table_names = TextAreaField("Table names (optional)", validators=[Optional(), Length(max=10000)],
+                                description="One per line, in table order, e.g. \"Booth A\".")
+    topics = TextAreaField(
+        "Topics", validators=[DataRequired("List the topics attendees choose their offers and needs from."),
+                              Length(max=20000)],
+        description="One per line. Attendees pick from these for both what they offer and what they need.",
+    )
+    registration_open = BooleanField("Registration is open", default=True)
+    block_same_organisation = BooleanField("Never match people from the same organisation", default=True)
+    min_meetings = IntegerField(
+        "Minimum meetings per attendee", validators=[Optional(), NumberRange(min=0, max=50)],
+        description="The solver first makes sure as few people as possible get fewer meetings than this. "
+        "Empty: 3 (or the number of rounds if smaller). 0 turns the rule off.",
+    )
+    mutuality = SelectField(
+        "How strongly to prefer mutual benefit", coerce=str,
+        choices=[("", "Default (strongly)"), ("0", "Not at all: total benefit only"),
+                 ("0.5", "Somewhat"), ("1", "Strongly"), ("2", "Very strongly")],
+        description="A meeting where both sides gain is worth more than a one-sided one with the same total.",
+    )
+    submit = SubmitField("Save event")
+
+    def validate_timezone(self, field) -> None:
+        if not valid_timezone(field.data.strip()):
+            raise ValidationError("Unknown time zone. Use a name like Europe/Stockholm.")
+
+    def validate_round_count(self, field) -> None:  # noqa: ARG002
+        if not (self.custom_rounds.data or "").strip():
+            missing = [f.label.text for f in (self.first_start, self.round_length, self.round_count)
+                       if f.data is None]
+            if missing:
+                raise ValidationError("Fill in " + ", ".join(missing) + " or list the rounds yourself.")
+
+    def settings_data(self) -> dict:
+        return {
+            "name": self.name.data.strip(),
+            "slug": self.slug.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "venue": (self.venue.data or "").strip(),
+            "timezone": self.timezone.data.strip(),
+            "num_tables": self.num_tables.data,
+            "table_names": (self.table_names.data or "").strip(),
+            "registration_open": bool(self.registration_open.data),
+            "block_same_organisation": bool(self.block_same_organisation.data),
+            "min_meetings": self.min_meetings.data,
+            "mutuality": float(self.mutuality.data) if self.mutuality.data not in (None, "") else None,
+        }
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    status = SelectField("Status", choices=[("", "All"), ("registered", "Registered"),
+                                            ("withdrawn", "Withdrawn"), ("no_show", "No-show")],
+                         validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[
+        FileRequired("Choose a CSV file to import."),
+        FileAllowed(["csv", "txt"], "Upload a .csv file (comma- or semicolon-separated, UTF-8)."),
+    ])
+    submit = SubmitField("Import attendees")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm")
+
+
+__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "ConfirmForm"]

@@ -1,0 +1,230 @@
+"""Organiser views: thin wrappers over the ``events``, ``registration`` and CSV services."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import or_
+
+from .. import attendee_csv, events, registration
+from ..attendee.forms import EditForm
+from ..extensions import db, limiter
+from ..models import Attendee, Organiser
+from ..security import current_organiser, login_required, own_event_or_404
+from . import bp
+from .forms import ConfirmForm, EventForm, ImportForm, LoginForm, SearchForm
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect to another host after login."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("organiser.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, exempt_when=lambda: request.method != "POST")
+def login():
+    """Organiser login."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        organiser = db.session.execute(
+            db.select(Organiser).filter_by(email=form.email.data.strip().lower())
+        ).scalar_one_or_none()
+        if organiser is not None and organiser.check_password(form.password.data):
+            session.clear()
+            session["organiser_id"] = organiser.id
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Wrong email or password.", "error")
+        return render_template("organiser/login.html", form=form), 401
+    return render_template("organiser/login.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Log out."""
+    if ConfirmForm().validate_on_submit():
+        session.clear()
+        flash("You are logged out.", "info")
+    return redirect(url_for("organiser.login"))
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """The organiser's events."""
+    return render_template("organiser/dashboard.html", events=current_organiser().events)
+
+
+def _rounds_from(form: EventForm):
+    if (form.custom_rounds.data or "").strip():
+        return events.parse_round_lines(form.day.data, form.custom_rounds.data)
+    return events.generate_rounds(form.day.data, form.first_start.data, form.round_length.data,
+                                  form.break_length.data or 0, form.round_count.data)
+
+
+def _save_event(form: EventForm, event=None):
+    try:
+        rounds = _rounds_from(form)
+        data = form.settings_data() | {"topic_names": events.parse_topics(form.topics.data)}
+        if event is None:
+            return events.create_event(current_organiser(), data, rounds)
+        events.update_event(event, data, rounds)
+        return event
+    except events.SetupError as error:
+        getattr(form, error.field).errors.append(str(error))
+        db.session.rollback()
+        return None
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def new_event():
+    """Create an event."""
+    form = EventForm()
+    if form.validate_on_submit():
+        event = _save_event(form)
+        if event is not None:
+            flash("Event created. Share the public link below with your attendees.", "success")
+            return redirect(url_for("organiser.event", slug=event.slug))
+    return render_template("organiser/event_form.html", form=form, event=None), 400 if form.is_submitted() else 200
+
+
+def _event_form_data(event) -> dict:
+    first = event.rounds[0] if event.rounds else None
+    return {
+        "name": event.name, "slug": event.slug, "description": event.description,
+        "venue": event.venue, "timezone": event.timezone, "num_tables": event.num_tables,
+        "table_names": event.table_names, "registration_open": event.registration_open,
+        "block_same_organisation": event.block_same_organisation,
+        "min_meetings": event.min_meetings,
+        "mutuality": "" if event.mutuality is None else f"{event.mutuality:g}",
+        "day": first.starts_at.date() if first else None,
+        "first_start": None, "round_length": None, "break_length": None, "round_count": None,
+        "custom_rounds": "\n".join(f"{r.starts_at:%H:%M} {r.duration_minutes}" for r in event.rounds),
+        "topics": "\n".join(t.name for t in event.topics),
+    }
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(slug: str):
+    """Edit an event's settings, rounds and topics."""
+    event = own_event_or_404(slug)
+    form = EventForm(data=None if request.method == "POST" else _event_form_data(event))
+    if form.validate_on_submit():
+        if _save_event(form, event) is not None:
+            flash("Event saved.", "success")
+            return redirect(url_for("organiser.event", slug=event.slug))
+    return render_template("organiser/event_form.html", form=form, event=event), 400 if form.is_submitted() else 200
+
+
+@bp.get("/events/<slug>")
+@login_required
+def event(slug: str):
+    """Registrations: search, counts, topics nobody offers or needs."""
+    event = own_event_or_404(slug)
+    search = SearchForm(request.args)
+    query = db.select(Attendee).filter_by(event_id=event.id).order_by(Attendee.name)
+    if search.q.data:
+        like = f"%{search.q.data.strip()}%"
+        query = query.where(or_(Attendee.name.ilike(like), Attendee.email.ilike(like),
+                                Attendee.organisation.ilike(like)))
+    if search.status.data:
+        query = query.filter_by(status=search.status.data)
+    attendees = db.session.execute(query).scalars().all()
+    return render_template(
+        "organiser/event.html", event=event, attendees=attendees, search=search,
+        counts=events.registration_counts(event), confirm=ConfirmForm(),
+        public_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("attendee.event_page", slug=event.slug),
+    )
+
+
+@bp.post("/events/<slug>/registration")
+@login_required
+def toggle_registration(slug: str):
+    """Open or close registration."""
+    event = own_event_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        events.set_registration_open(event, not event.registration_open)
+        flash("Registration is now " + ("open." if event.registration_open else "closed."), "info")
+    return redirect(url_for("organiser.event", slug=slug))
+
+
+def _own_attendee_or_404(event, attendee_id: int) -> Attendee:
+    attendee = db.session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event.id:
+        abort(404)
+    return attendee
+
+
+@bp.route("/events/<slug>/attendees/<int:attendee_id>", methods=["GET", "POST"])
+@login_required
+def attendee(slug: str, attendee_id: int):
+    """View and edit one attendee."""
+    event = own_event_or_404(slug)
+    person = _own_attendee_or_404(event, attendee_id)
+    form = EditForm(data=None if request.method == "POST" else registration.profile_data(person))
+    form.set_event_choices(event)
+    if form.validate_on_submit():
+        registration.update_attendee(person, form.data)
+        flash(f"Saved {person.name}.", "success")
+        return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+    return render_template("organiser/attendee.html", event=event, attendee=person, form=form,
+                           confirm=ConfirmForm()), 400 if form.is_submitted() else 200
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/status")
+@login_required
+def attendee_status(slug: str, attendee_id: int):
+    """Withdraw, mark as no-show, or reactivate an attendee."""
+    event = own_event_or_404(slug)
+    person = _own_attendee_or_404(event, attendee_id)
+    new_status = request.form.get("status", "")
+    if ConfirmForm().validate_on_submit() and new_status in ("registered", "withdrawn", "no_show"):
+        registration.set_status(person, new_status)
+        flash(f"{person.name} is now {new_status.replace('_', ' ')}.", "info")
+    return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+
+
+@bp.route("/events/<slug>/import", methods=["GET", "POST"])
+@login_required
+def import_csv(slug: str):
+    """Import attendees from CSV: all rows or none."""
+    event = own_event_or_404(slug)
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+            form.file.errors.append("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")
+        if text is not None:
+            report = attendee_csv.parse_attendee_csv(event, text)
+            if not report.errors:
+                attendee_csv.import_attendees(event, report)
+                flash(f"Imported {report.created} new and updated {report.updated} attendees.", "success")
+                return redirect(url_for("organiser.event", slug=slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("organiser/import.html", event=event, form=form, report=report,
+                           columns=attendee_csv.COLUMNS), status
+
+
+@bp.get("/events/<slug>/attendees.csv")
+@login_required
+def export_csv(slug: str):
+    """Export attendees as CSV (safe to open in a spreadsheet)."""
+    event = own_event_or_404(slug)
+    return Response(
+        "\ufeff" + attendee_csv.export_attendees_csv(event),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"'},
+    )

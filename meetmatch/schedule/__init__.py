@@ -1,0 +1,5 @@
+"""Organiser pages for schedules: build, review, adjust, publish, print, send."""
+
+from flask import Blueprint
+
+bp = Blueprint("schedule", __name__, url_prefix="/organiser/events/<slug>/schedule")

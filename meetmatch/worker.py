@@ -1,0 +1,54 @@
+"""``meetmatch worker``: the one place background work runs (never inside a web request)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+
+from flask import current_app
+
+from . import jobs, mail
+
+
+def work_once() -> dict[str, int]:
+    """Run every due job and send due mail once; return what was done."""
+    ran = 0
+    while jobs.run_next_job():
+        ran += 1
+    counts = mail.send_due_messages()
+    return {"jobs": ran, **counts}
+
+
+def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
+    """Poll for work until stopped (SIGTERM/SIGINT finish the current step, then exit)."""
+    _import_job_handlers()
+    stopping = False
+
+    def stop(signum, frame):  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    if not once:
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        interrupted = jobs.fail_interrupted_jobs()
+        if interrupted:
+            echo(f"Marked {interrupted} interrupted job(s) as failed.")
+        echo("meetmatch worker: waiting for schedule builds and mail (Ctrl+C to stop).")
+    poll = float(current_app.config["WORKER_POLL_SECONDS"])
+    while True:
+        done = work_once()
+        if any(done.values()):
+            echo(f"worker: {done}")
+        if once or stopping:
+            return
+        time.sleep(poll)
+
+
+def _import_job_handlers() -> None:
+    """Job kinds register their handlers on import."""
+    try:
+        from .schedule import tasks  # noqa: F401
+    except ImportError:
+        pass

@@ -1,0 +1,161 @@
+"""Shared fixtures: an app on a real database (SQLite file or a fresh PostgreSQL schema).
+
+Every test that uses ``app`` runs once per database. Choose with ``--db sqlite`` or
+``--db postgresql`` (default: both). PostgreSQL comes from ``MEETMATCH_TEST_POSTGRES_URL``
+(default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); each test gets its own schema.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+
+from meetmatch import create_app
+from meetmatch.extensions import db
+
+POSTGRES_URL = os.environ.get(
+    "MEETMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", action="append", choices=["sqlite", "postgresql"],
+                     help="database(s) to run app tests on (default: both)")
+
+
+def pytest_generate_tests(metafunc):
+    if "db_kind" in metafunc.fixturenames:
+        kinds = metafunc.config.getoption("--db") or ["sqlite", "postgresql"]
+        metafunc.parametrize("db_kind", kinds, scope="function")
+
+
+@pytest.fixture
+def database_url(db_kind, tmp_path):
+    """A URL to an empty database; PostgreSQL gets a fresh schema dropped afterwards."""
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    return {
+        "TESTING": True,
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,  # tests/test_security.py turns it on
+        "PUBLIC_BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def make_app(app_config):
+    """Build an app with extra config; the schema is created with create_all (tests only)."""
+    made = []
+
+    def _make(create_schema: bool = True, **overrides):
+        app = create_app(app_config | overrides)
+        if create_schema:
+            with app.app_context():
+                db.create_all()
+        made.append(app)
+        return app
+
+    yield _make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_organiser(app):
+    from meetmatch.accounts import set_organiser_password
+
+    def _make(email="org@example.com", password="correct horse battery", name="Org"):
+        organiser, _ = set_organiser_password(email, password, name)
+        return organiser
+
+    return _make
+
+
+@pytest.fixture
+def make_event(app, make_organiser):
+    from meetmatch.events import create_event, generate_rounds
+
+    counter = iter(range(1, 10_000))
+
+    def _make(organiser=None, rounds=4, topics=("Seed funding", "UX design", "Mentoring", "Recruiting"),
+              **overrides):
+        organiser = organiser or make_organiser()
+        n = next(counter)
+        data = {
+            "name": f"Test event {n}", "slug": f"test-event-{n}", "description": "", "venue": "Hall A",
+            "timezone": "Europe/Stockholm", "num_tables": None, "table_names": "",
+            "registration_open": True, "block_same_organisation": True, "min_meetings": None,
+            "mutuality": None, "topic_names": list(topics),
+        } | overrides
+        return create_event(organiser, data, generate_rounds(date(2026, 12, 10), time(13, 0), 15, 5, rounds))
+
+    return _make
+
+
+@pytest.fixture
+def make_attendee(app):
+    from meetmatch.models import Attendee
+    from meetmatch.security import new_token
+
+    counter = iter(range(1, 100_000))
+
+    def _make(event, name=None, offers=(), needs=(), organisation="", **overrides):
+        n = next(counter)
+        topics = {t.name: t for t in event.topics}
+        attendee = Attendee(
+            event=event, name=name or f"Person {n}", email=overrides.pop("email", f"p{n}@example.com"),
+            organisation=organisation, offers=[topics[t] for t in offers],
+            needs=[topics[t] for t in needs], manage_token_hash=new_token()[1], **overrides,
+        )
+        db.session.add(attendee)
+        db.session.commit()
+        return attendee
+
+    return _make
+
+
+@pytest.fixture
+def login(client):
+    """Log an organiser in through the real login form."""
+
+    def _login(email="org@example.com", password="correct horse battery"):
+        return client.post("/organiser/login", data={"email": email, "password": password})
+
+    return _login
