@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
-
 
 
 def _create_app() -> Flask:
@@ -20,16 +18,23 @@ def main() -> None:
     """meetmatch: plan one-to-one meetings with mutual benefit."""
 
 
+def _add_solve_command() -> None:
+    """`meetmatch solve` hangs off the group itself, so it never builds the app: no database,
+    no SECRET_KEY, just the pure engine."""
+    try:
+        from .solve_cli import solve
+    except ImportError:  # the engine's CLI module is not there yet
+        return
+    main.add_command(solve)
+
+
+_add_solve_command()
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_organiser)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
-    try:
-        from .solve_cli import solve
-    except ImportError:  # the engine's CLI module is optional at import time
-        solve = None
-    if solve is not None:
-        app.cli.add_command(solve)
     try:
         from .schedule.cli import build_schedule_command
     except ImportError:
