@@ -1,9 +1,39 @@
-"""Schedules: turn rows into a matching Problem, a Result back into rows, and read them."""
+"""Schedules: turn rows into a matching Problem, a Result back into rows, and read them.
+
+This is the one place that speaks both languages: attendee rows and the engine's string ids
+(``str(attendee.id)``). Event rounds are numbered 1..R, the same numbers the engine uses.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import current_app
+
 from .extensions import db
-from .models import Attendee, Meeting, ScheduleVersion
+from .matching import FixedMeeting, Participant, Problem, ProblemError, Result, Settings, solve
+from .models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion, utcnow
+
+
+class BuildError(Exception):
+    """The event cannot be turned into a valid problem; the message says what to change."""
+
+
+@dataclass
+class BuildInputs:
+    problem: Problem
+    held_rounds: int = 0
+    based_on: ScheduleVersion | None = None
+    kept: int = 0  # future meetings of the base version passed on unchanged
+    notes: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ reading
 
 
 def published_version(event_id: int) -> ScheduleVersion | None:
@@ -21,11 +51,288 @@ def published_meetings_for(attendee: Attendee) -> list[Meeting] | None:
     version = published_version(attendee.event_id)
     if version is None:
         return None
+    return meetings_for(version, attendee.id)
+
+
+def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[Meeting]:
+    """One attendee's meetings in a version, in time order."""
     return list(
         db.session.execute(
             db.select(Meeting)
             .filter_by(version_id=version.id)
-            .where((Meeting.attendee_a_id == attendee.id) | (Meeting.attendee_b_id == attendee.id))
+            .where((Meeting.attendee_a_id == attendee_id) | (Meeting.attendee_b_id == attendee_id))
             .order_by(Meeting.round_number)
         ).scalars()
     )
+
+
+def version_by_number(event: Event, number: int) -> ScheduleVersion | None:
+    return db.session.execute(
+        db.select(ScheduleVersion).filter_by(event_id=event.id, number=number)
+    ).scalar_one_or_none()
+
+
+def versions_of(event: Event) -> list[ScheduleVersion]:
+    return list(db.session.execute(
+        db.select(ScheduleVersion).filter_by(event_id=event.id).order_by(ScheduleVersion.number.desc())
+    ).scalars())
+
+
+def details_of(version: ScheduleVersion) -> dict[str, Any]:
+    return json.loads(version.details or "{}")
+
+
+def active_attendees(event: Event) -> list[Attendee]:
+    return [a for a in event.attendees if a.is_active]
+
+
+# ------------------------------------------------------------------ rows → Problem
+
+
+def _participant(a: Attendee, allowed_rounds: set[int] | None) -> Participant:
+    rounds = a.rounds_list
+    if allowed_rounds is not None:
+        rounds = sorted(set(rounds if rounds is not None else allowed_rounds) & allowed_rounds)
+    return Participant(
+        id=str(a.id), name=a.name, organisation=a.organisation or "",
+        offers=tuple(t.name for t in a.offers), needs=tuple(t.name for t in a.needs),
+        offers_text=a.offers_text or "", needs_text=a.needs_text or "",
+        available_rounds=tuple(rounds) if rounds is not None else None,
+        max_meetings=a.max_meetings, host_table=a.host_table,
+    )
+
+
+def problem_from_event(event: Event, *, held_rounds: int = 0,
+                       based_on: ScheduleVersion | None = None) -> BuildInputs:
+    """The event's active attendees and rules as a Problem.
+
+    With ``held_rounds`` and a ``based_on`` version (a rebuild), meetings of held rounds
+    between active people are fixed, nobody gets a new meeting in a held round, and the base
+    version's future meetings that are still valid are fixed too (kept as they were).
+    Raises BuildError with a plain message when the inputs are not valid.
+    """
+    people = active_attendees(event)
+    ids = {a.id for a in people}
+    n_rounds = len(event.rounds)
+    if n_rounds == 0:
+        raise BuildError("The event has no rounds. Add rounds under Settings.")
+    future = set(range(held_rounds + 1, n_rounds + 1))
+    fixed: list[FixedMeeting] = []
+    held_busy: dict[int, set[int]] = {}
+    inputs = BuildInputs(problem=None, held_rounds=held_rounds, based_on=based_on)  # type: ignore[arg-type]
+    pairs = [(p.attendee_a_id, p.attendee_b_id, p.requested) for p in db.session.execute(
+        db.select(BlockedPair).filter_by(event_id=event.id)).scalars()]
+    blocked = {frozenset((a, b)) for a, b, req in pairs if not req}
+    if based_on is not None:
+        for m in based_on.meetings:
+            both_active = m.attendee_a_id in ids and m.attendee_b_id in ids
+            if m.round_number <= held_rounds:
+                if both_active:
+                    fixed.append(FixedMeeting(str(m.attendee_a_id), str(m.attendee_b_id),
+                                              m.round_number, m.table_number))
+                    for x in (m.attendee_a_id, m.attendee_b_id):
+                        held_busy.setdefault(x, set()).add(m.round_number)
+            elif both_active and _still_valid(m, event, blocked):
+                fixed.append(FixedMeeting(str(m.attendee_a_id), str(m.attendee_b_id),
+                                          m.round_number, m.table_number))
+                inputs.kept += 1
+    participants = []
+    for a in people:
+        allowed = None if held_rounds == 0 else future | held_busy.get(a.id, set())
+        participants.append(_participant(a, allowed))
+    requested = tuple((str(a), str(b)) for a, b, req in pairs if req and a in ids and b in ids)
+    try:
+        inputs.problem = Problem(
+            rounds=n_rounds,
+            attendees=tuple(participants),
+            tables=event.num_tables,
+            settings=Settings(block_same_organisation=bool(event.block_same_organisation),
+                              min_meetings=event.min_meetings, mutuality=event.mutuality),
+            blocked_pairs=tuple((str(a), str(b)) for a, b, req in pairs
+                                if not req and a in ids and b in ids),
+            requested_pairs=requested,
+            fixed_meetings=tuple(fixed),
+        )
+    except ProblemError as error:
+        raise BuildError(_explain_problem_error(error, people)) from error
+    return inputs
+
+
+def _still_valid(m: Meeting, event: Event, blocked: set[frozenset[int]]) -> bool:
+    a, b = m.attendee_a, m.attendee_b
+    if frozenset((a.id, b.id)) in blocked:
+        return False
+    for person in (a, b):
+        rounds = person.rounds_list
+        if rounds is not None and m.round_number not in rounds:
+            return False
+        if person.host_table is not None and person.host_table != m.table_number:
+            return False
+    return not (event.num_tables is not None and m.table_number > event.num_tables)
+
+
+def _explain_problem_error(error: ProblemError, people: list[Attendee]) -> str:
+    """Name the attendee instead of an index, and say what to change."""
+    match = re.match(r"attendees\[(\d+)\]\.(\w+)", error.field)
+    if match and int(match.group(1)) < len(people):
+        who = people[int(match.group(1))].name
+        advice = {
+            "host_table": "Change their host table or raise the number of tables in Settings.",
+            "available_rounds": "Edit the rounds they can attend.",
+        }.get(match.group(2), "Edit this attendee.")
+        return f"{who}: {error.message} ({match.group(2).replace('_', ' ')}). {advice}"
+    if error.field == "tables":
+        return f"Number of tables: {error.message}. Fix it under Settings."
+    return f"{error.field}: {error.message}"
+
+
+def inputs_fingerprint(problem: Problem) -> str:
+    """SHA-256 of everything the solver sees: equal fingerprints give equal schedules."""
+    data = json.dumps(asdict(problem), sort_keys=True, default=list)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def current_fingerprint(event: Event) -> str | None:
+    try:
+        return inputs_fingerprint(problem_from_event(event).problem)
+    except BuildError:
+        return None
+
+
+# ------------------------------------------------------------------ Result → rows
+
+
+def _next_number(event: Event) -> int:
+    top = db.session.execute(
+        db.select(db.func.max(ScheduleVersion.number)).filter_by(event_id=event.id)
+    ).scalar()
+    return (top or 0) + 1
+
+
+def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) -> ScheduleVersion:
+    """Store a solver result as a new draft version (held rounds copied exactly); commits."""
+    names = {str(a.id): a.name for a in event.attendees}
+    version = ScheduleVersion(
+        event_id=event.id, number=_next_number(event), status="draft",
+        based_on_id=inputs.based_on.id if inputs.based_on else None,
+        held_rounds=inputs.held_rounds, inputs_fingerprint=inputs_fingerprint(inputs.problem),
+        seed=seed, solver_status=result.status, solver_message=result.message,
+        objective=result.objective, upper_bound=result.upper_bound, gap=result.gap,
+        wall_time=result.wall_time,
+    )
+    if inputs.based_on is not None:
+        for m in inputs.based_on.meetings:
+            if m.round_number <= inputs.held_rounds:
+                version.meetings.append(_copy(m))
+    for rr in result.rounds:
+        if rr.round <= inputs.held_rounds:
+            continue
+        for m in rr.meetings:
+            version.meetings.append(Meeting(
+                round_number=rr.round, table_number=m.table, attendee_a_id=int(m.a),
+                attendee_b_id=int(m.b), score=m.score, why=m.why))
+    version.details = json.dumps({
+        "problems": solver_problems(result, names, event),
+        "short": [int(x) for x in result.short],
+        "targets": {k: v for k, v in result.targets.items()},
+        "kept": inputs.kept,
+        "notes": inputs.notes,
+    })
+    db.session.add(version)
+    db.session.commit()
+    return version
+
+
+def _copy(m: Meeting) -> Meeting:
+    return Meeting(round_number=m.round_number, table_number=m.table_number,
+                   attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
+                   score=m.score, why=m.why)
+
+
+def solver_problems(result: Result, names: dict[str, str], event: Event) -> list[dict[str, str]]:
+    """What the solver could not satisfy: the rule, for whom, and what to change."""
+    problems = []
+    for a, b, reason in result.unmet_requests:
+        problems.append({
+            "rule": "Requested meeting", "who": f"{names.get(a, a)} and {names.get(b, b)}",
+            "reason": reason,
+            "advice": "Check both people's rounds and blocks, or add a round or tables.",
+        })
+    if result.short:
+        who = ", ".join(sorted(names.get(x, x) for x in result.short))
+        problems.append({
+            "rule": "Fewest meetings per attendee",
+            "who": who,
+            "reason": f"{len(result.short)} attendee(s) get fewer meetings than their target",
+            "advice": ("Add tables or rounds, widen their available rounds, or lower the minimum "
+                       "meetings in Settings." if event.num_tables else
+                       "Widen their available rounds, or lower the minimum meetings in Settings."),
+        })
+    if result.status == "infeasible":
+        problems.append({"rule": "Hard rules", "who": "the whole event", "reason": result.message,
+                         "advice": "Remove a requested pair or add rounds or tables."})
+    return problems
+
+
+def build_schedule(event: Event, *, progress: Callable[[dict], None] | None = None,
+                   time_limit: float | None = None, seed: int | None = None,
+                   held_rounds: int = 0, based_on: ScheduleVersion | None = None) -> ScheduleVersion:
+    """problem_from_event → solve → save_schedule; raises BuildError on invalid inputs."""
+    config = current_app.config
+    seed = int(config["SOLVER_SEED"] if seed is None else seed)
+    limit = float(config["SOLVER_TIME_LIMIT"] if time_limit is None else time_limit)
+    inputs = problem_from_event(event, held_rounds=held_rounds, based_on=based_on)
+    db.session.commit()  # end the read transaction: the solve may take a while
+    result = solve(inputs.problem, time_limit=limit, seed=seed,
+                   workers=int(config["SOLVER_WORKERS"]), progress=progress)
+    return save_schedule(event, inputs, result, seed)
+
+
+# ------------------------------------------------------------------ publish and compare
+
+
+def publish_version(version: ScheduleVersion) -> None:
+    """Make a draft the published version; attendees see it from now on."""
+    if version.status != "published":
+        version.status = "published"
+        version.published_at = utcnow()
+        db.session.commit()
+
+
+def previous_published(version: ScheduleVersion) -> ScheduleVersion | None:
+    """The published version before this one (what attendees were told last)."""
+    return db.session.execute(
+        db.select(ScheduleVersion)
+        .filter(ScheduleVersion.event_id == version.event_id, ScheduleVersion.status == "published",
+                ScheduleVersion.number < version.number)
+        .order_by(ScheduleVersion.number.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _plan(version: ScheduleVersion | None) -> dict[int, set[tuple[int, int, int]]]:
+    plan: dict[int, set[tuple[int, int, int]]] = {}
+    for m in (version.meetings if version else []):
+        plan.setdefault(m.attendee_a_id, set()).add((m.round_number, m.table_number, m.attendee_b_id))
+        plan.setdefault(m.attendee_b_id, set()).add((m.round_number, m.table_number, m.attendee_a_id))
+    return plan
+
+
+def changes_between(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[int, dict[str, list]]:
+    """Per attendee id whose meetings differ: {"added": [...], "removed": [...]} of
+    (round, table, partner id) tuples, sorted by round."""
+    before, after = _plan(old), _plan(new)
+    changed = {}
+    for attendee_id in set(before) | set(after):
+        b, a = before.get(attendee_id, set()), after.get(attendee_id, set())
+        if a != b:
+            changed[attendee_id] = {"added": sorted(a - b), "removed": sorted(b - a)}
+    return changed
+
+
+def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
+    """Meetings of the new version that were not in the old one, as they were."""
+    def key(m: Meeting):
+        return (m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))
+
+    old_keys = {key(m) for m in (old.meetings if old else [])}
+    return sum(1 for m in new.meetings if key(m) not in old_keys)

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("schedule", __name__, url_prefix="/organiser/events/<slug>/schedule")
+
+from . import mail_views, print_views, views  # noqa: E402,F401

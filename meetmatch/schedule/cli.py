@@ -1,0 +1,71 @@
+"""``meetmatch build-schedule EVENT_SLUG``: the web's "Build schedule", run in this process."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+from sqlalchemy import update
+
+from .. import jobs
+from ..extensions import db
+from ..models import Event, Job, ScheduleVersion, utcnow
+from .tasks import run_build
+
+
+def _line(info: dict) -> str:
+    parts = [f"{info.get('elapsed') or 0:6.1f}s", f"{info.get('phase', ''):<12}"]
+    if info.get("objective") is not None:
+        parts.append(f"best {info['objective']:.2f}")
+    if info.get("upper_bound") is not None:
+        parts.append(f"bound {info['upper_bound']:.2f}")
+    return "  ".join(parts)
+
+
+@click.command("build-schedule")
+@click.argument("event_slug")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds the solver may use (default: SOLVER_TIME_LIMIT).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: SOLVER_SEED).")
+def build_schedule_command(event_slug: str, time_limit: float | None, seed: int | None) -> None:
+    """Build a new draft schedule for EVENT_SLUG, showing progress."""
+    event = db.session.execute(db.select(Event).filter_by(slug=event_slug)).scalar_one_or_none()
+    if event is None:
+        click.echo(f"error: no event with slug {event_slug!r}", err=True)
+        sys.exit(2)
+    job, created = jobs.enqueue_job(event.id, "build_schedule",
+                                    {"time_limit": time_limit, "seed": seed, "source": "cli"})
+    if not created:
+        click.echo("A build for this event is already queued or running; following it.", err=True)
+    won = created and db.session.execute(
+        update(Job).where(Job.id == job.id, Job.status == "queued")
+        .values(status="running", started_at=utcnow())).rowcount == 1
+    db.session.commit()
+    if won:
+        run_build(db.session.get(Job, job.id), echo=lambda info: click.echo(_line(info)))
+    else:  # a worker took it: follow its progress from the database
+        job = _follow(job.id)
+    job = db.session.get(Job, job.id)
+    db.session.refresh(job)
+    if job.status != "done":
+        click.echo(f"error: {job.error or 'the build failed'}", err=True)
+        sys.exit(1)
+    version = db.session.get(ScheduleVersion, job.version_id)
+    click.echo(f"Saved draft version {version.number}: {version.solver_status}, "
+               f"score {version.objective:.2f} of at most {version.upper_bound:.2f} "
+               f"(gap {version.gap:.1%}), {len(version.meetings)} meetings, {version.wall_time:.1f}s.")
+
+
+def _follow(job_id: int) -> Job:
+    last = None
+    while True:
+        db.session.expire_all()
+        job = db.session.get(Job, job_id)
+        if job.progress != last:
+            last = job.progress
+            click.echo(_line(json.loads(job.progress or "{}")))
+        if job.status in ("done", "failed"):
+            return job
+        time.sleep(0.5)

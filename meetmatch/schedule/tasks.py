@@ -1,0 +1,49 @@
+"""The ``build_schedule`` job: runs in ``meetmatch worker``, never in a web request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .. import jobs, scheduling
+from ..extensions import db
+from ..models import Event, Job, ScheduleVersion, utcnow
+
+
+def run_build(job: Job, echo: Callable[[dict], None] | None = None) -> None:
+    """Build (or rebuild) the job's event; record the new version or the reason it failed."""
+    params = json.loads(job.params or "{}")
+    job_id = job.id
+    event = db.session.get(Event, job.event_id)
+    based_on = db.session.get(ScheduleVersion, params["based_on_id"]) if params.get("based_on_id") else None
+    reporter = jobs.ProgressReporter(job_id)
+
+    def progress(info: dict) -> None:
+        reporter(info)
+        if echo is not None:
+            echo(info)
+
+    try:
+        version = scheduling.build_schedule(
+            event, progress=progress, time_limit=params.get("time_limit"), seed=params.get("seed"),
+            held_rounds=int(params.get("held_rounds") or 0), based_on=based_on)
+    except scheduling.BuildError as error:
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        job.status = "failed"
+        job.error = str(error)
+        job.finished_at = utcnow()
+        db.session.commit()
+        return
+    job = db.session.get(Job, job_id)
+    job.version_id = version.id
+    job.progress = json.dumps({"phase": "done", "elapsed": version.wall_time,
+                               "objective": version.objective, "upper_bound": version.upper_bound})
+    job.status = "done"
+    job.finished_at = utcnow()
+    db.session.commit()
+
+
+@jobs.handler("build_schedule")
+def build_schedule_job(job: Job) -> None:
+    run_build(job)

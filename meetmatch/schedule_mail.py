@@ -1,0 +1,202 @@
+"""Personal schedule emails (with an .ics calendar) and update emails, through the outbox.
+
+Each mail has a dedupe key (``schedule:{version}:{attendee}``, ``update:{version}:{attendee}``)
+so pressing Send twice, or two organisers at once, queues one mail per attendee per version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+from flask import current_app, url_for
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .mail import Attachment, queue_message
+from .models import Attendee, Event, Meeting, OutboxMessage, Round, ScheduleVersion
+from .registration import manage_url
+from .scheduling import active_attendees, changes_between, meetings_for, previous_published
+from .security import new_token
+
+
+class SendRefused(Exception):
+    pass
+
+
+def _rounds(event: Event) -> dict[int, Round]:
+    return {r.number: r for r in event.rounds}
+
+
+def meeting_items(event: Event, attendee: Attendee, meetings: list[Meeting]) -> list[dict]:
+    """What a person needs to know about each meeting, in time order."""
+    rounds = _rounds(event)
+    items = []
+    for m in sorted(meetings, key=lambda m: m.round_number):
+        partner = m.partner_of(attendee.id)
+        r = rounds.get(m.round_number)
+        items.append({
+            "round": m.round_number, "starts_at": r.starts_at if r else None,
+            "ends_at": r.ends_at if r else None, "table": event.table_label(m.table_number),
+            "partner": partner.name, "organisation": partner.organisation, "title": partner.title,
+            "why": m.why, "uid": f"meetmatch-{event.id}-{m.round_number}-"
+                                  f"{min(m.attendee_a_id, m.attendee_b_id)}-{max(m.attendee_a_id, m.attendee_b_id)}",
+        })
+    return items
+
+
+def schedule_ics(event: Event, attendee: Attendee, items: list[dict]) -> bytes:
+    """An iCalendar file: one VEVENT per meeting, times with the event's TZID (+ VTIMEZONE)."""
+    tz = ZoneInfo(event.timezone)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//meetmatch//schedule//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", event.name)
+    for item in items:
+        if item["starts_at"] is None:
+            continue
+        vevent = icalendar.Event()
+        vevent.add("uid", f"{item['uid']}@meetmatch")
+        vevent.add("dtstamp", datetime.now(ZoneInfo("UTC")))
+        vevent.add("dtstart", item["starts_at"].replace(tzinfo=tz))
+        vevent.add("dtend", item["ends_at"].replace(tzinfo=tz))
+        who = item["partner"] + (f" ({item['organisation']})" if item["organisation"] else "")
+        vevent.add("summary", f"Meeting: {who}")
+        vevent.add("location", ", ".join(x for x in (event.venue, item["table"]) if x))
+        vevent.add("description", f"Round {item['round']}, {item['table']}. {item['why']}".strip())
+        cal.add_component(vevent)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _manage_link(event: Event, attendee: Attendee, personal: bool) -> str:
+    """A fresh manage link (only the hash is stored, so the link in this mail replaces earlier
+    ones, as "resend my link" does); a test copy gets the page that mails a link instead."""
+    if not personal:
+        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        return base + url_for("attendee.resend_link", slug=event.slug)
+    token, token_hash = new_token()
+    attendee.manage_token_hash = token_hash
+    return manage_url(event, token)
+
+
+def _already_queued(dedupe_key: str | None) -> bool:
+    return dedupe_key is not None and db.session.execute(
+        db.select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)).scalar_one_or_none() is not None
+
+
+def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, *, dedupe_key: str | None,
+                    to_addr: str | None = None, to_name: str | None = None, kind: str = "schedule",
+                    template: str = "schedule", extra: dict | None = None) -> OutboxMessage | None:
+    if _already_queued(dedupe_key):
+        return None
+    items = meeting_items(event, attendee, meetings_for(version, attendee.id))
+    link = _manage_link(event, attendee, personal=to_addr is None)
+    attachments = [Attachment("schedule.ics", "text/calendar", schedule_ics(event, attendee, items))] if items else None
+    return queue_message(
+        kind=kind, to_addr=to_addr or attendee.email, to_name=to_name or attendee.name,
+        template=template, context={"event": event, "attendee": attendee, "items": items, "manage_url": link,
+                 "version": version, **(extra or {})},
+        event_id=event.id, attendee_id=attendee.id if to_addr is None else None,
+        dedupe_key=dedupe_key, attachments=attachments)
+
+
+def _require_published(version: ScheduleVersion) -> None:
+    if version.status != "published":
+        raise SendRefused("Publish this version before sending it to attendees.")
+
+
+def _commit_idempotent(queue_all) -> int:
+    """Queue and commit; if another request queued the same keys meanwhile, try once more."""
+    for _ in range(3):
+        count = queue_all()
+        try:
+            db.session.commit()
+            return count
+        except IntegrityError:
+            db.session.rollback()
+    raise SendRefused("Another send was running at the same time; please press Send again.")
+
+
+def send_schedules(version: ScheduleVersion) -> int:
+    """Queue each active attendee's schedule once per version; returns how many were new."""
+    _require_published(version)
+    event = db.session.get(Event, version.event_id)
+
+    def queue_all() -> int:
+        return sum(1 for a in active_attendees(event)
+                   if _queue_schedule(event, version, a, dedupe_key=f"schedule:{version.id}:{a.id}"))
+
+    return _commit_idempotent(queue_all)
+
+
+def resend_schedule(version: ScheduleVersion, attendee: Attendee) -> None:
+    """Send one person's schedule again (a failed message is retried; a sent one is re-sent)."""
+    _require_published(version)
+    event = db.session.get(Event, version.event_id)
+    existing = messages_for(version).get(attendee.id)
+    if existing is not None and existing.status == "failed":
+        existing.status = "queued"
+        existing.next_attempt_at = datetime.now(ZoneInfo("UTC")).replace(tzinfo=None)
+        existing.last_error = None
+        db.session.commit()
+        return
+    if existing is not None and existing.status in ("queued", "sending"):
+        return  # already on its way
+    n = db.session.execute(db.select(db.func.count(OutboxMessage.id)).where(
+        OutboxMessage.dedupe_key.like(f"schedule:{version.id}:{attendee.id}%"))).scalar()
+    key = f"schedule:{version.id}:{attendee.id}" + (f":resend{n}" if n else "")
+    _queue_schedule(event, version, attendee, dedupe_key=key)
+    db.session.commit()
+
+
+def send_test_copy(version: ScheduleVersion, attendee: Attendee, to_addr: str, to_name: str) -> None:
+    """The organiser receives exactly what ``attendee`` would receive (never deduplicated)."""
+    event = db.session.get(Event, version.event_id)
+    _queue_schedule(event, version, attendee, dedupe_key=None, to_addr=to_addr, to_name=to_name,
+                    kind="schedule_test", extra={"test_copy": True})
+    db.session.commit()
+
+
+def messages_for(version: ScheduleVersion, prefix: str = "schedule") -> dict[int, OutboxMessage]:
+    """The newest schedule (or update) message per attendee for this version."""
+    rows = db.session.execute(
+        db.select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"{prefix}:{version.id}:%"))
+        .order_by(OutboxMessage.id)
+    ).scalars()
+    return {m.attendee_id: m for m in rows if m.attendee_id is not None}
+
+
+def send_updates(version: ScheduleVersion) -> int:
+    """Email only the attendees whose meetings changed since the previous published version."""
+    _require_published(version)
+    event = db.session.get(Event, version.event_id)
+    old = previous_published(version)
+    if old is None:
+        raise SendRefused("There is no earlier published version to compare with; use Send schedules.")
+    changes = changes_between(old, version)
+    people = {a.id: a for a in event.attendees}
+    rounds = _rounds(event)
+
+    def describe(rows) -> list[dict]:
+        return [{"round": r, "starts_at": rounds[r].starts_at if r in rounds else None,
+                 "table": event.table_label(t), "partner": people[p].name,
+                 "organisation": people[p].organisation} for r, t, p in rows if p in people]
+
+    def queue_all() -> int:
+        count = 0
+        for attendee_id, change in sorted(changes.items()):
+            attendee = people.get(attendee_id)
+            if attendee is None or not attendee.is_active:
+                continue
+            queued = _queue_schedule(
+                event, version, attendee, dedupe_key=f"update:{version.id}:{attendee.id}",
+                kind="schedule_update", template="update",
+                extra={"added": describe(change["added"]), "removed": describe(change["removed"]),
+                       "old_version": old})
+            count += queued is not None
+        return count
+
+    return _commit_idempotent(queue_all)

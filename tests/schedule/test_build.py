@@ -1,0 +1,149 @@
+"""Build: rows → Problem → background job → saved version → review → publish."""
+
+from __future__ import annotations
+
+import json
+
+from meetmatch import scheduling
+from meetmatch.extensions import db
+from meetmatch.models import Job, Meeting, ScheduleVersion
+from meetmatch.worker import work_once
+
+
+def _build_via_web(client, event):
+    response = client.post(f"/organiser/events/{event.slug}/schedule/build", data={"time_limit": "2"})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def test_problem_from_event_uses_active_attendees_and_rules(app, small_event):
+    event = small_event(num_tables=5)
+    event.attendees[0].status = "withdrawn"
+    db.session.commit()
+    problem = scheduling.problem_from_event(event).problem
+    assert problem.rounds == 4 and problem.tables == 5
+    assert len(problem.attendees) == 9
+    assert str(event.attendees[0].id) not in {p.id for p in problem.attendees}
+    ben = next(p for p in problem.attendees if p.name == "Ben Okafor")
+    assert ben.offers == ("UX design",) and ben.needs == ("Seed funding",)
+
+
+def test_build_runs_in_worker_and_saves_a_version(app, client, login, small_event):
+    event = small_event()
+    login()
+    progress_url = _build_via_web(client, event)
+    page = client.get(progress_url).get_data(as_text=True)
+    assert "data-refresh-seconds" in page and "queued" in page
+    # a second press while one is queued starts nothing new
+    assert _build_via_web(client, event) == progress_url
+    assert db.session.query(Job).count() == 1
+    assert work_once()["jobs"] == 1
+    job = db.session.query(Job).one()
+    assert job.status == "done", job.error
+    version = db.session.get(ScheduleVersion, job.version_id)
+    assert version.number == 1 and version.status == "draft"
+    assert version.solver_status in ("optimal", "feasible")
+    assert version.upper_bound >= version.objective > 0
+    assert len(version.inputs_fingerprint) == 64
+    assert len(version.meetings) >= 10
+    progress = json.loads(job.progress)
+    assert progress["phase"] == "done" and progress["objective"] == version.objective
+    page = client.get(progress_url).get_data(as_text=True)
+    assert "data-refresh-seconds" not in page and "Review version 1" in page
+    # every meeting is valid: nobody twice in a round, no pair twice
+    seen_slots, pairs = set(), set()
+    for m in version.meetings:
+        for person in (m.attendee_a_id, m.attendee_b_id):
+            assert (person, m.round_number) not in seen_slots
+            seen_slots.add((person, m.round_number))
+        pair = frozenset((m.attendee_a_id, m.attendee_b_id))
+        assert pair not in pairs
+        pairs.add(pair)
+    # building again makes a new draft; the first stays as it was
+    _build_via_web(client, event)
+    work_once()
+    assert [v.number for v in scheduling.versions_of(event)] == [2, 1]
+
+
+def test_review_pages_and_publish_show_schedule_to_attendee(app, client, login, small_event):
+    event = small_event()
+    login()
+    _build_via_web(client, event)
+    work_once()
+    base = f"/organiser/events/{event.slug}/schedule"
+    version = scheduling.versions_of(event)[0]
+    meeting = version.meetings[0]
+    page = client.get(f"{base}/v/1").get_data(as_text=True)
+    assert "Summary" in page and "bound" in page and "Round 4" in page
+    assert meeting.attendee_a.name in page and meeting.why in page
+    assert "Needs not met" in page and "Meetings per attendee" in page
+    page = client.get(f"{base}/v/1/attendees").get_data(as_text=True)
+    assert "Ada Lovelace" in page and "target" in page
+    index = client.get(f"{base}/").get_data(as_text=True)
+    assert "Version 1" in index and "current" in index
+    # not published yet: the attendee sees no schedule
+    from meetmatch.registration import manage_url  # noqa: F401
+    assert scheduling.published_meetings_for(meeting.attendee_a) is None
+    response = client.post(f"{base}/v/1/publish")
+    assert response.status_code == 302
+    db.session.refresh(version)
+    assert version.status == "published" and version.published_at is not None
+    mine = scheduling.published_meetings_for(meeting.attendee_a)
+    assert meeting.id in [m.id for m in mine]
+
+
+def test_manage_page_shows_published_schedule(app, client, small_event):
+    from meetmatch.security import new_token
+
+    event = small_event()
+    inputs = scheduling.problem_from_event(event)
+    from meetmatch.matching import solve
+
+    version = scheduling.save_schedule(event, inputs, solve(inputs.problem, time_limit=2), seed=0)
+    scheduling.publish_version(version)
+    m = version.meetings[0]
+    person = m.attendee_a
+    token, person.manage_token_hash = new_token()
+    db.session.commit()
+    page = client.get(f"/e/{event.slug}/manage/{token}").get_data(as_text=True)
+    assert "Your schedule" in page and m.attendee_b.name in page
+
+
+def test_unmet_request_and_bad_input_are_explained(app, client, login, small_event):
+    from meetmatch.models import BlockedPair
+
+    event = small_event(rounds=2)
+    people = event.attendees
+    # Ada must meet Ben, Chloe, Dev and Eva: impossible in 2 rounds
+    for other in people[1:5]:
+        db.session.add(BlockedPair(event_id=event.id, attendee_a_id=people[0].id,
+                                   attendee_b_id=other.id, requested=True))
+    db.session.commit()
+    login()
+    _build_via_web(client, event)
+    work_once()
+    page = client.get(f"/organiser/events/{event.slug}/schedule/v/1").get_data(as_text=True)
+    assert "What the schedule could not satisfy" in page and "Requested meeting" in page
+    assert "Ada Lovelace and" in page
+    # an invalid input: a host table beyond the number of tables
+    people[2].host_table = 9
+    event.num_tables = 4
+    db.session.commit()
+    url = _build_via_web(client, event)
+    work_once()
+    job = db.session.query(Job).order_by(Job.id.desc()).first()
+    assert job.status == "failed"
+    page = client.get(url).get_data(as_text=True)
+    assert "Chloe Martin" in page and "host table" in page and "Settings" in page
+
+
+def test_cli_build_schedule_shows_progress(app, small_event):
+    from meetmatch.schedule.cli import build_schedule_command
+
+    event = small_event()
+    result = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert "bound" in result.output and "Saved draft version 1" in result.output
+    assert db.session.query(Meeting).count() > 0
+    missing = app.test_cli_runner().invoke(build_schedule_command, ["nope"])
+    assert missing.exit_code == 2
