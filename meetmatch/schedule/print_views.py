@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, send_file
+from flask import Response, render_template
 
 from .. import printing
 from ..models import Event, ScheduleVersion
@@ -17,7 +17,8 @@ KINDS = {"master": "Master schedule", "tables": "Table cards", "agenda": "Agenda
 @bp.get("/print.css")
 def print_css(slug: str):  # noqa: ARG001 - the blueprint's prefix carries the slug
     """The print stylesheet (a served file: CSP allows no inline styles)."""
-    return send_file(printing.PRINT_CSS, mimetype="text/css", max_age=3600)
+    return Response(printing.PRINT_CSS.read_text(encoding="utf-8"), mimetype="text/css",
+                    headers={"Cache-Control": "max-age=3600"})
 
 
 def _context(event: Event, version: ScheduleVersion, kind: str) -> dict:

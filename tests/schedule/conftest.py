@@ -46,3 +46,28 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def published(small_event):
+    """A small event with a published version (built in-process with the real engine)."""
+    from meetmatch import scheduling
+
+    def _make(**overrides):
+        event = small_event(**overrides)
+        version = scheduling.build_schedule(event, time_limit=2.0)
+        scheduling.publish_version(version)
+        return event, version
+
+    return _make
+
+
+@pytest.fixture
+def smtp(free_port):
+    """A scripted SMTP server on 127.0.0.1; the app's SMTP settings point at it."""
+    from smtp_server import start_server
+
+    controller, handler = start_server(free_port)
+    yield handler
+    controller.stop()
+
