@@ -159,3 +159,57 @@ def login(client):
         return client.post("/organiser/login", data={"email": email, "password": password})
 
     return _login
+
+
+@pytest.fixture
+def registration_data():
+    """Valid registration form data for an event; override any field."""
+
+    def _data(event, **overrides):
+        topic_ids = [t.id for t in event.topics]
+        data = {
+            "name": "Alice Park", "email": "alice@example.com", "organisation": "Pixelry",
+            "title": "Founder", "offers": [topic_ids[1]], "needs": [topic_ids[0]],
+            "offers_text": "I can review your onboarding", "needs_text": "a seed lead",
+            "rounds": [r.number for r in event.rounds], "max_meetings": "", "consent": "y",
+        }
+        return data | overrides
+
+    return _data
+
+
+@pytest.fixture
+def register(client, registration_data):
+    """POST the public registration form; returns the response."""
+
+    def _register(event, **overrides):
+        return client.post(f"/e/{event.slug}/register", data=registration_data(event, **overrides))
+
+    return _register
+
+
+@pytest.fixture
+def outbox(app):
+    """The queued messages, oldest first (a callable, so each call reads the table anew)."""
+    from meetmatch.models import OutboxMessage
+
+    def _outbox(**filters):
+        return db.session.execute(
+            db.select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)
+        ).scalars().all()
+
+    return _outbox
+
+
+@pytest.fixture
+def manage_path(outbox):
+    """The path of the manage link in the newest message to an address."""
+    import re
+
+    def _path(email):
+        message = outbox(to_addr=email)[-1]
+        match = re.search(r"http://localhost(/e/[^/\s]+/manage/[A-Za-z0-9_-]+)", message.body_text)
+        assert match, message.body_text
+        return match.group(1)
+
+    return _path

@@ -19,6 +19,11 @@ from ..formatting import fmt_time
 from ..models import Event
 
 
+def strip_text(value):
+    """Trim pasted whitespace (a trailing space must not make an email address invalid)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes: usable without JavaScript, with a keyboard and on a phone."""
 
@@ -87,8 +92,9 @@ def raise_validation(message: str) -> None:
 
 class RegistrationForm(ProfileForm):
     email = EmailField(
-        "Email", validators=[DataRequired("Please enter your email address."),
-                             Email("Please enter a valid email address, like name@example.com."),
+        "Email", filters=[strip_text],
+        validators=[DataRequired("Please enter your email address."),
+                    Email("Please enter a valid email address, like name@example.com."),
                              Length(max=254)],
         description="We send your confirmation, a private link to change your registration, "
         "and your schedule here.",
@@ -107,8 +113,9 @@ class EditForm(ProfileForm):
 
 class ResendForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired("Please enter your email address."),
-                             Email("Please enter a valid email address."), Length(max=254)],
+        "Email", filters=[strip_text],
+        validators=[DataRequired("Please enter your email address."),
+                    Email("Please enter a valid email address."), Length(max=254)],
     )
     submit = SubmitField("Send me my link")
 
