@@ -30,9 +30,17 @@ def tokens_match(token: str, stored_hash: str | None) -> bool:
 
 
 def current_organiser() -> Organiser | None:
-    if "organiser" not in g:
-        organiser_id = session.get("organiser_id")
-        g.organiser = db.session.get(Organiser, organiser_id) if organiser_id else None
+    """The logged-in organiser, looked up once per request.
+
+    The cache in ``g`` is checked against the session: an app context (and its ``g``) can outlive
+    one request, e.g. around a logout, and must never keep someone logged in.
+    """
+    organiser_id = session.get("organiser_id")
+    if organiser_id is None:
+        return None
+    cached = g.get("organiser")
+    if cached is None or cached.id != organiser_id:
+        g.organiser = db.session.get(Organiser, organiser_id)
     return g.organiser
 
 

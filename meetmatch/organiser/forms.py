@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -26,11 +27,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms < 3.3 takes plain (value, label) tuples
+
+    def SelectChoice(value: str, label: str):  # noqa: N802
+        return (value, label)
+
+from ..attendee.forms import strip_text
 from ..events import SLUG_PATTERN, valid_timezone
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Email", filters=[strip_text], validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Log in")
 
@@ -47,7 +56,8 @@ class EventForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)],
                                 description="Shown on the public event page. Blank lines start a new paragraph.")
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
-    day = DateField("Date", validators=[DataRequired("Pick the date of the event.")])
+    # InputRequired, not DataRequired: an unparsable date keeps its "Not a valid date" message.
+    day = DateField("Date", validators=[InputRequired("Pick the date of the event.")])
     timezone = StringField("Time zone", default="Europe/Stockholm",
                            validators=[DataRequired(), Length(max=64)],
                            description="An IANA name, e.g. Europe/Stockholm or Europe/London.")
@@ -81,8 +91,10 @@ class EventForm(FlaskForm):
     )
     mutuality = SelectField(
         "How strongly to prefer mutual benefit", coerce=str,
-        choices=[("", "Default (strongly)"), ("0", "Not at all: total benefit only"),
-                 ("0.5", "Somewhat"), ("1", "Strongly"), ("2", "Very strongly")],
+        choices=[SelectChoice("", "Default (strongly)"),
+                 SelectChoice("0", "Not at all: total benefit only"),
+                 SelectChoice("0.5", "Somewhat"), SelectChoice("1", "Strongly"),
+                 SelectChoice("2", "Very strongly")],
         description="A meeting where both sides gain is worth more than a one-sided one with the same total.",
     )
     submit = SubmitField("Save event")
@@ -119,8 +131,10 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=100)])
-    status = SelectField("Status", choices=[("", "All"), ("registered", "Registered"),
-                                            ("withdrawn", "Withdrawn"), ("no_show", "No-show")],
+    status = SelectField("Status", choices=[SelectChoice("", "All"),
+                                            SelectChoice("registered", "Registered"),
+                                            SelectChoice("withdrawn", "Withdrawn"),
+                                            SelectChoice("no_show", "No-show")],
                          validators=[Optional()])
 
 
