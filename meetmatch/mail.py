@@ -15,7 +15,6 @@ import base64
 import json
 import logging
 import smtplib
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -162,7 +161,7 @@ def _deliver(email: EmailMessage, config: dict[str, Any]) -> None:
         if 500 <= error.smtp_code < 600:
             raise PermanentFailure(f"{error.smtp_code} {_decode(error.smtp_error)}") from error
         raise TemporaryFailure(f"{error.smtp_code} {_decode(error.smtp_error)}") from error
-    except (smtplib.SMTPException, OSError, socket.timeout) as error:
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
         raise TemporaryFailure(_describe(error)) from error
 
 

@@ -1,0 +1,187 @@
+"""The private manage link: view, edit, withdraw, re-send (issue 2, "Attendee")."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from meetmatch.extensions import db
+from meetmatch.models import Attendee
+from meetmatch.registration import attendee_for_token
+from meetmatch.security import TOKEN_BYTES, hash_token
+
+
+def only_attendee() -> Attendee:
+    db.session.expire_all()
+    return db.session.execute(db.select(Attendee)).scalar_one()
+
+
+def test_token_has_enough_randomness_and_only_its_hash_is_stored(client, make_event, register,
+                                                                  manage_path, outbox):
+    event = make_event()
+    register(event)
+    token = manage_path("alice@example.com").rsplit("/", 1)[1]
+    assert TOKEN_BYTES * 8 >= 128
+    assert len(token) >= 43  # 32 random bytes, URL-safe base64
+    alice = only_attendee()
+    assert alice.manage_token_hash == hash_token(token)
+    assert token not in alice.manage_token_hash
+    # The token is nowhere in the database except inside the (to-be-sent) mail body.
+    for column in Attendee.__table__.columns:
+        assert token not in str(getattr(alice, column.key))
+    assert attendee_for_token(event, token) == alice
+    assert attendee_for_token(event, token[:-1]) is None
+    assert attendee_for_token(event, "") is None
+    assert attendee_for_token(event, "x" * 500) is None
+
+
+def test_manage_page_shows_registration_prefilled(client, make_event, register, manage_path):
+    event = make_event()
+    topics = event.topics
+    register(event, offers=[topics[2].id], needs=[topics[3].id], rounds=[1, 2], max_meetings="2")
+    response = client.get(manage_path("alice@example.com"))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Alice Park" in page and "alice@example.com" in page
+    checked = re.findall(r'<input checked[^>]*name="(\w+)"[^>]*value="(\d+)"', page)
+    assert sorted(checked) == sorted([("offers", str(topics[2].id)), ("needs", str(topics[3].id)),
+                                      ("rounds", "1"), ("rounds", "2")])
+    assert 'value="2"' in page
+    assert "I can review your onboarding</textarea>" in page
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"  # the token never leaks onwards
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_get_never_changes_anything(client, make_event, register, manage_path):
+    """Mail scanners open links: GET on every manage URL must leave the registration alone."""
+    event = make_event()
+    register(event)
+    path = manage_path("alice@example.com")
+    before = only_attendee()
+    snapshot = (before.status, before.name, before.updated_at, before.manage_token_hash)
+    for suffix in ("", "/withdraw", "/reactivate"):
+        response = client.get(path + suffix)
+        assert response.status_code in (200, 405)
+    after = only_attendee()
+    assert (after.status, after.name, after.updated_at, after.manage_token_hash) == snapshot
+
+
+def test_edit_registration(client, make_event, register, registration_data, manage_path):
+    event = make_event()
+    topics = event.topics
+    register(event)
+    path = manage_path("alice@example.com")
+    data = registration_data(event, name="Alice P. Park", organisation="Pixelry AB", title="CTO",
+                             offers=[topics[3].id], needs=[topics[1].id, topics[2].id], rounds=[4],
+                             max_meetings="1", offers_text="", needs_text="an angel")
+    data.pop("email")
+    data.pop("consent")
+    response = client.post(path, data=data)
+    assert response.status_code == 302 and response.headers["Location"] == path
+    assert "Your changes are saved." in client.get(path).get_data(as_text=True)
+    alice = only_attendee()
+    assert (alice.name, alice.organisation, alice.title) == ("Alice P. Park", "Pixelry AB", "CTO")
+    assert [t.id for t in alice.offers] == [topics[3].id]
+    assert [t.id for t in alice.needs] == [topics[1].id, topics[2].id]
+    assert alice.rounds_list == [4] and alice.max_meetings == 1
+    assert alice.offers_text == "" and alice.needs_text == "an angel"
+    assert alice.email == "alice@example.com"
+
+
+def test_edit_cannot_change_email(client, make_event, register, registration_data, manage_path):
+    event = make_event()
+    register(event)
+    data = registration_data(event, email="mallory@example.com")
+    client.post(manage_path("alice@example.com"), data=data)
+    assert only_attendee().email == "alice@example.com"
+
+
+def test_bad_edit_shows_errors_and_keeps_input(client, make_event, register, registration_data,
+                                               manage_path):
+    event = make_event()
+    register(event)
+    path = manage_path("alice@example.com")
+    data = registration_data(event, name="", organisation="New Org")
+    response = client.post(path, data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Please enter your name." in page and 'value="New Org"' in page
+    assert only_attendee().organisation == "Pixelry"
+
+
+def test_withdraw_and_register_again(client, make_event, register, manage_path):
+    event = make_event()
+    register(event)
+    path = manage_path("alice@example.com")
+    response = client.post(path + "/withdraw")
+    assert response.status_code == 302
+    assert only_attendee().status == "withdrawn"
+    page = client.get(path).get_data(as_text=True)
+    assert "Your registration is withdrawn" in page
+    assert "Register again" in page
+    client.post(path + "/reactivate")
+    assert only_attendee().status == "registered"
+
+
+def test_wrong_or_foreign_token_is_404(client, make_event, register, manage_path):
+    one, two = make_event(), make_event()
+    register(one)
+    register(two, email="bob@example.com", name="Bob")
+    alice_path = manage_path("alice@example.com")
+    token = alice_path.rsplit("/", 1)[1]
+    # Alice's token does not open anything at another event, nor does a guessed one.
+    assert client.get(f"/e/{two.slug}/manage/{token}").status_code == 404
+    guess = secrets.token_urlsafe(32)
+    for path in (f"/e/{one.slug}/manage/{guess}", f"/e/{one.slug}/manage/{token[:-2]}"):
+        assert client.get(path).status_code == 404
+        assert client.post(path, data={"name": "Mallory"}).status_code == 404
+        assert client.post(path + "/withdraw").status_code == 404
+    assert client.post(f"/e/{two.slug}/manage/{token}/withdraw").status_code == 404
+    db.session.expire_all()
+    statuses = db.session.execute(db.select(Attendee.name, Attendee.status)).all()
+    assert sorted(statuses) == [("Alice Park", "registered"), ("Bob", "registered")]
+
+
+def test_resend_link_same_answer_either_way(client, make_event, register, outbox, manage_path):
+    event = make_event()
+    register(event)
+    old_path = manage_path("alice@example.com")
+    page = client.get(f"/e/{event.slug}/link").get_data(as_text=True)
+    assert '<label for="email"' in page
+
+    known = client.post(f"/e/{event.slug}/link", data={"email": "ALICE@example.com "},
+                        follow_redirects=True)
+    unknown = client.post(f"/e/{event.slug}/link", data={"email": "nobody@example.com"},
+                          follow_redirects=True)
+    assert known.status_code == unknown.status_code == 200
+
+    def flash(response):
+        return re.search(r'class="flash info"[^>]*>([^<]*)<', response.get_data(as_text=True)).group(1)
+
+    assert flash(known) == flash(unknown)
+    assert "If you are registered" in flash(known)
+    assert [m.to_addr for m in outbox()] == ["alice@example.com", "alice@example.com"]
+    assert outbox()[-1].kind == "manage_link"
+    new_path = manage_path("alice@example.com")
+    assert client.get(new_path).status_code == 200
+    assert client.get(old_path).status_code == 404
+
+
+def test_resend_link_validates_email(client, make_event):
+    event = make_event()
+    response = client.post(f"/e/{event.slug}/link", data={"email": "nonsense"})
+    assert response.status_code == 400
+    assert "Please enter a valid email address." in response.get_data(as_text=True)
+
+
+def test_withdrawn_attendee_can_still_get_a_link(client, make_event, register, outbox, manage_path):
+    event = make_event(registration_open=False)
+    event.registration_open = True
+    db.session.commit()
+    register(event)
+    client.post(manage_path("alice@example.com") + "/withdraw")
+    event.registration_open = False
+    db.session.commit()
+    client.post(f"/e/{event.slug}/link", data={"email": "alice@example.com"})
+    assert client.get(manage_path("alice@example.com")).status_code == 200
