@@ -50,6 +50,12 @@ def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
     if table < 1 or (event.num_tables is not None and table > event.num_tables):
         raise AdjustmentRefused(f"Table {table} does not exist (the event has "
                                 f"{event.num_tables} tables).")
+    for person in (a, b):
+        if not person.is_active:
+            raise AdjustmentRefused(f"{person.name} is {person.status.replace('_', ' ')}.")
+        rounds = person.rounds_list
+        if rounds is not None and round_number not in rounds:
+            raise AdjustmentRefused(f"{person.name} is not available in round {round_number}.")
     others = [m for m in version.meetings if m is not ignore and m.round_number == round_number]
     for m in others:
         if m.table_number == table:
@@ -59,12 +65,6 @@ def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
             if person.id in (m.attendee_a_id, m.attendee_b_id):
                 raise AdjustmentRefused(f"{person.name} already has a meeting in round "
                                         f"{round_number} (double booking).")
-    for person in (a, b):
-        if not person.is_active:
-            raise AdjustmentRefused(f"{person.name} is {person.status.replace('_', ' ')}.")
-        rounds = person.rounds_list
-        if rounds is not None and round_number not in rounds:
-            raise AdjustmentRefused(f"{person.name} is not available in round {round_number}.")
     hosts = {p.host_table: p for p in event.attendees if p.is_active and p.host_table is not None}
     for person in (a, b):
         if person.host_table is not None and person.host_table != table:

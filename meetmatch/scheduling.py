@@ -220,14 +220,21 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
         objective=result.objective, upper_bound=result.upper_bound, gap=result.gap,
         wall_time=result.wall_time,
     )
+    kept: dict[tuple, Meeting] = {}
     if inputs.based_on is not None:
         for m in inputs.based_on.meetings:
             if m.round_number <= inputs.held_rounds:
                 version.meetings.append(_copy(m))
+            else:
+                kept[(m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))] = m
     for rr in result.rounds:
         if rr.round <= inputs.held_rounds:
             continue
         for m in rr.meetings:
+            same = kept.get((rr.round, m.table, frozenset((int(m.a), int(m.b)))))
+            if same is not None:  # a kept meeting stays exactly as attendees were told
+                version.meetings.append(_copy(same))
+                continue
             version.meetings.append(Meeting(
                 round_number=rr.round, table_number=m.table, attendee_a_id=int(m.a),
                 attendee_b_id=int(m.b), score=m.score, why=m.why))

@@ -1,0 +1,95 @@
+"""Changes on the day: no-shows and walk-ins, rebuild of the remaining rounds, update emails."""
+
+from __future__ import annotations
+
+import pytest
+
+from meetmatch import scheduling
+from meetmatch.extensions import db
+from meetmatch.models import Job, ScheduleVersion
+from meetmatch.worker import work_once
+
+
+@pytest.fixture
+def app_config(app_config, smtp, free_port):  # noqa: ARG001
+    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port}
+
+
+def _key(m):
+    return (m.round_number, m.table_number, m.attendee_a_id, m.attendee_b_id, m.score, m.why)
+
+
+def test_rebuild_keeps_held_rounds_and_valid_meetings_then_updates_changed(
+        app, client, login, published, make_attendee, smtp):
+    event, v1 = published()
+    base = f"/organiser/events/{event.slug}/schedule"
+    login()
+    client.post(f"{base}/v/1/send")
+    work_once()
+    assert len(smtp.received) == 10
+    ada = event.attendees[0]
+    ada.status = "no_show"
+    db.session.commit()
+    walker = make_attendee(event, name="Walt Walkin", organisation="Streetwise", walk_in=True,
+                           offers=("Mentoring",), needs=("Seed funding",), email="walt@example.com")
+    held = 2
+    before_held = sorted(_key(m) for m in v1.meetings if m.round_number <= held)
+    future_kept = sorted(_key(m) for m in v1.meetings
+                         if m.round_number > held and ada.id not in (m.attendee_a_id, m.attendee_b_id))
+    response = client.post(f"{base}/rebuild", data={"held_rounds": held, "time_limit": 2})
+    assert response.status_code == 302
+    work_once()
+    job = db.session.query(Job).order_by(Job.id.desc()).first()
+    assert job.status == "done", job.error
+    v2 = db.session.get(ScheduleVersion, job.version_id)
+    assert v2.number == 2 and v2.held_rounds == held and v2.based_on_id == v1.id
+    # rounds already held are exactly as they were, the no-show's meetings included
+    assert sorted(_key(m) for m in v2.meetings if m.round_number <= held) == before_held
+    # every still-valid future meeting is kept as it was
+    after = {_key(m) for m in v2.meetings}
+    missing = [k for k in future_kept if k not in after]
+    assert not missing, (missing, sorted(after))
+    assert scheduling.details_of(v2)["kept"] == len(future_kept)
+    # the no-show has nothing after the held rounds; the walk-in only after them
+    assert not [m for m in v2.meetings if m.round_number > held and ada.id in (m.attendee_a_id, m.attendee_b_id)]
+    walker_rounds = [m.round_number for m in v2.meetings if walker.id in (m.attendee_a_id, m.attendee_b_id)]
+    assert walker_rounds and min(walker_rounds) > held
+    # the published version never changed
+    db.session.refresh(v1)
+    assert v1.status == "published" and len(v1.meetings) == len(before_held) + sum(
+        1 for m in v1.meetings if m.round_number > held)
+    page = client.get(f"{base}/v/2").get_data(as_text=True)
+    assert "future meetings kept" in page
+    client.post(f"{base}/v/2/publish")
+    changes = scheduling.changes_between(v1, v2)
+    page = client.get(f"{base}/compare/2").get_data(as_text=True)
+    changed_count = scheduling.count_changed_meetings(v1, v2)
+    assert f"{changed_count} meeting" in page and "Walt Walkin" in page
+    # updates go only to active attendees whose meetings changed, once
+    smtp.received.clear()
+    client.post(f"{base}/v/2/send-updates")
+    client.post(f"{base}/v/2/send-updates")
+    work_once()
+    expected = {a.email for a in event.attendees if a.id in changes and a.is_active}
+    assert walker.email in expected and ada.email not in expected
+    assert {m["To"].addresses[0].addr_spec for m in smtp.received} == expected
+    assert len(smtp.received) == len(expected)
+    walt_mail = smtp.to(walker.email)[0]
+    text = walt_mail.get_body(("plain",)).get_content()
+    assert "have changed" in text and "New or moved" in text
+    for m in scheduling.meetings_for(v2, walker.id):
+        assert m.partner_of(walker.id).name in text
+    partners_of_ada = {m.partner_of(ada.id) for m in v1.meetings
+                       if m.round_number > held and ada.id in (m.attendee_a_id, m.attendee_b_id)}
+    for partner in partners_of_ada:
+        body = smtp.to(partner.email)[0].get_body(("plain",)).get_content()
+        assert "No longer planned" in body and ada.name in body
+
+
+def test_rebuild_needs_a_published_version(app, client, login, small_event):
+    event = small_event()
+    login()
+    response = client.post(f"/organiser/events/{event.slug}/schedule/rebuild",
+                           data={"held_rounds": 1}, follow_redirects=True)
+    assert "Publish a schedule first" in response.get_data(as_text=True)
+    assert db.session.query(Job).count() == 0
