@@ -1,0 +1,154 @@
+"""Round-by-round maximum-weight matching (blossom, rustworkx): the warm start and baseline.
+
+A schedule here is ``dict[edge id, round]`` over ``Instance.edges``; fixed meetings live in
+the Instance and are never part of it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+import numpy as np
+import rustworkx as rx
+
+from .instance import Instance
+
+Schedule = dict[int, int]
+
+
+class _State:
+    """Who is busy when, and what is used, while a schedule is built round by round."""
+
+    def __init__(self, inst: Instance, start: Schedule | None = None):
+        self.inst = inst
+        self.deg = np.zeros(inst.n, dtype=int)
+        self.busy = [set() for _ in range(inst.n)]
+        self.host_used: set[tuple[int, int]] = set(inst.host_busy)
+        self.free_used = {r: 0 for r in range(1, inst.rounds + 1)}
+        self.assign: Schedule = {}
+        for e, r in sorted((start or {}).items()):
+            self.add(e, r)
+
+    def can(self, e: int, r: int) -> bool:
+        inst = self.inst
+        i, j = inst.edges[e]
+        t = inst.edge_table[e]
+        return (e not in self.assign and r in inst.edge_rounds[e]
+                and r not in self.busy[i] and r not in self.busy[j]
+                and self.deg[i] < inst.cap[i] and self.deg[j] < inst.cap[j]
+                and (t is None and self.free_used[r] < inst.free_cap[r]
+                     or t is not None and (t, r) not in self.host_used))
+
+    def add(self, e: int, r: int) -> None:
+        i, j = self.inst.edges[e]
+        t = self.inst.edge_table[e]
+        self.assign[e] = r
+        self.deg[i] += 1
+        self.deg[j] += 1
+        self.busy[i].add(r)
+        self.busy[j].add(r)
+        if t is None:
+            self.free_used[r] += 1
+        else:
+            self.host_used.add((t, r))
+
+    def open_after(self, i: int, r: int) -> int:
+        """Free rounds of i from round r on that are not yet taken."""
+        return sum(1 for q in self.inst.free_rounds[i] if q >= r and q not in self.busy[i])
+
+
+def round_by_round(inst: Instance, edges: Iterable[int] | None = None, *, fairness: bool = True,
+                   max_cardinality: bool = False, start: Schedule | None = None,
+                   critical_degree: bool = False) -> Schedule:
+    """Fill rounds 1..R in order with a maximum-weight matching each.
+
+    ``fairness`` adds a bonus for attendees who must meet now to reach their target, and
+    requested pairs get a bonus larger than any score. ``critical_degree`` (used to colour a
+    chosen set of pairs into rounds) favours attendees with many pairs still to place.
+    ``start`` is kept as is and extended.
+    """
+    state = _State(inst, start)
+    pool = sorted(set(range(len(inst.edges)) if edges is None else edges) - set(state.assign))
+    if not pool:
+        return state.assign
+    top = max(inst.iscore(e) for e in pool) + 1
+    bonus = 2 * top
+    requested = set(inst.requested)
+    need = inst.need
+    remaining_deg = np.zeros(inst.n, dtype=int)
+    if critical_degree:
+        for e in pool:
+            i, j = inst.edges[e]
+            remaining_deg[[i, j]] += 1
+    for r in range(1, inst.rounds + 1):
+        graph = rx.PyGraph(multigraph=False)
+        graph.add_nodes_from(range(inst.n))
+        weights: dict[int, int] = {}
+        urgency = np.zeros(inst.n, dtype=int)
+        for i in range(inst.n):
+            if r not in inst.free_rounds[i] or r in state.busy[i]:
+                continue
+            left = state.open_after(i, r)
+            if critical_degree:
+                urgency[i] = 4 if remaining_deg[i] >= left else 0
+            elif fairness:
+                short = need[i] - state.deg[i]
+                urgency[i] = (4 if short >= left else 1) if short > 0 else 0
+        batch = []
+        for e in pool:
+            if e in state.assign or not state.can(e, r):
+                continue
+            i, j = inst.edges[e]
+            w = inst.iscore(e) + 1 + bonus * int(urgency[i] + urgency[j]) // 4
+            if e in requested:
+                w += 8 * bonus
+            weights[e] = w
+            batch.append((i, j, w))
+        if not batch:
+            continue
+        graph.add_edges_from(batch)
+        matching = rx.max_weight_matching(graph, max_cardinality=max_cardinality,
+                                          weight_fn=int)
+        chosen = sorted((weights[inst.edge_index[(min(a, b), max(a, b))]],
+                         inst.edge_index[(min(a, b), max(a, b))]) for a, b in matching)
+        for _, e in reversed(chosen):  # best first, so table limits drop the weakest
+            if state.can(e, r):
+                state.add(e, r)
+                if critical_degree:
+                    i, j = inst.edges[e]
+                    remaining_deg[[i, j]] -= 1
+    return state.assign
+
+
+def random_pairing(inst: Instance, seed: int = 0) -> Schedule:
+    """The naive baseline: each round, shuffle who is free and pair neighbours that may meet."""
+    rng = random.Random(seed)
+    state = _State(inst)
+    for r in range(1, inst.rounds + 1):
+        free = [i for i in range(inst.n) if r in inst.free_rounds[i] and state.deg[i] < inst.cap[i]]
+        rng.shuffle(free)
+        for a, b in zip(free[::2], free[1::2], strict=False):
+            e = inst.edge_index.get((min(a, b), max(a, b)))
+            if e is not None and inst.edge_score[e] > 0 and state.can(e, r):
+                state.add(e, r)
+    return state.assign
+
+
+def evaluate(inst: Instance, assign: Schedule) -> tuple[int, int, float]:
+    """(unmet requests, attendees short of target, total score of new meetings)."""
+    deg = inst.fixed_count.copy()
+    for e in assign:
+        i, j = inst.edges[e]
+        deg[i] += 1
+        deg[j] += 1
+    unmet = sum(1 for e in inst.requested if e not in assign)
+    short = int(np.sum(deg < inst.target))
+    score = float(sum(inst.edge_score[e] for e in assign))
+    return unmet, short, score
+
+
+def better(inst: Instance, a: Schedule, b: Schedule) -> Schedule:
+    """The lexicographically better schedule: requests, then fairness, then score."""
+    ka, kb = evaluate(inst, a), evaluate(inst, b)
+    return a if (ka[0], ka[1], -round(ka[2], 9)) <= (kb[0], kb[1], -round(kb[2], 9)) else b

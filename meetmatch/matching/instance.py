@@ -1,0 +1,273 @@
+"""The solver's view of a Problem: indices, free rounds, capacities and candidate pairs.
+
+Everything is in canonical order (attendees sorted by id, pairs as (i < j) sorted), so
+the same input gives the same model whatever the input order or PYTHONHASHSEED.
+Candidate pairs are pruned to each attendee's best ``keep`` partners; ``threshold[i]``
+is the best score of a pair dropped from i's list, which keeps the upper bound honest.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .problem import Problem
+from .scoring import ScoreModel
+
+SCALE = 1000  # scores are integers in thousandths inside CP-SAT and the matching
+KEEP_ALL_PAIRS = 20_000  # below this many possible pairs nothing is pruned
+
+
+@dataclass
+class Instance:
+    problem: Problem
+    scores: ScoreModel
+    n: int
+    rounds: int
+    ids: tuple[str, ...]
+    free_rounds: list[tuple[int, ...]]  # rounds (1-based) in which i may get a new meeting
+    cap: np.ndarray  # new meetings i may still get
+    target: np.ndarray  # fairness target (all meetings, fixed included)
+    fixed_count: np.ndarray
+    host: list[int | None]
+    free_cap: dict[int, float]  # per round: meetings without a host table that still fit
+    host_busy: set[tuple[int, int]]  # (table, round) already taken by fixed meetings
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    edge_score: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    edge_rounds: list[tuple[int, ...]] = field(default_factory=list)
+    edge_table: list[int | None] = field(default_factory=list)
+    edge_index: dict[tuple[int, int], int] = field(default_factory=dict)
+    requested: list[int] = field(default_factory=list)  # edge ids of feasible requests
+    unmet_requests: list[tuple[str, str, str]] = field(default_factory=list)
+    threshold: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    pruned: bool = False
+    fixed: list[tuple[int, int, int, int | None]] = field(default_factory=list)
+    requested_pairs: set[tuple[int, int]] = field(default_factory=set)
+    infeasible: str = ""  # why the fixed meetings alone already break a hard rule
+
+    @property
+    def need(self) -> np.ndarray:
+        """New meetings i needs to reach the target."""
+        return np.maximum(0, self.target - self.fixed_count)
+
+    def iscore(self, e: int) -> int:
+        return int(round(self.edge_score[e] * SCALE))
+
+
+def build_instance(problem: Problem, scores: ScoreModel, keep: int | None = None) -> Instance:
+    """Derive availability, capacities and pruned candidate pairs from a Problem."""
+    ids = scores.ids
+    index = scores.index
+    n, R = len(ids), problem.rounds
+    people = scores.people
+    all_rounds = tuple(range(1, R + 1))
+    avail = [tuple(sorted(p.available_rounds)) if p.available_rounds is not None else all_rounds
+             for p in people]
+    host = [p.host_table for p in people]
+    groups: dict[int, list[int]] = {}
+    for i, t in enumerate(host):
+        if t is not None:
+            groups.setdefault(t, []).append(i)
+    # Fixed meetings: occupy rounds, tables and capacity.
+    busy = [set() for _ in range(n)]
+    fixed_count = np.zeros(n, dtype=int)
+    fixed = []
+    host_busy: set[tuple[int, int]] = set()
+    explicit_tables: dict[int, set[int]] = {r: set() for r in all_rounds}
+    tableless: dict[int, int] = {r: 0 for r in all_rounds}
+    for f in sorted(problem.fixed_meetings, key=lambda f: (f.round, min(f.a, f.b), max(f.a, f.b))):
+        i, j = sorted((index[f.a], index[f.b]))
+        fixed.append((i, j, f.round, f.table))
+        busy[i].add(f.round)
+        busy[j].add(f.round)
+        fixed_count[[i, j]] += 1
+        table = f.table if f.table is not None else (host[i] if host[i] is not None else host[j])
+        if table is not None:
+            explicit_tables[f.round].add(table)
+            if table in groups:
+                host_busy.add((table, f.round))
+        else:
+            tableless[f.round] += 1
+    free_rounds = []
+    for i in range(n):
+        rs = [r for r in avail[i] if r not in busy[i]
+              and not (host[i] is not None and (host[i], r) in host_busy)]
+        free_rounds.append(tuple(rs))
+    cap = np.array([len(free_rounds[i]) for i in range(n)], dtype=int)
+    mm = problem.min_meetings
+    target = np.zeros(n, dtype=int)
+    for i, p in enumerate(people):
+        t = min(mm, len(avail[i]))
+        if p.max_meetings is not None:
+            cap[i] = max(0, min(cap[i], p.max_meetings - fixed_count[i]))
+            t = min(t, p.max_meetings)
+        target[i] = t
+    infeasible = ""
+    if problem.tables is None:
+        free_cap = {r: math.inf for r in all_rounds}
+    else:
+        hosts = set(groups)
+        free_cap = {}
+        for r in all_rounds:
+            free_tables = [t for t in range(1, problem.tables + 1)
+                           if t not in hosts and t not in explicit_tables[r]]
+            free_cap[r] = max(0, len(free_tables) - tableless[r])
+            if len(free_tables) < tableless[r] and not infeasible:
+                infeasible = (f"fixed_meetings: round {r} has {tableless[r]} fixed meetings "
+                              f"without a table but only {len(free_tables)} free tables")
+    inst = Instance(problem=problem, scores=scores, n=n, rounds=R, ids=ids,
+                    free_rounds=free_rounds, cap=cap, target=target, fixed_count=fixed_count,
+                    host=host, free_cap=free_cap, host_busy=host_busy, fixed=fixed,
+                    infeasible=infeasible)
+    _candidates(inst, keep)
+    return inst
+
+
+def _masks(inst: Instance):
+    """What the pair rules need per attendee: free-round matrix, organisation, hosts, blocks."""
+    problem, people = inst.problem, inst.scores.people
+    n, R = inst.n, inst.rounds
+    avail = np.zeros((n, R), dtype=np.float32)
+    for i, rs in enumerate(inst.free_rounds):
+        avail[i, [r - 1 for r in rs]] = 1
+    avail[inst.cap <= 0] = 0
+    org = None
+    if problem.settings.block_same_organisation:
+        names: dict[str, int] = {}
+        org = np.array([names.setdefault(p.organisation.strip().lower(), len(names))
+                        if p.organisation.strip() else -1 - i for i, p in enumerate(people)])
+    host = np.array([-1 if t is None else t for t in inst.host])
+    blocked: dict[int, list[int]] = {}
+    index = inst.scores.index
+    for a, b in problem.blocked_pairs:
+        i, j = index[a], index[b]
+        blocked.setdefault(i, []).append(j)
+        blocked.setdefault(j, []).append(i)
+    for i, j, _, _ in inst.fixed:
+        blocked.setdefault(i, []).append(j)
+        blocked.setdefault(j, []).append(i)
+    return avail, org, host, blocked
+
+
+def valid_blocks(inst: Instance):
+    """Yield (rows, scores of rows x everyone) with pairs that may not meet set to 0."""
+    avail, org, host, blocked = _masks(inst)
+    for rows, S in inst.scores.blocks():
+        valid = (avail[rows] @ avail.T) > 0
+        valid[np.arange(len(rows)), rows] = False
+        if org is not None:
+            valid &= org[rows][:, None] != org[None, :]
+        hr = host[rows][:, None]
+        valid &= ~((hr >= 0) & (host[None, :] >= 0) & (hr != host[None, :]))
+        for k, i in enumerate(rows):
+            if i in blocked:
+                valid[k, blocked[i]] = False
+        yield rows, valid, np.where(valid, S, 0.0)
+
+
+def pruned_violations(inst: Instance, y: np.ndarray, w: float) -> list[tuple[int, int, float]]:
+    """Allowed pairs outside the candidates whose score exceeds the dual price y_i + y_j + w.
+
+    Streams the scores once more; an empty list proves the LP bound covers every pair.
+    """
+    out = []
+    for rows, _valid, S in valid_blocks(inst):
+        excess = S - y[rows][:, None] - y[None, :] - w
+        ks, js = np.nonzero(excess > 1e-9)
+        for k, j in zip(ks.tolist(), js.tolist(), strict=True):
+            i = int(rows[k])
+            if i < j and (i, j) not in inst.edge_index:
+                out.append((i, j, float(S[k, j])))
+    return out
+
+
+def _candidates(inst: Instance, keep: int | None) -> None:
+    problem, scores = inst.problem, inst.scores
+    n, R = inst.n, inst.rounds
+    index = scores.index
+    if keep is None:
+        keep = n if n * (n - 1) // 2 <= KEEP_ALL_PAIRS else max(16, 3 * R + 6)
+    keep = max(1, min(keep, n - 1)) if n > 1 else 0
+    _, org, _, blocked = _masks(inst)
+    kept: set[tuple[int, int]] = set()
+    threshold = np.zeros(n)
+    score_of: dict[tuple[int, int], float] = {}
+    requested = {}
+    for a, b in problem.requested_pairs:
+        i, j = sorted((index[a], index[b]))
+        requested.setdefault((i, j), (a, b))
+    req_rows: dict[int, list[int]] = {}
+    for (i, j) in requested:
+        req_rows.setdefault(i, []).append(j)
+        req_rows.setdefault(j, []).append(i)
+    for rows, valid, S in valid_blocks(inst):
+        for k, i in enumerate(rows):
+            for j in req_rows.get(i, ()):
+                if valid[k, j]:
+                    score_of[(min(i, j), max(i, j))] = float(S[k, j])
+        positive = S > 1e-12
+        counts = positive.sum(axis=1)
+        if counts.max(initial=0) > keep:
+            # Best `keep` per row; ties broken by partner index (canonical).
+            part = np.argpartition(-S, keep, axis=1)[:, : keep + 1]
+        for k, i in enumerate(rows):
+            row = S[k]
+            if counts[k] == 0:
+                continue
+            if counts[k] <= keep:
+                js = np.flatnonzero(positive[k])
+            else:
+                cand = part[k]
+                order = cand[np.lexsort((cand, -row[cand]))]
+                js = order[:keep]
+                threshold[i] = row[order[keep]]
+                inst.pruned = True
+            for j in js:
+                if row[j] <= 1e-12:
+                    continue
+                pair = (min(i, int(j)), max(i, int(j)))
+                kept.add(pair)
+                score_of[pair] = float(row[j])
+    for (i, j), (a, b) in sorted(requested.items()):
+        if (i, j) in kept or (i, j) in score_of:
+            kept.add((i, j))
+            continue
+        inst.unmet_requests.append((a, b, _request_reason(inst, i, j, a, b, org, blocked)))
+    inst.threshold = threshold
+    inst.requested_pairs = set(requested)
+    set_edges(inst, kept, score_of)
+
+
+def set_edges(inst: Instance, pairs, score_of: dict[tuple[int, int], float]) -> None:
+    """(Re)build the candidate pair arrays in canonical order."""
+    edges = sorted(pairs)
+    inst.edges = edges
+    inst.edge_index = {e: k for k, e in enumerate(edges)}
+    inst.edge_score = np.array([score_of[e] for e in edges], dtype=float)
+    inst.edge_rounds = [tuple(sorted(set(inst.free_rounds[i]) & set(inst.free_rounds[j])))
+                        for i, j in edges]
+    inst.edge_table = [inst.host[i] if inst.host[i] is not None else inst.host[j]
+                       for i, j in edges]
+    inst.requested = sorted(inst.edge_index[p] for p in inst.requested_pairs
+                            if p in inst.edge_index)
+
+
+def _request_reason(inst: Instance, i: int, j: int, a: str, b: str, org, blocked) -> str:
+    problem = inst.problem
+    pa, pb = inst.scores.people[i], inst.scores.people[j]
+    if any((x, y) in {(a, b), (b, a)} for x, y in problem.blocked_pairs):
+        return "the pair is also blocked"
+    if any({f.a, f.b} == {a, b} for f in problem.fixed_meetings):
+        return "they already have a fixed meeting (no pair meets twice)"
+    if org is not None and org[i] == org[j]:
+        return f"both are from {pa.organisation!r} and same-organisation meetings are blocked"
+    for x, p in ((i, pa), (j, pb)):
+        if inst.cap[x] <= 0:
+            return f"{p.id} has no free round or has reached max_meetings"
+    if not set(inst.free_rounds[i]) & set(inst.free_rounds[j]):
+        return "they have no free round in common"
+    if pa.host_table is not None and pb.host_table is not None:
+        return f"both host their own table ({pa.host_table} and {pb.host_table})"
+    return "not possible together with the other rules"

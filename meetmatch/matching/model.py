@@ -1,0 +1,272 @@
+"""CP-SAT models, one ``add_<rule>`` per constraint family.
+
+* :class:`RoundModel`: one boolean per (candidate pair, free common round). Exact for the
+  pairs it is given; used whole on small events and to colour chosen pairs into rounds.
+* :class:`PairModel`: one boolean per candidate pair (a b-matching: each attendee in at most
+  ``cap`` meetings), small enough for large events; its pairs are coloured afterwards.
+
+Both solve lexicographically in two phases: first requests and fairness
+(``(n + 1) * unmet requests + attendees short``), then, with that fixed, the total score.
+Scores are integers (thousandths) so CP-SAT works on exact integers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from ortools.sat.python import cp_model
+
+from .baseline import Schedule
+from .instance import Instance
+
+Progress = Callable[[dict], None]
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: str, report: Progress | None, start: float, decode):
+        super().__init__()
+        self.phase, self.report, self.start, self.decode = phase, report, start, decode
+
+    def on_solution_callback(self) -> None:
+        if self.report is not None:
+            self.report({"phase": self.phase, "elapsed": time.monotonic() - self.start,
+                         "objective": self.decode(self.ObjectiveValue()),
+                         "upper_bound": None})
+
+
+class _Lexicographic:
+    """Shared two-phase driver: fairness objective first, then score."""
+
+    model: cp_model.CpModel
+    inst: Instance
+
+    def _setup_fairness(self, degree_terms: dict[int, list]) -> None:
+        inst, m = self.inst, self.model
+        self.penalty_terms = []
+        for e in inst.requested:
+            if e in self.selected:
+                self.penalty_terms.append((inst.n + 1, self.selected[e]))
+        need = inst.need
+        for i in range(inst.n):
+            if need[i] <= 0:
+                continue
+            short = m.NewBoolVar(f"short_{i}")
+            terms = degree_terms.get(i, [])
+            m.Add(sum(terms) + int(need[i]) * short >= int(need[i]))
+            self.penalty_terms.append((1, short))
+        # Requested pairs count as "met" when selected: penalty = (n+1) * (1 - selected).
+        self.penalty_const = (inst.n + 1) * len([e for e in inst.requested if e in self.selected])
+
+    def _penalty_expr(self):
+        expr = self.penalty_const
+        for coef, var in self.penalty_terms:
+            if coef == self.inst.n + 1:
+                expr -= coef * var
+            else:
+                expr += coef * var
+        return expr
+
+    def run(self, *, time_limit: float, seed: int, workers: int, hint: Schedule | None,
+            report: Progress | None, start: float, deterministic: bool = True
+            ) -> tuple[Schedule | None, bool, float | None]:
+        """Solve; return (schedule or None, proven optimal, best score bound in units)."""
+        deadline = time.monotonic() + time_limit
+        if hint:
+            self._hint(hint)
+        proven = True
+        penalty = self._penalty_expr()
+        if self.penalty_terms:
+            self.model.Minimize(penalty)
+            status, solver = self._solve(deadline - time.monotonic(), 0.35, seed, workers,
+                                         report, start, "fairness", lambda v: None,
+                                         deterministic)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None, False, None
+            proven = status == cp_model.OPTIMAL
+            found = int(round(solver.ObjectiveValue()))
+            self.model.Add(penalty <= found)
+            if not hint or self._penalty_of(hint) > found:
+                self._hint_from(solver)
+        self.model.Maximize(self._score_expr())
+        status, solver = self._solve(deadline - time.monotonic(), 1.0, seed, workers, report,
+                                     start, "score", lambda v: v / 1000.0, deterministic)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, False, None
+        return (self._decode(solver), proven and status == cp_model.OPTIMAL,
+                solver.BestObjectiveBound())
+
+    def _penalty_of(self, schedule: Schedule) -> int:
+        inst = self.inst
+        deg = [0] * inst.n
+        for e in schedule:
+            i, j = inst.edges[e]
+            deg[i] += 1
+            deg[j] += 1
+        unmet = sum(1 for e in inst.requested if e in self.selected and e not in schedule)
+        short = sum(1 for i in range(inst.n) if inst.need[i] > 0 and deg[i] < inst.need[i])
+        return (inst.n + 1) * unmet + short
+
+    def _solve(self, remaining, share, seed, workers, report, start, phase, decode,
+               deterministic):
+        solver = cp_model.CpSolver()
+        budget = max(0.05, remaining * share)
+        p = solver.parameters
+        p.random_seed = seed
+        p.log_search_progress = False
+        if deterministic:
+            # Interleaved search is reproducible; deterministic time (not wall time) decides
+            # when to stop, so the same input and seed give the same schedule.
+            # One worker and a deterministic-time budget make the search reproducible.
+            # Deterministic time runs about 2-4x slower than the wall clock here, hence
+            # the budget split; the wall-clock limit is only a safety net.
+            p.num_workers = 1
+            p.max_deterministic_time = budget / 3.0
+            p.max_time_in_seconds = budget
+        else:
+            p.num_workers = max(1, workers)
+            p.max_time_in_seconds = budget
+        cb = _Callback(phase, report, start, decode)
+        status = solver.Solve(self.model, cb)
+        return status, solver
+
+    def _hint_from(self, solver: cp_model.CpSolver) -> None:
+        self.model.ClearHints()
+        for var in self._all_vars():
+            self.model.AddHint(var, solver.Value(var))
+
+
+class RoundModel(_Lexicographic):
+    """x[e, r] = pair e meets in round r."""
+
+    def __init__(self, inst: Instance, edges: Sequence[int]):
+        self.inst, self.model = inst, cp_model.CpModel()
+        self.edges = sorted(edges)
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        for e in self.edges:
+            for r in inst.edge_rounds[e]:
+                self.x[e, r] = self.model.NewBoolVar(f"x_{e}_{r}")
+        self.selected: dict[int, cp_model.LinearExpr] = {}
+        self.add_no_repeat_pairs()
+        self.add_one_meeting_per_round()
+        self.add_max_meetings()
+        self.add_tables()
+        degree: dict[int, list] = {}
+        for (e, _r), v in self.x.items():
+            i, j = inst.edges[e]
+            degree.setdefault(i, []).append(v)
+            degree.setdefault(j, []).append(v)
+        self.degree = degree
+        self._setup_fairness(degree)
+
+    def size(self) -> int:
+        return len(self.x)
+
+    def _by(self, key) -> dict:
+        out: dict = {}
+        for (e, r), v in self.x.items():
+            for k in key(e, r):
+                out.setdefault(k, []).append(v)
+        return out
+
+    def add_no_repeat_pairs(self) -> None:
+        for e, vs in self._by(lambda e, r: [e]).items():
+            if len(vs) > 1:
+                self.model.AddAtMostOne(vs)
+            self.selected[e] = sum(vs)
+
+    def add_one_meeting_per_round(self) -> None:
+        edges = self.inst.edges
+        for _, vs in sorted(self._by(lambda e, r: [(edges[e][0], r), (edges[e][1], r)]).items()):
+            if len(vs) > 1:
+                self.model.AddAtMostOne(vs)
+
+    def add_max_meetings(self) -> None:
+        edges, inst = self.inst.edges, self.inst
+        for i, vs in sorted(self._by(lambda e, r: list(edges[e])).items()):
+            if len(vs) > inst.cap[i]:
+                self.model.Add(sum(vs) <= int(inst.cap[i]))
+
+    def add_tables(self) -> None:
+        inst = self.inst
+        tab = inst.edge_table
+        for _key, vs in sorted(self._by(
+                lambda e, r: [(tab[e], r)] if tab[e] is not None else []).items()):
+            if len(vs) > 1:
+                self.model.AddAtMostOne(vs)
+        for r, vs in sorted(self._by(lambda e, r: [r] if tab[e] is None else []).items()):
+            if inst.free_cap[r] < len(vs):
+                self.model.Add(sum(vs) <= int(inst.free_cap[r]))
+
+    def _score_expr(self):
+        return sum(self.inst.iscore(e) * v for (e, _r), v in self.x.items())
+
+    def _hint(self, hint: Schedule) -> None:
+        for (e, r), v in self.x.items():
+            self.model.AddHint(v, 1 if hint.get(e) == r else 0)
+
+    def _all_vars(self):
+        return [v for _, v in sorted(self.x.items())] + [
+            v for c, v in self.penalty_terms if c == 1]
+
+    def _decode(self, solver) -> Schedule:
+        return {e: r for (e, r), v in sorted(self.x.items()) if solver.Value(v)}
+
+
+class PairModel(_Lexicographic):
+    """x[e] = pair e meets in some round (a b-matching); rounds are assigned later."""
+
+    def __init__(self, inst: Instance, edges: Sequence[int], round_capacity: int):
+        self.inst, self.model = inst, cp_model.CpModel()
+        self.edges = sorted(edges)
+        self.x = {e: self.model.NewBoolVar(f"x_{e}") for e in self.edges}
+        self.selected = dict(self.x)
+        degree: dict[int, list] = {}
+        for e, v in self.x.items():
+            i, j = inst.edges[e]
+            degree.setdefault(i, []).append(v)
+            degree.setdefault(j, []).append(v)
+        self.degree = degree
+        self.add_max_meetings()
+        self.add_host_tables()
+        if round_capacity < len(self.x):
+            self.model.Add(sum(self.x.values()) <= round_capacity)
+        self._setup_fairness(degree)
+
+    def size(self) -> int:
+        return len(self.x)
+
+    def add_max_meetings(self) -> None:
+        for i, vs in sorted(self.degree.items()):
+            if len(vs) > self.inst.cap[i]:
+                self.model.Add(sum(vs) <= int(self.inst.cap[i]))
+
+    def add_host_tables(self) -> None:
+        """Attendees sharing a host table share its free rounds."""
+        inst = self.inst
+        groups: dict[int, list[int]] = {}
+        for i, t in enumerate(inst.host):
+            if t is not None:
+                groups.setdefault(t, []).append(i)
+        for t, members in sorted(groups.items()):
+            if len(members) < 2:
+                continue
+            rounds = {r for i in members for r in inst.free_rounds[i]}
+            vs = [v for e, v in self.x.items() if inst.edge_table[e] == t]
+            if len(vs) > len(rounds):
+                self.model.Add(sum(vs) <= len(rounds))
+
+    def _score_expr(self):
+        return sum(self.inst.iscore(e) * v for e, v in self.x.items())
+
+    def _hint(self, hint: Schedule) -> None:
+        for e, v in self.x.items():
+            self.model.AddHint(v, 1 if e in hint else 0)
+
+    def _all_vars(self):
+        return [v for _, v in sorted(self.x.items())] + [
+            v for c, v in self.penalty_terms if c == 1]
+
+    def _decode(self, solver) -> Schedule:
+        # Round 0 = chosen, round not yet assigned.
+        return {e: 0 for e, v in sorted(self.x.items()) if solver.Value(v)}

@@ -1,0 +1,347 @@
+"""Plain data for the matching engine: who attends, what they offer and need, and the rules.
+
+Everything here is a frozen dataclass validated in ``__post_init__``; a bad value raises
+:class:`ProblemError` whose message starts with the offending field, e.g.
+``attendees[3].available_rounds: round 9 is outside 1..6``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ProblemError(ValueError):
+    """Invalid input. ``field`` names the offending field; ``str(err)`` is ``"field: message"``."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(float(value)))
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One attendee as the matching engine sees them."""
+
+    id: str
+    name: str
+    organisation: str = ""
+    offers: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    offers_text: str = ""
+    needs_text: str = ""
+    available_rounds: tuple[int, ...] | None = None
+    max_meetings: int | None = None
+    host_table: int | None = None
+
+    def __post_init__(self) -> None:
+        self.validate("attendee")
+
+    def validate(self, where: str) -> None:
+        """Check the fields that need no knowledge of the event; raise ProblemError."""
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ProblemError(f"{where}.id", "must be a non-empty string")
+        if not isinstance(self.name, str):
+            raise ProblemError(f"{where}.name", "must be a string")
+        if not isinstance(self.organisation, str):
+            raise ProblemError(f"{where}.organisation", "must be a string")
+        for key in ("offers", "needs"):
+            items = getattr(self, key)
+            if not isinstance(items, tuple) or not all(isinstance(t, str) for t in items):
+                raise ProblemError(f"{where}.{key}", "must be a list of strings")
+        for key in ("offers_text", "needs_text"):
+            if not isinstance(getattr(self, key), str):
+                raise ProblemError(f"{where}.{key}", "must be a string")
+        if self.available_rounds is not None:
+            if not isinstance(self.available_rounds, tuple) or not all(
+                    _is_int(r) for r in self.available_rounds):
+                raise ProblemError(f"{where}.available_rounds", "must be a list of round numbers")
+            if len(set(self.available_rounds)) != len(self.available_rounds):
+                raise ProblemError(f"{where}.available_rounds", "lists a round twice")
+            for r in self.available_rounds:
+                if r < 1:
+                    raise ProblemError(f"{where}.available_rounds", f"round {r} is below 1")
+        if self.max_meetings is not None and (not _is_int(self.max_meetings)
+                                              or self.max_meetings < 0):
+            raise ProblemError(f"{where}.max_meetings", "must be a whole number >= 0")
+        if self.host_table is not None and (not _is_int(self.host_table) or self.host_table < 1):
+            raise ProblemError(f"{where}.host_table", "must be a table number >= 1")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Organiser's matching settings.
+
+    ``min_meetings``: fairness target (None: min(3, rounds); 0: no fairness rule).
+    ``mutuality``: 0..1, how strongly a meeting where both gain is preferred over a
+    lopsided one (None: the default, 0.9; 0: plain sum of both benefits; 1: only the
+    smaller side counts, so one-sided pairs score 0).
+    """
+
+    block_same_organisation: bool = True
+    min_meetings: int | None = None
+    mutuality: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.block_same_organisation, bool):
+            raise ProblemError("settings.block_same_organisation", "must be true or false")
+        if self.min_meetings is not None and (not _is_int(self.min_meetings)
+                                              or self.min_meetings < 0):
+            raise ProblemError("settings.min_meetings", "must be a whole number >= 0 or null")
+        if self.mutuality is not None and (not _is_number(self.mutuality)
+                                           or not 0.0 <= float(self.mutuality) <= 1.0):
+            raise ProblemError("settings.mutuality", "must be a number between 0 and 1 or null")
+
+
+@dataclass(frozen=True)
+class FixedMeeting:
+    """A meeting that must appear as given (already held, or kept on a rebuild)."""
+
+    a: str
+    b: str
+    round: int
+    table: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One event to schedule: rounds, attendees and the organiser's rules."""
+
+    rounds: int
+    attendees: tuple[Participant, ...]
+    tables: int | None = None
+    settings: Settings = field(default_factory=Settings)
+    blocked_pairs: tuple[tuple[str, str], ...] = ()
+    requested_pairs: tuple[tuple[str, str], ...] = ()
+    weights: tuple[tuple[str, str, float], ...] | None = None
+    fixed_meetings: tuple[FixedMeeting, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.rounds) or not 1 <= self.rounds <= 200:
+            raise ProblemError("rounds", "must be a whole number between 1 and 200")
+        if self.tables is not None and (not _is_int(self.tables) or self.tables < 1):
+            raise ProblemError("tables", "must be a whole number >= 1 or null")
+        if not isinstance(self.settings, Settings):
+            raise ProblemError("settings", "must be a Settings object")
+        if not isinstance(self.attendees, tuple):
+            raise ProblemError("attendees", "must be a list")
+        seen: dict[str, int] = {}
+        for k, p in enumerate(self.attendees):
+            where = f"attendees[{k}]"
+            if not isinstance(p, Participant):
+                raise ProblemError(where, "must be an attendee object")
+            p.validate(where)
+            if p.id in seen:
+                raise ProblemError(f"{where}.id", f"duplicate id {p.id!r} (also attendees[{seen[p.id]}])")
+            seen[p.id] = k
+            for r in p.available_rounds or ():
+                if r > self.rounds:
+                    raise ProblemError(f"{where}.available_rounds",
+                                       f"round {r} is outside 1..{self.rounds}")
+            if p.host_table is not None and self.tables is not None and p.host_table > self.tables:
+                raise ProblemError(f"{where}.host_table",
+                                   f"table {p.host_table} is outside 1..{self.tables}")
+        self._check_pairs("blocked_pairs", self.blocked_pairs, seen)
+        self._check_pairs("requested_pairs", self.requested_pairs, seen)
+        if self.weights is not None:
+            if not isinstance(self.weights, tuple):
+                raise ProblemError("weights", "must be a list of [id, id, score]")
+            pairs: set[frozenset[str]] = set()
+            for k, w in enumerate(self.weights):
+                where = f"weights[{k}]"
+                if not isinstance(w, tuple) or len(w) != 3:
+                    raise ProblemError(where, "must be [id, id, score]")
+                self._check_pair(where, w[:2], seen)
+                if not _is_number(w[2]) or w[2] < 0:
+                    raise ProblemError(where, "score must be a finite number >= 0")
+                key = frozenset(w[:2])
+                if key in pairs:
+                    raise ProblemError(where, f"pair {w[0]!r}, {w[1]!r} is listed twice")
+                pairs.add(key)
+        self._check_fixed(seen)
+
+    @staticmethod
+    def _check_pair(where: str, pair: Any, seen: Mapping[str, int]) -> None:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ProblemError(where, "must be a pair of attendee ids")
+        a, b = pair
+        for x in (a, b):
+            if x not in seen:
+                raise ProblemError(where, f"unknown attendee id {x!r}")
+        if a == b:
+            raise ProblemError(where, f"pairs {a!r} with itself")
+
+    def _check_pairs(self, name: str, pairs: Any, seen: Mapping[str, int]) -> None:
+        if not isinstance(pairs, tuple):
+            raise ProblemError(name, "must be a list of pairs")
+        for k, pair in enumerate(pairs):
+            self._check_pair(f"{name}[{k}]", pair, seen)
+
+    def _check_fixed(self, seen: Mapping[str, int]) -> None:
+        if not isinstance(self.fixed_meetings, tuple):
+            raise ProblemError("fixed_meetings", "must be a list")
+        busy: set[tuple[str, int]] = set()
+        tables: set[tuple[int, int]] = set()
+        pairs: set[frozenset[str]] = set()
+        for k, f in enumerate(self.fixed_meetings):
+            where = f"fixed_meetings[{k}]"
+            if not isinstance(f, FixedMeeting):
+                raise ProblemError(where, "must be a FixedMeeting")
+            self._check_pair(where, (f.a, f.b), seen)
+            if not _is_int(f.round) or not 1 <= f.round <= self.rounds:
+                raise ProblemError(f"{where}.round", f"must be a round in 1..{self.rounds}")
+            if f.table is not None:
+                if not _is_int(f.table) or f.table < 1 or (
+                        self.tables is not None and f.table > self.tables):
+                    raise ProblemError(f"{where}.table", "must be a table number in range")
+                if (f.round, f.table) in tables:
+                    raise ProblemError(f"{where}.table",
+                                       f"table {f.table} is used twice in round {f.round}")
+                tables.add((f.round, f.table))
+            for x in (f.a, f.b):
+                if (x, f.round) in busy:
+                    raise ProblemError(where, f"{x!r} has two meetings in round {f.round}")
+                busy.add((x, f.round))
+            key = frozenset((f.a, f.b))
+            if key in pairs:
+                raise ProblemError(where, f"{f.a!r} and {f.b!r} meet twice")
+            pairs.add(key)
+
+    @property
+    def min_meetings(self) -> int:
+        """The fairness target before availability and max_meetings are applied."""
+        m = self.settings.min_meetings
+        return min(3, self.rounds) if m is None else m
+
+    @property
+    def mutuality(self) -> float:
+        m = self.settings.mutuality
+        return DEFAULT_MUTUALITY if m is None else float(m)
+
+
+DEFAULT_MUTUALITY = 0.9
+
+
+# ---------------------------------------------------------------- JSON-ish input
+
+def _get(d: Mapping[str, Any], key: str, where: str, kinds: tuple[type, ...], default: Any) -> Any:
+    value = d.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
+        raise ProblemError(where, f"has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Sequence) or isinstance(value, str) or not all(
+            isinstance(v, str) for v in value):
+        raise ProblemError(where, "must be a list of strings")
+    return tuple(value)
+
+
+def _pair_list(value: Any, where: str, width: int = 2) -> tuple[tuple[Any, ...], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise ProblemError(where, "must be a list")
+    out = []
+    for k, item in enumerate(value):
+        if not isinstance(item, Sequence) or isinstance(item, str) or len(item) != width:
+            raise ProblemError(f"{where}[{k}]", f"must be a list of {width} items")
+        if not all(isinstance(x, str) for x in item[:2]):
+            raise ProblemError(f"{where}[{k}]", "attendee ids must be strings")
+        out.append(tuple(item))
+    return tuple(out)
+
+
+def problem_from_dict(d: Any) -> Problem:
+    """Build a Problem from the JSON input format (unknown keys ignored).
+
+    Raises ProblemError naming the field on any invalid value.
+    """
+    if not isinstance(d, Mapping):
+        raise ProblemError("(root)", "must be a JSON object")
+    if "rounds" not in d:
+        raise ProblemError("rounds", "is required")
+    if "attendees" not in d:
+        raise ProblemError("attendees", "is required")
+    raw_settings = d.get("settings") or {}
+    if not isinstance(raw_settings, Mapping):
+        raise ProblemError("settings", "must be an object")
+    block = raw_settings.get("block_same_organisation", True)
+    settings = Settings(block_same_organisation=True if block is None else block,
+                        min_meetings=raw_settings.get("min_meetings"),
+                        mutuality=raw_settings.get("mutuality"))
+    raw_attendees = d["attendees"]
+    if not isinstance(raw_attendees, Sequence) or isinstance(raw_attendees, str):
+        raise ProblemError("attendees", "must be a list")
+    attendees = []
+    for k, a in enumerate(raw_attendees):
+        where = f"attendees[{k}]"
+        if not isinstance(a, Mapping):
+            raise ProblemError(where, "must be an object")
+        if "id" not in a:
+            raise ProblemError(f"{where}.id", "is required")
+        ident = a["id"]
+        if _is_int(ident):
+            ident = str(ident)
+        avail = a.get("available_rounds")
+        if avail is not None and (not isinstance(avail, Sequence) or isinstance(avail, str)):
+            raise ProblemError(f"{where}.available_rounds", "must be a list of round numbers")
+        kwargs = _participant_kwargs(a, where, ident)
+        try:
+            attendees.append(Participant(**kwargs))
+        except ProblemError as err:  # name the attendee by position, as in the input
+            raise ProblemError(where + err.field[len("attendee"):], err.message) from None
+    weights = d.get("weights")
+    if weights is not None:
+        weights = tuple((w[0], w[1], w[2]) for w in _pair_list(weights, "weights", 3))
+    fixed = []
+    raw_fixed = d.get("fixed_meetings") or []
+    if not isinstance(raw_fixed, Sequence) or isinstance(raw_fixed, str):
+        raise ProblemError("fixed_meetings", "must be a list")
+    for k, f in enumerate(raw_fixed):
+        if not isinstance(f, Mapping) or not {"a", "b", "round"} <= set(f):
+            raise ProblemError(f"fixed_meetings[{k}]", "must be an object with a, b, round")
+        fixed.append(FixedMeeting(a=f["a"], b=f["b"], round=f["round"], table=f.get("table")))
+    return Problem(
+        rounds=d["rounds"],
+        attendees=tuple(attendees),
+        tables=d.get("tables"),
+        settings=settings,
+        blocked_pairs=_pair_list(d.get("blocked_pairs"), "blocked_pairs"),
+        requested_pairs=_pair_list(d.get("requested_pairs"), "requested_pairs"),
+        weights=weights,
+        fixed_meetings=tuple(fixed),
+    )
+
+
+def _participant_kwargs(a: Mapping[str, Any], where: str, ident: Any) -> dict[str, Any]:
+    avail = a.get("available_rounds")
+    return dict(
+        id=ident,
+        name=_get(a, "name", f"{where}.name", (str,), str(ident)),
+        organisation=_get(a, "organisation", f"{where}.organisation", (str,), ""),
+        offers=_str_list(a.get("offers"), f"{where}.offers"),
+        needs=_str_list(a.get("needs"), f"{where}.needs"),
+        offers_text=_get(a, "offers_text", f"{where}.offers_text", (str,), ""),
+        needs_text=_get(a, "needs_text", f"{where}.needs_text", (str,), ""),
+        available_rounds=None if avail is None else tuple(avail),
+        max_meetings=a.get("max_meetings"),
+        host_table=a.get("host_table"),
+    )
