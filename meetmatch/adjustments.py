@@ -56,6 +56,14 @@ def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
         rounds = person.rounds_list
         if rounds is not None and round_number not in rounds:
             raise AdjustmentRefused(f"{person.name} is not available in round {round_number}.")
+    hosts = {p.host_table: p for p in event.attendees if p.is_active and p.host_table is not None}
+    for person in (a, b):
+        if person.host_table is not None and person.host_table != table:
+            raise AdjustmentRefused(f"{person.name} keeps {event.table_label(person.host_table)} "
+                                    "all day (host table); use that table.")
+    host = hosts.get(table)
+    if host is not None and host.id not in (a.id, b.id):
+        raise AdjustmentRefused(f"{event.table_label(table)} is {host.name}'s host table.")
     others = [m for m in version.meetings if m is not ignore and m.round_number == round_number]
     for m in others:
         if m.table_number == table:
@@ -65,14 +73,6 @@ def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
             if person.id in (m.attendee_a_id, m.attendee_b_id):
                 raise AdjustmentRefused(f"{person.name} already has a meeting in round "
                                         f"{round_number} (double booking).")
-    hosts = {p.host_table: p for p in event.attendees if p.is_active and p.host_table is not None}
-    for person in (a, b):
-        if person.host_table is not None and person.host_table != table:
-            raise AdjustmentRefused(f"{person.name} keeps {event.table_label(person.host_table)} "
-                                    "all day (host table); use that table.")
-    host = hosts.get(table)
-    if host is not None and host.id not in (a.id, b.id):
-        raise AdjustmentRefused(f"{event.table_label(table)} is {host.name}'s host table.")
 
 
 def cancel_meeting(version: ScheduleVersion, meeting: Meeting) -> None:

@@ -1,0 +1,172 @@
+"""End to end in a real headless Chromium: login → build (background worker) → review → publish
+→ print page + PDF → send → a loopback SMTP server receives one email per attendee."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import icalendar
+import pytest
+from pypdf import PdfReader
+
+from meetmatch import scheduling
+from meetmatch.extensions import db
+from meetmatch.models import ScheduleVersion
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chromium_path():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; the browser test must run in CI")
+        pytest.skip(f"{CHROMIUM} is not installed; install chromium to run the browser test")
+    return CHROMIUM
+
+
+@pytest.fixture
+def app_config(app_config, smtp, free_port):  # noqa: ARG001
+    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port, "WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def live_server(app):
+    from werkzeug.serving import make_server
+
+    port = _port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def worker_process(app, tmp_path, free_port):
+    """``meetmatch worker`` as its own process on the test database."""
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "SECRET_KEY": "test-secret", "MEETMATCH_ENV": "testing",
+           "MEETMATCH_INSTANCE_PATH": str(tmp_path / "worker-instance"),
+           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port),
+           "MEETMATCH_WORKER_POLL_SECONDS": "0.3", "MEETMATCH_SOLVER_TIME_LIMIT": "3",
+           "MEETMATCH_PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"]}
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+    meetmatch = shutil.which("meetmatch", path=str(Path(sys.executable).parent))
+    proc = subprocess.Popen([meetmatch, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+def _wait(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_organiser_builds_publishes_prints_and_sends(
+        app, db_kind, small_event, smtp, chromium_path, live_server, worker_process, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    event = small_event()
+    slug = event.slug
+    db.session.commit()  # end this thread's transaction: SQLite takes the write lock at BEGIN
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(accept_downloads=True)
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        page.goto(f"{live_server}/organiser/login")
+        page.get_by_label("Email").fill("org@example.com")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"{live_server}/organiser/events/{slug}/schedule/")
+        page.get_by_label("Time limit (seconds)").fill("3")
+        page.get_by_role("button", name="Build schedule").click()
+        assert page.get_by_role("heading", name="Building the schedule").is_visible()
+        # the page reloads itself (static/refresh.js) until the worker is done
+        try:
+            page.get_by_role("link", name="Review version 1").wait_for(timeout=60_000)
+        except Exception as error:
+            log = (tmp_path / "worker.log").read_text()
+            raise AssertionError(f"build did not finish.\nPage: {page.inner_text('main')}\n"
+                                 f"Worker log: {log[-3000:]}") from error
+        page.get_by_role("link", name="Review version 1").click()
+        assert page.get_by_role("heading", name="Summary").is_visible()
+        assert "bound" in page.content()
+        page.get_by_role("button", name="Publish version 1").click()
+        assert page.get_by_text("Version 1 is published").is_visible()
+        page.get_by_role("link", name="By attendee").click()
+        assert page.get_by_role("heading", name="Ada Lovelace").is_visible()
+        page.get_by_role("link", name="Print").click()
+        page.get_by_role("link", name="Master schedule").click()
+        page.get_by_role("heading", name="Round 1 · 13:00–13:15").wait_for()
+        page.screenshot(path=str(ARTIFACTS / f"print-master-{db_kind}.png"), full_page=True)
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Download PDF").click()
+        pdf_path = tmp_path / "master.pdf"
+        download_info.value.save_as(pdf_path)
+        page.go_back()
+        page.get_by_role("link", name="Email").click()
+        page.get_by_role("button", name="Send schedules").click()
+        assert page.get_by_text("Queued 10 new schedule email(s)").is_visible()
+        _wait(lambda: len(smtp.received) >= 10, 30, "ten emails")
+        page.get_by_role("button", name="Send schedules").click()  # twice: nothing new
+        time.sleep(1.5)
+        page.reload()
+        assert page.locator(".badge.sent").count() == 10
+        browser.close()
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+
+    db.session.expire_all()
+    version = db.session.execute(db.select(ScheduleVersion).filter_by(event_id=event.id)).scalar_one()
+    assert version.status == "published" and version.meetings
+    reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for m in version.meetings:
+        assert m.attendee_a.name in text and m.attendee_b.name in text
+    assert len(smtp.received) == 10
+    for person in event.attendees:
+        [message] = smtp.to(person.email)
+        body = message.get_body(("plain",)).get_content()
+        meetings = scheduling.meetings_for(version, person.id)
+        [ics] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+        vevents = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")
+        assert len(vevents) == len(meetings)
+        for m in meetings:
+            assert m.partner_of(person.id).name in body
+            assert any(m.partner_of(person.id).name in str(v["summary"]) for v in vevents)
+        assert f"{live_server}/e/{slug}/manage/" in body
+    db.session.rollback()  # release SQLite's lock so the worker can stop promptly
