@@ -40,11 +40,24 @@ def _tune_sqlite(dbapi_connection, connection_record):  # noqa: ARG001
 
 
 @event.listens_for(Engine, "begin")
-def _begin_immediate_on_sqlite(conn):
-    """Take SQLite's write lock at BEGIN: a deferred transaction that reads and then writes gets
-    SQLITE_BUSY at once (the busy timeout does not apply to lock upgrades in WAL mode)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin_on_sqlite(conn):
+    """Take SQLite's write lock at BEGIN for anything that may write.
+
+    A deferred transaction that reads and then writes gets SQLITE_BUSY at once when another
+    writer committed in between (the busy timeout does not apply to lock upgrades in WAL mode),
+    so writers start with BEGIN IMMEDIATE and queue politely on the busy timeout instead.
+    Page views (GET/HEAD/OPTIONS) never write, so they start a plain deferred transaction: in
+    WAL mode readers then never wait for, nor hold up, a writer.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN" if _in_safe_request() else "BEGIN IMMEDIATE")
+
+
+def _in_safe_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
 _busy_timeout_ms = 30000
