@@ -14,6 +14,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from .attendee.forms import has_control_characters
 from .extensions import db
 from .formatting import split_topics
 from .models import Attendee, Event
@@ -30,6 +31,7 @@ ALIASES = {  # headers other tools use
 }
 LIMITS = {"name": 120, "email": 254, "organisation": 160, "title": 160, "offers_text": 1000,
           "needs_text": 1000}
+SINGLE_LINE = {"name", "email", "organisation", "title"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -99,8 +101,13 @@ def parse_attendee_csv(event: Event, text: str) -> ImportReport:
 def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
                errors: list[str]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
+    bad_cells = sorted(col for col, value in values.items() if has_control_characters(value))
+    if bad_cells:
+        errors.append("invisible control characters in " + ", ".join(bad_cells))
     for column, limit in LIMITS.items():
         value = values.get(column, "")
+        if column in SINGLE_LINE:
+            value = " ".join(value.split())
         if len(value) > limit:
             errors.append(f"{column} is longer than {limit} characters")
         parsed[column] = value[:limit]

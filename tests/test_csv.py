@@ -86,6 +86,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(event, 
         "Dup,good@example.com,,,,\n"                                   # line 8
         "Too,many,cells,,,,,,\n"                                        # line 9
         + "Long," + "x" * 250 + "@example.com,,,,\n"                   # line 10
+        "Nul\x00,nul@example.com,,,,\n"                                 # line 11
     )
     response = upload(text)
     assert response.status_code == 400
@@ -100,6 +101,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(event, 
         "Line 8: email good@example.com also appears on line 2",
         "Line 9: 9 cells but only 6 columns",
         "Line 10: email",
+        "Line 11: invisible control characters in name",
     ]
     for message in expected:
         assert message in page, message

@@ -135,6 +135,10 @@ def test_registrations_list_search_and_counts(client, make_event, make_attendee,
     assert names({"q": "NORTHSTAR.example"}) == ["Bruno Lind"]
     assert names({"status": "withdrawn"}) == ["Cleo Gone"]
     assert names({"q": "zzz"}) == []
+    assert names({"q": "nul\x00"}) == names({})  # refused with a message, not a database error
+    assert names({"q": "x" * 101}) == names({})
+    assert "Field cannot be longer than 100 characters." in client.get(
+        f"/organiser/events/{event.slug}", query_string={"q": "x" * 101}).get_data(as_text=True)
     assert names({"q": "%"}) == names({})  # LIKE wildcards are just characters… or match all
     assert "No attendee matches this search." in client.get(
         f"/organiser/events/{event.slug}?q=zzz").get_data(as_text=True)

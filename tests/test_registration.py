@@ -118,6 +118,8 @@ def test_confirmation_mail_is_queued_in_the_same_transaction(client, make_event,
     ("max_meetings", "51", "Number must be between 1 and 50."),
     ("max_meetings", "two", "Not a valid integer value."),
     ("consent", "", "Please accept the privacy notice to register."),
+    ("name", "Nul\x00Byte", "Remove the invisible control characters"),
+    ("needs_text", "bell\x07", "Remove the invisible control characters"),
 ])
 def test_each_bad_field_gets_its_own_error_and_nothing_is_stored(
         client, make_event, registration_data, field, value, message):
@@ -218,3 +220,11 @@ def test_event_without_topics_still_accepts_free_text(client, make_event):
     page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
     assert "Nothing to choose here yet." in page
     assert client.post(f"/e/{event.slug}/register", data=data).status_code == 302
+
+
+def test_single_line_fields_are_flattened_and_multi_line_text_kept(client, make_event, register):
+    event = make_event()
+    register(event, name="Alice\r\n  Park", organisation="Pix\telry", offers_text="one\r\ntwo")
+    [alice] = attendees()
+    assert alice.name == "Alice Park" and alice.organisation == "Pix elry"
+    assert alice.offers_text.splitlines() == ["one", "two"]

@@ -24,6 +24,31 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def one_line(value):
+    """Single-line fields: line breaks and tabs become single spaces (names end up in mail headers)."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+ALLOWED_CONTROL = {"\n", "\r", "\t"}
+
+
+def has_control_characters(value: str) -> bool:
+    return any(ch not in ALLOWED_CONTROL and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) for ch in value)
+
+
+class SafeForm(FlaskForm):
+    """Every form: text with invisible control characters (NUL breaks PostgreSQL) is refused."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and has_control_characters(field.data):
+                field.errors = [*field.errors, "Remove the invisible control characters from this field."]
+                valid = False
+        self._errors = None
+        return valid
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes: usable without JavaScript, with a keyboard and on a phone."""
 
@@ -31,13 +56,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ProfileForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired("Please enter your name."), Length(max=120)])
+class ProfileForm(SafeForm):
+    name = StringField("Your name", filters=[one_line],
+                       validators=[DataRequired("Please enter your name."), Length(max=120)])
     organisation = StringField(
-        "Organisation", validators=[Optional(), Length(max=160)],
+        "Organisation", filters=[one_line], validators=[Optional(), Length(max=160)],
         description="People from the same organisation are not matched with each other.",
     )
-    title = StringField("Title or role", validators=[Optional(), Length(max=160)])
+    title = StringField("Title or role", filters=[one_line], validators=[Optional(), Length(max=160)])
     offers = MultiCheckboxField(
         "What I can offer", coerce=int,
         description="Pick the topics where you can really help someone: your skills, "
@@ -111,7 +137,7 @@ class EditForm(ProfileForm):
     submit = SubmitField("Save changes")
 
 
-class ResendForm(FlaskForm):
+class ResendForm(SafeForm):
     email = EmailField(
         "Email", filters=[strip_text],
         validators=[DataRequired("Please enter your email address."),

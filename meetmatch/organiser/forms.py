@@ -34,18 +34,18 @@ except ImportError:  # WTForms < 3.3 takes plain (value, label) tuples
     def SelectChoice(value: str, label: str):  # noqa: N802
         return (value, label)
 
-from ..attendee.forms import strip_text
+from ..attendee.forms import SafeForm, one_line, strip_text
 from ..events import SLUG_PATTERN, valid_timezone
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     email = EmailField("Email", filters=[strip_text], validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Log in")
 
 
-class EventForm(FlaskForm):
-    name = StringField("Event name", validators=[DataRequired("Give the event a name."), Length(max=160)])
+class EventForm(SafeForm):
+    name = StringField("Event name", filters=[one_line], validators=[DataRequired("Give the event a name."), Length(max=160)])
     slug = StringField(
         "Public address", validators=[
             DataRequired("Pick the address attendees will use."), Length(max=64),
@@ -55,7 +55,7 @@ class EventForm(FlaskForm):
     )
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)],
                                 description="Shown on the public event page. Blank lines start a new paragraph.")
-    venue = StringField("Venue", validators=[Optional(), Length(max=200)])
+    venue = StringField("Venue", filters=[one_line], validators=[Optional(), Length(max=200)])
     # InputRequired, not DataRequired: an unparsable date keeps its "Not a valid date" message.
     day = DateField("Date", validators=[InputRequired("Pick the date of the event.")])
     timezone = StringField("Time zone", default="Europe/Stockholm",
@@ -126,7 +126,7 @@ class EventForm(FlaskForm):
         }
 
 
-class SearchForm(FlaskForm):
+class SearchForm(SafeForm):
     class Meta:
         csrf = False
 

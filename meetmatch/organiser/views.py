@@ -146,12 +146,13 @@ def event(slug: str):
     """Registrations: search, counts, topics nobody offers or needs."""
     event = own_event_or_404(slug)
     search = SearchForm(request.args)
+    searchable = search.validate()  # an over-long or garbled query shows its error, not a 500
     query = db.select(Attendee).filter_by(event_id=event.id).order_by(Attendee.name)
-    if search.q.data:
+    if searchable and search.q.data:
         like = f"%{search.q.data.strip()}%"
         query = query.where(or_(Attendee.name.ilike(like), Attendee.email.ilike(like),
                                 Attendee.organisation.ilike(like)))
-    if search.status.data:
+    if searchable and search.status.data:
         query = query.filter_by(status=search.status.data)
     attendees = db.session.execute(query).scalars().all()
     return render_template(
