@@ -206,7 +206,11 @@ def send_due_messages(limit: int = 50) -> dict[str, int]:
             continue
         message = db.session.get(OutboxMessage, message_id)
         try:
-            _deliver(build_email(message, config["MAIL_FROM"]), config)
+            try:
+                built = build_email(message, config["MAIL_FROM"])
+            except Exception as error:  # e.g. an unparsable address: it will never send, so say so
+                raise PermanentFailure(f"cannot build the message: {_describe(error)}") from error
+            _deliver(built, config)
         except PermanentFailure as error:
             message.status = "failed"
             message.last_error = str(error)
