@@ -111,8 +111,8 @@ def _require_published(version: ScheduleVersion) -> None:
 def _commit_idempotent(queue_all) -> int:
     """Queue and commit; if another request queued the same keys meanwhile, try once more."""
     for _ in range(3):
-        count = queue_all()
         try:
+            count = queue_all()  # an autoflush inside may already hit the unique dedupe key
             db.session.commit()
             return count
         except IntegrityError:

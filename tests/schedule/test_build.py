@@ -147,3 +147,34 @@ def test_cli_build_schedule_shows_progress(app, small_event):
     assert db.session.query(Meeting).count() > 0
     missing = app.test_cli_runner().invoke(build_schedule_command, ["nope"])
     assert missing.exit_code == 2
+
+
+def test_progress_page_shows_best_score_and_bound_while_running(app, client, login, small_event):
+    from meetmatch import jobs
+
+    event = small_event()
+    job, created = jobs.enqueue_job(event.id, "build_schedule", {"time_limit": 30})
+    job.status = "running"
+    job.progress = json.dumps({"phase": "improving", "elapsed": 4.25, "objective": 12.5,
+                               "upper_bound": 20.0})
+    db.session.commit()
+    login()
+    page = client.get(f"/organiser/events/{event.slug}/schedule/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-refresh-seconds="2"' in page and "running (improving)" in page
+    assert "4.2 s of at most 30 s" in page and "12.50" in page and "20.00" in page
+    index = client.get(f"/organiser/events/{event.slug}/schedule/").get_data(as_text=True)
+    assert "A build is running" in index
+    # another organiser's session cannot see it
+    client.post("/organiser/logout")
+    assert client.get(f"/organiser/events/{event.slug}/schedule/jobs/{job.id}").status_code == 302
+
+
+def test_other_organisers_get_404(app, client, login, make_organiser, published):
+    event, version = published()
+    make_organiser(email="other@example.com")
+    login(email="other@example.com")
+    base = f"/organiser/events/{event.slug}/schedule"
+    for url in (f"{base}/", f"{base}/v/1", f"{base}/v/1/print/master.pdf", f"{base}/v/1/mail"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{base}/build").status_code == 404
+    assert client.post(f"{base}/v/1/send").status_code == 404

@@ -157,3 +157,37 @@ def test_draft_cannot_be_sent(app, client, login, small_event):
                            follow_redirects=True)
     assert "Publish this version before sending" in response.get_data(as_text=True)
     assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_two_organisers_sending_at_once_queue_one_mail_each(app, published):
+    import threading
+
+    from meetmatch import schedule_mail
+    from meetmatch.models import ScheduleVersion
+
+    event, version = published()
+    version_id = version.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    counts, errors = [], []
+
+    def press_send():
+        with app.test_request_context(method="POST"):  # as in the request that sends
+            try:
+                found = db.session.get(ScheduleVersion, version_id)
+                db.session.commit()  # SQLite: BEGIN takes the write lock; don't hold it here
+                barrier.wait(5)
+                counts.append(schedule_mail.send_schedules(found))
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press_send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sorted(counts)[-1] == 10 and sum(counts) == 10
+    assert db.session.query(OutboxMessage).filter_by(kind="schedule").count() == 10
