@@ -1,0 +1,98 @@
+"""A real gunicorn serving the app on loopback, configured only through the environment."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET = "live-server-test-secret-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
+    """A clean environment: nothing from the developer's MEETMATCH_* settings leaks in."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MEETMATCH_") and k not in ("SECRET_KEY", "DATABASE_URL", "SMTP_HOST")}
+    return env | {
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "MEETMATCH_INSTANCE_PATH": str(instance),
+        "MEETMATCH_MAIL_FILE_DIR": str(instance / "mail"),
+        "MEETMATCH_RATELIMIT_ENABLED": "false",
+        # Production settings, but plain HTTP on loopback: a Secure cookie would never come back.
+        "MEETMATCH_SESSION_COOKIE_SECURE": "false",
+    } | extra
+
+
+def meetmatch_cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the `meetmatch` console script (the app's Flask CLI)."""
+    script = Path(sys.executable).parent / "meetmatch"
+    command = ([str(script)] if script.exists()
+               else [sys.executable, "-c", "from meetmatch.cli import main; main()"])
+    result = subprocess.run([*command, *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log: Path, workers: int = 3) -> Iterator[str]:
+    """Serve wsgi:app with several worker processes on 127.0.0.1; yield the base URL."""
+    port = free_port()
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+             "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"],
+            cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, "gunicorn exited:\n" + log.read_text()
+                try:
+                    with urllib.request.urlopen(base + "/", timeout=5) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                assert time.monotonic() < deadline, "gunicorn did not start:\n" + log.read_text()
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+def seed_demo(database_url: str, instance: Path) -> None:
+    """Load the demo event in-process (quicker than another CLI start-up)."""
+    from meetmatch import create_app
+    from meetmatch.demo import seed_demo_event
+    from meetmatch.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "TESTING": True,
+                      "MAIL_FILE_DIR": str(instance / "mail")})
+    with app.app_context():
+        seed_demo_event()
+        db.session.remove()
+        db.engine.dispose()
