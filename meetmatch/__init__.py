@@ -19,6 +19,10 @@ CSP = (
 )
 
 
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (e.g. no SECRET_KEY in production)."""
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then the environment (or test_config)."""
     instance_path = os.environ.get("MEETMATCH_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
@@ -77,7 +81,7 @@ def _finish_config(app: Flask) -> None:
             os.environ.get("MEETMATCH_SESSION_COOKIE_SECURE", "") in {"1", "true"}
         )
     elif not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == config_module.DEV_SECRET_KEY:
-        raise RuntimeError(
+        raise ConfigError(
             "SECRET_KEY is missing or is the development default. Set SECRET_KEY in the "
             "environment (e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')) "
             "or run with MEETMATCH_ENV=development for local use."

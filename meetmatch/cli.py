@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
+
+from .schedule.cli import build_schedule_command
+from .solve_cli import solve
 
 
 def _create_app() -> Flask:
-    from . import create_app
+    from . import ConfigError, create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
@@ -18,29 +24,14 @@ def main() -> None:
     """meetmatch: plan one-to-one meetings with mutual benefit."""
 
 
-def _add_solve_command() -> None:
-    """`meetmatch solve` hangs off the group itself, so it never builds the app: no database,
-    no SECRET_KEY, just the pure engine."""
-    try:
-        from .solve_cli import solve
-    except ImportError:  # the engine's CLI module is not there yet
-        return
-    main.add_command(solve)
-
-
-_add_solve_command()
+# `meetmatch solve` never builds the app: no database, no SECRET_KEY, just the pure engine.
+main.add_command(solve)
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(create_organiser)
-    app.cli.add_command(seed_demo)
-    app.cli.add_command(worker)
-    try:
-        from .schedule.cli import build_schedule_command
-    except ImportError:
-        build_schedule_command = None
-    if build_schedule_command is not None:
-        app.cli.add_command(build_schedule_command)
+    """Our commands on the app's CLI too, so `flask --app wsgi …` knows them."""
+    for command in (create_organiser, seed_demo, worker, build_schedule_command):
+        app.cli.add_command(command)
 
 
 @click.command("create-organiser")
@@ -48,6 +39,7 @@ def register_commands(app: Flask) -> None:
 @click.option("--name", default="", help="Display name.")
 @click.password_option(help="Prompted for when not given (or set MEETMATCH_ORGANISER_PASSWORD).",
                        envvar="MEETMATCH_ORGANISER_PASSWORD")
+@with_appcontext
 def create_organiser(email: str, name: str, password: str) -> None:
     """Create an organiser account (or set a new password for an existing one)."""
     from .accounts import set_organiser_password
@@ -59,6 +51,7 @@ def create_organiser(email: str, name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load the demo event (slug 'demo') with about 40 attendees. Safe to run again."""
     from .demo import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, seed_demo_event
@@ -71,6 +64,7 @@ def seed_demo() -> None:
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Do the work that is due now, then exit.")
+@with_appcontext
 def worker(once: bool) -> None:
     """Run background work: schedule builds and outgoing mail."""
     from .worker import run_worker
@@ -78,3 +72,9 @@ def worker(once: bool) -> None:
     run_worker(once=once, echo=click.echo)
 
 
+
+
+# On the group itself as well, so `meetmatch --help` lists them even when the app cannot load
+# (e.g. SECRET_KEY missing in production: running one of them then says so).
+for _command in (create_organiser, seed_demo, worker, build_schedule_command):
+    main.add_command(_command)

@@ -7,6 +7,7 @@ import sys
 import time
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import update
 
 from .. import jobs
@@ -29,6 +30,7 @@ def _line(info: dict) -> str:
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Seconds the solver may use (default: SOLVER_TIME_LIMIT).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: SOLVER_SEED).")
+@with_appcontext
 def build_schedule_command(event_slug: str, time_limit: float | None, seed: int | None) -> None:
     """Build a new draft schedule for EVENT_SLUG, showing progress."""
     event = db.session.execute(db.select(Event).filter_by(slug=event_slug)).scalar_one_or_none()
