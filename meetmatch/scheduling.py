@@ -89,10 +89,13 @@ def active_attendees(event: Event) -> list[Attendee]:
 # ------------------------------------------------------------------ rows → Problem
 
 
-def _participant(a: Attendee, allowed_rounds: set[int] | None) -> Participant:
+def _participant(a: Attendee, allowed_rounds: set[int] | None, held: set[int]) -> Participant:
+    """``allowed_rounds``: rounds still open on a rebuild; ``held``: held rounds in which the
+    person already met someone (kept even if their availability has changed since)."""
     rounds = a.rounds_list
     if allowed_rounds is not None:
-        rounds = sorted(set(rounds if rounds is not None else allowed_rounds) & allowed_rounds)
+        own = set(rounds if rounds is not None else allowed_rounds)
+        rounds = sorted((own & allowed_rounds) | held)
     return Participant(
         id=str(a.id), name=a.name, organisation=a.organisation or "",
         offers=tuple(t.name for t in a.offers), needs=tuple(t.name for t in a.needs),
@@ -138,8 +141,8 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
                 inputs.kept += 1
     participants = []
     for a in people:
-        allowed = None if held_rounds == 0 else future | held_busy.get(a.id, set())
-        participants.append(_participant(a, allowed))
+        allowed = None if held_rounds == 0 else future
+        participants.append(_participant(a, allowed, held_busy.get(a.id, set())))
     requested = tuple((str(a), str(b)) for a, b, req in pairs if req and a in ids and b in ids)
     try:
         inputs.problem = Problem(

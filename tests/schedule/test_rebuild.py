@@ -93,3 +93,21 @@ def test_rebuild_needs_a_published_version(app, client, login, small_event):
                            data={"held_rounds": 1}, follow_redirects=True)
     assert "Publish a schedule first" in response.get_data(as_text=True)
     assert db.session.query(Job).count() == 0
+
+
+def test_rebuild_problem_keeps_held_meetings_even_if_availability_changed(app, published, smtp):  # noqa: ARG001
+    event, v1 = published()
+    m = next(m for m in v1.meetings if m.round_number == 1)
+    person = m.attendee_a
+    person.available_rounds = "3,4"  # changed after round 1 was held
+    db.session.commit()
+    inputs = scheduling.problem_from_event(event, held_rounds=2, based_on=v1)
+    p = next(x for x in inputs.problem.attendees if x.id == str(person.id))
+    met_in_held = {x.round_number for x in v1.meetings if x.round_number <= 2
+                   and person.id in (x.attendee_a_id, x.attendee_b_id)}
+    assert 1 in met_in_held and set(p.available_rounds) == met_in_held | {3, 4}
+    held = [f for f in inputs.problem.fixed_meetings if f.round <= 2]
+    assert len(held) == sum(1 for x in v1.meetings if x.round_number <= 2)
+    others = [x for x in inputs.problem.attendees if x.id != str(person.id)]
+    assert all(1 not in (x.available_rounds or ()) or any(
+        f.round == 1 and x.id in (f.a, f.b) for f in held) for x in others)
