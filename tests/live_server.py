@@ -55,6 +55,7 @@ def meetmatch_cli(env: dict[str, str], *args: str, timeout: float = 120) -> subp
 def gunicorn(env: dict[str, str], log: Path, workers: int = 3) -> Iterator[str]:
     """Serve wsgi:app with several worker processes on 127.0.0.1; yield the base URL."""
     port = free_port()
+    env = env | {"MEETMATCH_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}  # links in mail point here
     with log.open("w") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
