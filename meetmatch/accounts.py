@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from .extensions import db
 from .models import Organiser
+
+_NO_ONE_HASH: str | None = None  # a real hash to check against when the email is unknown
 
 
 def set_organiser_password(email: str, password: str, name: str = "") -> tuple[Organiser, bool]:
@@ -19,3 +23,21 @@ def set_organiser_password(email: str, password: str, name: str = "") -> tuple[O
     organiser.set_password(password)
     db.session.commit()
     return organiser, created
+
+
+def authenticate_organiser(email: str, password: str) -> Organiser | None:
+    """The organiser with this email and password, or None.
+
+    An unknown email costs one password check too, so response times do not reveal which
+    emails have accounts.
+    """
+    global _NO_ONE_HASH
+    organiser = db.session.execute(
+        db.select(Organiser).filter_by(email=email.strip().lower())
+    ).scalar_one_or_none()
+    if organiser is None:
+        if _NO_ONE_HASH is None:
+            _NO_ONE_HASH = generate_password_hash("no such organiser")
+        check_password_hash(_NO_ONE_HASH, password)
+        return None
+    return organiser if organiser.check_password(password) else None

@@ -199,3 +199,16 @@ def test_attendee_count_on_dashboard(client, make_event, make_attendee, login):
     row = re.search(r"Counted</a>.*?</tr>", page, re.S).group(0)
     assert "<td>1</td>" in row
     assert db.session.execute(db.select(db.func.count(Attendee.id))).scalar() == 2
+
+
+def test_unknown_email_costs_a_password_check_too(app, make_organiser, monkeypatch):
+    """Response time must not tell which emails have an organiser account."""
+    import meetmatch.accounts as accounts
+
+    make_organiser()
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
+    assert accounts.authenticate_organiser("nobody@example.com", "guess") is None
+    assert checked == ["guess"]
+    assert accounts.authenticate_organiser(" ORG@example.com", "correct horse battery") is not None

@@ -18,9 +18,10 @@ from flask import (
 from sqlalchemy import or_
 
 from .. import attendee_csv, events, registration
+from ..accounts import authenticate_organiser
 from ..attendee.forms import EditForm
 from ..extensions import db, limiter
-from ..models import Attendee, Organiser
+from ..models import Attendee
 from ..security import current_organiser, login_required, own_event_or_404
 from . import bp
 from .forms import ConfirmForm, EventForm, ImportForm, LoginForm, SearchForm
@@ -48,10 +49,8 @@ def login():
     """Organiser login."""
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = db.session.execute(
-            db.select(Organiser).filter_by(email=form.email.data.strip().lower())
-        ).scalar_one_or_none()
-        if organiser is not None and organiser.check_password(form.password.data):
+        organiser = authenticate_organiser(form.email.data, form.password.data)
+        if organiser is not None:
             session.clear()
             session["organiser_id"] = organiser.id
             session.permanent = True
