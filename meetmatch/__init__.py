@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from . import config as config_module
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
@@ -98,6 +98,8 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure:  # served over HTTPS: browsers must not fall back to plain HTTP
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
 

@@ -163,6 +163,7 @@ def test_session_cookie_flags_in_production(make_app, make_organiser, tmp_path):
         base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_request_size_is_limited(client, make_event, make_organiser, login):
