@@ -226,3 +226,20 @@ def test_phone_viewport_and_keyboard_only(browser, server):
     page.wait_for_url(f"{base}/e/demo/registered")
     assert problems == [], problems
     context.close()
+
+
+def test_registration_works_without_javascript(browser, server):
+    base, _, _ = server
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/e/demo/register")
+    page.get_by_label("Your name", exact=True).fill("Nora NoScript")
+    page.get_by_label("Email", exact=True).fill("nora@example.com")
+    page.get_by_role("group", name="What I can offer").get_by_label("Mentoring").check()
+    page.get_by_label("What I need, in my own words").fill("a pilot customer")
+    page.get_by_label(re.compile("^I agree")).check()
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_url(f"{base}/e/demo/registered")
+    assert "You are registered" in page.inner_text("main")
+    context.close()
