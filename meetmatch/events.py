@@ -97,7 +97,8 @@ def _apply_settings(event: Event, data: dict[str, Any], rounds: list[RoundSpec])
         if key in data:
             setattr(event, key, data[key])
     _replace_rounds(event, rounds)
-    _replace_topics(event, data.get("topic_names", []))
+    if "topic_names" in data:  # a caller that leaves topics out must not wipe the list
+        _replace_topics(event, data["topic_names"])
 
 
 def _replace_rounds(event: Event, rounds: list[RoundSpec]) -> None:

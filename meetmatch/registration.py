@@ -165,7 +165,10 @@ def profile_data(attendee: Attendee) -> dict[str, Any]:
         "needs": [t.id for t in attendee.needs],
         "offers_text": attendee.offers_text,
         "needs_text": attendee.needs_text,
-        "rounds": attendee.rounds_list or [r.number for r in attendee.event.rounds],
+        # Only rounds the event still has: after the organiser drops a round, a stale number
+        # would make the pre-filled form fail with "not a valid choice".
+        "rounds": [r.number for r in attendee.event.rounds
+                   if attendee.rounds_list is None or r.number in attendee.rounds_list],
         "max_meetings": attendee.max_meetings,
     }
 

@@ -185,3 +185,28 @@ def test_withdrawn_attendee_can_still_get_a_link(client, make_event, register, o
     db.session.commit()
     client.post(f"/e/{event.slug}/link", data={"email": "alice@example.com"})
     assert client.get(manage_path("alice@example.com")).status_code == 200
+
+
+def test_manage_form_still_saves_after_the_organiser_drops_a_round(client, make_event, register,
+                                                                   registration_data, manage_path):
+    from datetime import date, time
+
+    from meetmatch.events import generate_rounds, update_event
+
+    event = make_event(rounds=4)
+    register(event, rounds=[2, 4])
+    path = manage_path("alice@example.com")
+    update_event(event, {"slug": event.slug}, generate_rounds(date(2026, 12, 10), time(13), 15, 5, 3))
+    page = client.get(path).get_data(as_text=True)
+    checked = re.findall(r'<input checked[^>]*name="rounds"[^>]*value="(\d+)"', page)
+    assert checked == ["2"]
+    assert len(event.topics) == 4  # settings without a topic list leave the topics alone
+    assert client.get(path + "/withdraw").status_code == 405
+
+
+def test_get_on_post_only_address_is_a_friendly_405(client, make_event, register, manage_path):
+    event = make_event()
+    register(event)
+    response = client.get(manage_path("alice@example.com") + "/withdraw")
+    assert response.status_code == 405
+    assert "Not possible here" in response.get_data(as_text=True)
