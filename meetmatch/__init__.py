@@ -114,6 +114,8 @@ def _register_error_pages(app: Flask) -> None:
                                          "If you submitted a form, go back, reload the page and try again."))
     app.register_error_handler(403, page(403, "Not allowed", "You do not have access to this page."))
     app.register_error_handler(404, page(404, "Not found", "There is nothing at this address."))
+    app.register_error_handler(405, page(405, "Not possible here",
+                                         "This address does not accept that kind of request."))
     app.register_error_handler(413, page(413, "Too large", "The upload is too large (the limit is 2 MB)."))
     app.register_error_handler(429, page(429, "Too many attempts",
                                          "You have tried this too often. Please wait a minute and try again."))
