@@ -11,6 +11,7 @@ raising each ``y_i`` to ``(threshold_i - w) / 2`` keeps the dual feasible for al
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,7 +39,7 @@ def _solve_lp(inst: Instance):
     cols = np.concatenate([np.arange(m)] * 3)
     A = sp.csr_matrix((np.ones(3 * m), (rows, cols)), shape=(inst.n + 1, m))
     b = np.concatenate([inst.cap.astype(float), [float(round_capacity(inst))]])
-    res = linprog(-s, A_ub=A, b_ub=b, bounds=(0.0, 1.0), method="highs")
+    res = linprog(-s, A_ub=A, b_ub=b, bounds=(0.0, 1.0), method="highs-ipm")
     if res.status != 0:
         return None
     # Duals (HiGHS marginals are <= 0 for a minimisation with <= rows).
@@ -49,8 +50,25 @@ def _solve_lp(inst: Instance):
     return value, y, w, np.asarray(res.x)
 
 
-def lp_bound(inst: Instance, *, add_pairs: int = 1) -> tuple[float, np.ndarray]:
-    """(upper bound on the score of new meetings, LP solution x per candidate pair).
+@dataclass
+class LPBound:
+    """The bound, the LP solution x per candidate pair, and the duals (y per attendee, w)."""
+
+    bound: float
+    x: np.ndarray
+    y: np.ndarray
+    w: float
+
+    def reduced_cost(self, inst: Instance) -> np.ndarray:
+        """s_e - y_i - y_j - w per candidate pair (about 0 for pairs the LP uses)."""
+        if not len(inst.edges):
+            return np.zeros(0)
+        ends = np.array(inst.edges)
+        return inst.edge_score - self.y[ends[:, 0]] - self.y[ends[:, 1]] - self.w
+
+
+def lp_bound(inst: Instance, *, add_pairs: int = 1) -> LPBound:
+    """Upper bound on the score of new meetings, with the LP solution and duals.
 
     When candidates were pruned, the scores are streamed again to find dropped pairs the
     LP prices too low; up to ``add_pairs`` times they join the candidates and the LP is
@@ -58,11 +76,12 @@ def lp_bound(inst: Instance, *, add_pairs: int = 1) -> tuple[float, np.ndarray]:
     for every allowed pair, not only the candidates.
     """
     if not inst.edges:
-        return 0.0, np.zeros(0)
+        return LPBound(0.0, np.zeros(0), np.zeros(inst.n), 0.0)
     for attempt in range(add_pairs + 1):
         solved = _solve_lp(inst)
         if solved is None:
-            return trivial_bound(inst), np.zeros(len(inst.edges))
+            return LPBound(trivial_bound(inst), np.zeros(len(inst.edges)), np.zeros(inst.n),
+                           0.0)
         value, y, w, x = solved
         if not inst.pruned:
             break
@@ -76,7 +95,7 @@ def lp_bound(inst: Instance, *, add_pairs: int = 1) -> tuple[float, np.ndarray]:
         score_of.update({(i, j): s for i, j, s in missing})
         set_edges(inst, score_of.keys(), score_of)
     value = value * (1 + 1e-9) + 1e-9  # LP tolerance
-    return min(value, trivial_bound(inst)), x
+    return LPBound(min(value, trivial_bound(inst)), x, y, w)
 
 
 def trivial_bound(inst: Instance) -> float:

@@ -20,14 +20,16 @@ import numpy as np
 
 from .baseline import Schedule, better, evaluate, round_by_round
 from .bounds import lp_bound, round_capacity
+from .colouring import colour_pairs
 from .instance import SCALE, Instance, build_instance
 from .model import PairModel, RoundModel
 from .problem import Problem
 from .scoring import score_event
 
-ROUND_MODEL_LIMIT = 40_000  # booleans: the round model repairs a colouring up to this size
 EXACT_ROUND_VARS = 3_000  # booleans: small events are also solved exactly by the round model
-BLOSSOM_EDGES = 40_000  # candidate pairs: above this the warm start comes from the LP
+BLOSSOM_ATTENDEES = 1_500  # above this, topping up is greedy (blossom is O(n^3))
+PAIR_MODEL_EDGES = 40_000  # candidate pairs: above this the pair model gets an LP-pruned set
+BLOSSOM_EDGES = 8_000  # candidate pairs: above this the warm start colours the LP solution
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
                       wall_time=clock.elapsed())
     fixed_score = float(sum(scores.mutual(inst.ids[i], inst.ids[j]) for i, j, _, _ in inst.fixed))
     clock.phase("bound")
-    bound, x_lp = lp_bound(inst)
+    lp = lp_bound(inst)
+    bound, x_lp = lp.bound, lp.x
     clock.phase("warm start", None, bound + fixed_score)
     lp_pairs = {e: 0 for e in np.flatnonzero(x_lp > 0.5).tolist()}
     if len(inst.edges) <= BLOSSOM_EDGES:
@@ -118,7 +121,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
         if inst.n <= 1500:
             best = better(inst, best, round_by_round(inst, fairness=True, max_cardinality=True))
     else:
-        best = _colour(inst, lp_pairs)
+        best = _colour(inst, lp_pairs, fast=True)
     proven = False
     n_round_vars = sum(len(r) for r in inst.edge_rounds)
     clock.phase("warm start", evaluate(inst, best)[2] + fixed_score, bound + fixed_score)
@@ -135,22 +138,14 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     run = dict(seed=seed, workers=workers, report=report, start=clock.start,
                deterministic=deterministic)
     if inst.edges and clock.left() > 0.3:
-        hint = better(inst, {e: 0 for e in best}, lp_pairs)
-        pair_model = PairModel(inst, range(len(inst.edges)), round_capacity(inst))
-        chosen, pair_proven, _ = pair_model.run(time_limit=clock.left() * 0.5, hint=hint, **run)
+        pair_model = PairModel(inst, _pair_model_edges(inst, lp), round_capacity(inst))
+        chosen, pair_proven, _ = pair_model.run(time_limit=clock.left() * 0.7, hint=None, **run)
         if chosen is not None:
             clock.phase("colouring")
             coloured = _colour(inst, chosen)
             complete = all(e in coloured for e in chosen)
             proven = pair_proven and complete
             best = better(inst, coloured, best)
-            if not complete and clock.left() > 0.5:
-                pool = sorted(set(chosen) | set(best))
-                if sum(len(inst.edge_rounds[e]) for e in pool) <= ROUND_MODEL_LIMIT:
-                    rm = RoundModel(inst, pool)
-                    found, _, _ = rm.run(time_limit=clock.left() * 0.5, hint=best, **run)
-                    if found is not None:
-                        best = better(inst, round_by_round(inst, None, start=found), best)
         if not proven and n_round_vars <= EXACT_ROUND_VARS and clock.left() > 0.3:
             # Small event: the exact round model can prove the schedule optimal.
             rm = RoundModel(inst, range(len(inst.edges)))
@@ -169,12 +164,34 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     return result
 
 
-def _colour(inst: Instance, pairs) -> Schedule:
-    """Put chosen pairs into rounds (matchings favouring attendees with most pairs left),
-    then top up free places with the best remaining pairs."""
-    coloured = round_by_round(inst, pairs, fairness=True, max_cardinality=True,
-                              critical_degree=True)
-    return round_by_round(inst, None, fairness=True, start=coloured)
+def _pair_model_edges(inst: Instance, lp) -> list[int]:
+    """All candidate pairs, or on large events the ones the LP says are worth a look.
+
+    Keeps the pairs the LP uses, those with the best reduced costs (s_e - y_i - y_j - w,
+    what a pair would cost against the LP's prices), and every pair of anybody the LP
+    leaves short of target, so the fairness rule keeps its options.
+    """
+    m = len(inst.edges)
+    if m <= PAIR_MODEL_EDGES:
+        return list(range(m))
+    rc = lp.reduced_cost(inst)
+    keep = lp.x > 1e-6
+    order = np.lexsort((np.arange(m), -rc))
+    keep[order[: PAIR_MODEL_EDGES // 2]] = True
+    deg = np.zeros(inst.n)
+    ends = np.array(inst.edges)
+    np.add.at(deg, ends[:, 0], lp.x)
+    np.add.at(deg, ends[:, 1], lp.x)
+    short = deg < inst.need - 1e-6
+    keep |= short[ends[:, 0]] | short[ends[:, 1]]
+    keep[inst.requested] = True
+    return np.flatnonzero(keep).tolist()
+
+
+def _colour(inst: Instance, pairs, *, fast: bool = False) -> Schedule:
+    """Colour chosen pairs into rounds; ``fast`` (a warm start on a large event) is greedy."""
+    small = inst.n <= BLOSSOM_ATTENDEES
+    return colour_pairs(inst, pairs, blossom=not fast, blossom_top_up=small and not fast)
 
 
 def _result(inst: Instance, assign: Schedule, objective: float, upper: float, optimal: bool,

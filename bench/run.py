@@ -1,0 +1,120 @@
+"""Benchmark the matching engine against two baselines on synthetic events.
+
+    python bench/run.py --sizes 100x6,300x6,1000x8 [--full] [--time-limit S]
+
+Each (size, fairness setting) runs in its own process so peak memory (ru_maxrss) is the
+solver's alone. Baselines run on the same event after the solver: random pairing and
+round-by-round maximum-weight matching (rustworkx blossom) over the same candidate pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+
+def one(n: int, rounds: int, mode: str, time_limit: float, seed: int) -> dict:
+    from generate import generate, round_robin
+
+    from meetmatch.matching import problem_from_dict, score_event, solve
+    from meetmatch.matching.baseline import evaluate, random_pairing, round_by_round
+    from meetmatch.matching.instance import build_instance
+
+    if mode == "round-robin":
+        event = round_robin(n)
+    else:
+        event = generate(n, rounds, seed=seed, min_meetings=0 if mode == "min0" else None)
+    problem = problem_from_dict(event)
+    start = time.monotonic()
+    result = solve(problem, time_limit=time_limit, seed=seed)
+    wall = time.monotonic() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    meetings = sum(len(r.meetings) for r in result.rounds)
+    row = {"n": n, "rounds": problem.rounds, "mode": mode, "status": result.status,
+           "objective": result.objective, "upper_bound": result.upper_bound,
+           "short": len(result.short), "meetings": meetings, "wall": wall, "peak_mb": peak_mb}
+    inst = build_instance(problem, score_event(problem))
+    t = time.monotonic()
+    rbr = round_by_round(inst, fairness=False)
+    row["rbr_time"] = time.monotonic() - t
+    rand = random_pairing(inst, seed)
+    # Shortfalls of the baselines against the default targets.
+    default_inst = inst
+    if mode == "min0":
+        default_inst = build_instance(problem_from_dict(generate(n, rounds, seed=seed)),
+                                      score_event(problem))
+    row["rbr_objective"] = evaluate(inst, rbr)[2]
+    row["rbr_short"] = evaluate(default_inst, rbr)[1]
+    row["random_objective"] = evaluate(inst, rand)[2]
+    return row
+
+
+def run(n: int, rounds: int, mode: str, time_limit: float, seed: int) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", f"{n}x{rounds}", "--mode",
+           mode, "--time-limit", str(time_limit), "--seed", str(seed)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ},
+                          check=False)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.3f}" if b else "–"
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| attendees | rounds | min_meetings | status | objective | × random | × round-by-round "
+            "| ÷ upper bound | short (solver / baseline) | wall s | peak MB |")
+    out = [head, "|" + "---|" * 11]
+    for r in rows:
+        mm = {"default": "default", "min0": "0", "round-robin": "default (uniform)"}[r["mode"]]
+        out.append(
+            f"| {r['n']} | {r['rounds']} | {mm} | {r['status']} | {r['objective']:.1f} "
+            f"| {ratio(r['objective'], r['random_objective'])} "
+            f"| {ratio(r['objective'], r['rbr_objective'])} "
+            f"| {ratio(r['objective'], r['upper_bound'])} "
+            f"| {r['short']} / {r['rbr_short']} | {r['wall']:.1f} | {r['peak_mb']:.0f} |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100x6,300x6,1000x8")
+    ap.add_argument("--full", action="store_true", help="add 5000x8 (slow)")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="seconds per solve (default: 25, 170 for 5000 attendees)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--modes", default="default,min0")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--mode", default="default", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        n, r = map(int, args.one.split("x"))
+        print(json.dumps(one(n, r, args.mode, args.time_limit, args.seed)))
+        return
+    sizes = [tuple(map(int, s.split("x"))) for s in args.sizes.split(",") if s]
+    if args.full:
+        sizes.append((5000, 8))
+    rows = []
+    for n, r in sizes:
+        for mode in args.modes.split(","):
+            limit = args.time_limit or (170.0 if n >= 5000 else 25.0)
+            rows.append(run(n, r, mode, limit, args.seed))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    rows.append(run(10, 9, "round-robin", 10.0, args.seed))
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
