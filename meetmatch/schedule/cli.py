@@ -65,9 +65,11 @@ def _follow(job_id: int) -> Job:
     while True:
         db.session.expire_all()
         job = db.session.get(Job, job_id)
-        if job.progress != last:
-            last = job.progress
-            click.echo(_line(json.loads(job.progress or "{}")))
-        if job.status in ("done", "failed"):
+        status, progress = job.status, job.progress
+        db.session.commit()  # never sit in a transaction: on SQLite it would hold the write lock
+        if progress != last:
+            last = progress
+            click.echo(_line(json.loads(progress or "{}")))
+        if status in ("done", "failed"):
             return job
         time.sleep(0.5)

@@ -86,7 +86,11 @@ def job(slug: str, job_id: int):
     if found is None or found.event_id != event.id:
         abort(404)
     version = db.session.get(ScheduleVersion, found.version_id) if found.version_id else None
+    base = db.session.get(ScheduleVersion, version.based_on_id) if version and version.based_on_id else None
+    changed = scheduling.count_changed_meetings(base, version) if base else None
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
+                           base=base, changed=changed,
+                           kept=scheduling.details_of(version).get("kept", 0) if version else 0,
                            progress=json.loads(found.progress or "{}"),
                            params=json.loads(found.params or "{}"))
 

@@ -178,3 +178,34 @@ def test_other_organisers_get_404(app, client, login, make_organiser, published)
         assert client.get(url).status_code == 404, url
     assert client.post(f"{base}/build").status_code == 404
     assert client.post(f"{base}/v/1/send").status_code == 404
+
+
+def test_cli_follows_a_build_the_worker_already_runs(app, small_event):
+    import threading
+
+    from meetmatch import jobs
+    from meetmatch.schedule.cli import build_schedule_command
+
+    event = small_event()
+    job, _ = jobs.enqueue_job(event.id, "build_schedule", {"time_limit": 2})  # pressed on the web
+    db.session.commit()
+    stop = threading.Event()
+
+    def worker():
+        with app.app_context():
+            while not stop.is_set():
+                work_once()
+                stop.wait(0.2)
+            db.session.remove()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        result = app.test_cli_runner().invoke(build_schedule_command, [event.slug])
+    finally:
+        stop.set()
+        thread.join(30)
+    assert result.exit_code == 0, result.output
+    assert "already queued or running; following it" in result.output
+    assert "Saved draft version 1" in result.output
+    assert db.session.query(Job).count() == 1

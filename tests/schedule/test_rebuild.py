@@ -60,6 +60,10 @@ def test_rebuild_keeps_held_rounds_and_valid_meetings_then_updates_changed(
         1 for m in v1.meetings if m.round_number > held)
     page = client.get(f"{base}/v/2").get_data(as_text=True)
     assert "future meetings kept" in page
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    changed_count = scheduling.count_changed_meetings(v1, v2)
+    assert (f"rounds 1–2 kept exactly; {len(future_kept)} future meetings kept; "
+            f"{changed_count} meeting") in page
     client.post(f"{base}/v/2/publish")
     changes = scheduling.changes_between(v1, v2)
     page = client.get(f"{base}/compare/2").get_data(as_text=True)
