@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
+
+from flask import current_app, has_app_context
 
 from .. import jobs, scheduling
 from ..extensions import db
 from ..models import Event, Job, ScheduleVersion, utcnow
+
+log = logging.getLogger(__name__)
 
 
 def run_build(job: Job, echo: Callable[[dict], None] | None = None) -> None:
@@ -18,8 +23,19 @@ def run_build(job: Job, echo: Callable[[dict], None] | None = None) -> None:
     based_on = db.session.get(ScheduleVersion, params["based_on_id"]) if params.get("based_on_id") else None
     reporter = jobs.ProgressReporter(job_id)
 
+    app = current_app._get_current_object()
+
     def progress(info: dict) -> None:
-        reporter(info)
+        # CP-SAT may call back from one of its own threads, outside this app context.
+        try:
+            if has_app_context():
+                reporter(info)
+            else:
+                with app.app_context():
+                    reporter(info)
+        except Exception:  # noqa: BLE001 - a lost progress note must not stop the build
+            log.exception("could not record the progress of job %s", job_id)
+            db.session.rollback()
         if echo is not None:
             echo(info)
 

@@ -209,3 +209,31 @@ def test_cli_follows_a_build_the_worker_already_runs(app, small_event):
     assert "already queued or running; following it" in result.output
     assert "Saved draft version 1" in result.output
     assert db.session.query(Job).count() == 1
+
+
+def test_progress_is_recorded_even_from_a_solver_thread(app, small_event, monkeypatch):
+    import threading
+
+    from meetmatch import jobs
+    from meetmatch.schedule import tasks
+
+    event = small_event()
+    job, _ = jobs.enqueue_job(event.id, "build_schedule", {"time_limit": 2})
+    real_build = scheduling.build_schedule
+    notes = []
+
+    def build_reporting_from_a_thread(event, *, progress, **kwargs):
+        db.session.commit()  # as build_schedule does before solving
+        # what CP-SAT may do: call the progress callback from a thread of its own
+        t = threading.Thread(target=progress, args=({"phase": "search", "elapsed": 0.5,
+                                                     "objective": 1.0, "upper_bound": 2.0},))
+        t.start()
+        t.join()
+        db.session.expire_all()
+        notes.append(json.loads(db.session.get(Job, job.id).progress))
+        return real_build(event, progress=None, **kwargs)
+
+    monkeypatch.setattr(scheduling, "build_schedule", build_reporting_from_a_thread)
+    tasks.run_build(job)
+    assert notes == [{"phase": "search", "elapsed": 0.5, "objective": 1.0, "upper_bound": 2.0}]
+    assert db.session.get(Job, job.id).status == "done"
