@@ -237,3 +237,16 @@ def test_progress_is_recorded_even_from_a_solver_thread(app, small_event, monkey
     tasks.run_build(job)
     assert notes == [{"phase": "search", "elapsed": 0.5, "objective": 1.0, "upper_bound": 2.0}]
     assert db.session.get(Job, job.id).status == "done"
+
+
+def test_too_few_tables_names_who_is_short_and_what_to_change(app, client, login, small_event):
+    event = small_event(num_tables=2, min_meetings=3)
+    version = scheduling.build_schedule(event, time_limit=2)
+    assert all(m.table_number in (1, 2) for m in version.meetings)
+    details = scheduling.details_of(version)
+    assert details["short"], "10 people, 2 tables, 4 rounds: 16 meetings cannot give everyone 3"
+    login()
+    page = client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}").get_data(as_text=True)
+    assert "Fewest meetings per attendee" in page and "Add tables or rounds" in page
+    short_names = [a.name for a in event.attendees if a.id in details["short"]]
+    assert all(name in page for name in short_names)
