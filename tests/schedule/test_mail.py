@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,13 @@ def test_each_attendee_gets_their_schedule_once_with_ics(app, client, login, pub
                 assert event.table_label(m.table_number) in body
                 assert r.starts_at.strftime("%H:%M") in body
             assert m.why in text
+    # the link in the email opens the attendee's page with the published schedule
+    ada = event.attendees[0]
+    text = smtp.to(ada.email)[0].get_body(("plain",)).get_content()
+    link = re.search(r"https://meet\.example\.org(/e/\S+/manage/\S+)", text).group(1)
+    page = client.get(link).get_data(as_text=True)
+    assert "Your schedule" in page
+    assert scheduling.meetings_for(version, ada.id)[0].partner_of(ada.id).name in page
     # nothing more arrives however often the worker runs or Send is pressed
     _send(client, event, version)
     work_once()
