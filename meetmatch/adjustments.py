@@ -9,7 +9,7 @@ from __future__ import annotations
 from .extensions import db
 from .matching import score_event
 from .models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion
-from .scheduling import _copy, _next_number, problem_from_event
+from .scheduling import copy_meeting, next_version_number, problem_from_event
 
 
 class AdjustmentRefused(Exception):
@@ -24,14 +24,14 @@ def _editable(version: ScheduleVersion) -> None:
 def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
     """A new draft with the same meetings, to adjust by hand."""
     draft = ScheduleVersion(
-        event_id=version.event_id, number=_next_number(version_event(version)), status="draft",
+        event_id=version.event_id, number=next_version_number(version_event(version)), status="draft",
         based_on_id=version.id, held_rounds=version.held_rounds,
         inputs_fingerprint=version.inputs_fingerprint, seed=version.seed,
         solver_status=version.solver_status, solver_message=f"Copy of version {version.number}",
         objective=version.objective, upper_bound=version.upper_bound, gap=version.gap,
         wall_time=0.0, details=version.details,
     )
-    draft.meetings = [_copy(m) for m in version.meetings]
+    draft.meetings = [copy_meeting(m) for m in version.meetings]
     db.session.add(draft)
     db.session.commit()
     return draft

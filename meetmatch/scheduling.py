@@ -205,7 +205,8 @@ def current_fingerprint(event: Event) -> str | None:
 # ------------------------------------------------------------------ Result → rows
 
 
-def _next_number(event: Event) -> int:
+def next_version_number(event: Event) -> int:
+    """The number the next schedule version of this event gets."""
     top = db.session.execute(
         db.select(db.func.max(ScheduleVersion.number)).filter_by(event_id=event.id)
     ).scalar()
@@ -216,7 +217,7 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
     """Store a solver result as a new draft version (held rounds copied exactly); commits."""
     names = {str(a.id): a.name for a in event.attendees}
     version = ScheduleVersion(
-        event_id=event.id, number=_next_number(event), status="draft",
+        event_id=event.id, number=next_version_number(event), status="draft",
         based_on_id=inputs.based_on.id if inputs.based_on else None,
         held_rounds=inputs.held_rounds, inputs_fingerprint=inputs_fingerprint(inputs.problem),
         seed=seed, solver_status=result.status, solver_message=result.message,
@@ -227,7 +228,7 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
     if inputs.based_on is not None:
         for m in inputs.based_on.meetings:
             if m.round_number <= inputs.held_rounds:
-                version.meetings.append(_copy(m))
+                version.meetings.append(copy_meeting(m))
             else:
                 kept[(m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))] = m
     for rr in result.rounds:
@@ -236,7 +237,7 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
         for m in rr.meetings:
             same = kept.get((rr.round, m.table, frozenset((int(m.a), int(m.b)))))
             if same is not None:  # a kept meeting stays exactly as attendees were told
-                version.meetings.append(_copy(same))
+                version.meetings.append(copy_meeting(same))
                 continue
             version.meetings.append(Meeting(
                 round_number=rr.round, table_number=m.table, attendee_a_id=int(m.a),
@@ -253,7 +254,8 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
     return version
 
 
-def _copy(m: Meeting) -> Meeting:
+def copy_meeting(m: Meeting) -> Meeting:
+    """An unsaved copy of a meeting, for a new version."""
     return Meeting(round_number=m.round_number, table_number=m.table_number,
                    attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
                    score=m.score, why=m.why)
