@@ -16,6 +16,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET = "live-server-test-secret-0123456789abcdef"
+# As in conftest.py (not imported from there: under a full run `conftest` may be another directory's).
+POSTGRES_URL = os.environ.get(
+    "MEETMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def free_port() -> int:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import POSTGRES_URL
-from live_server import PROJECT_ROOT, SECRET, gunicorn, seed_demo, server_env
+from live_server import POSTGRES_URL, PROJECT_ROOT, SECRET, gunicorn, seed_demo, server_env
 
 from meetmatch.config import normalise_database_url
 
