@@ -65,7 +65,7 @@ def published(small_event):
 @pytest.fixture
 def smtp(free_port):
     """A scripted SMTP server on 127.0.0.1; the app's SMTP settings point at it."""
-    from smtp_server import start_server
+    from .smtp_server import start_server
 
     controller, handler = start_server(free_port)
     yield handler
