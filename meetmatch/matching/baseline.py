@@ -7,6 +7,7 @@ the Instance and are never part of it.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -60,13 +61,14 @@ class _State:
 
 def round_by_round(inst: Instance, edges: Iterable[int] | None = None, *, fairness: bool = True,
                    max_cardinality: bool = False, start: Schedule | None = None,
-                   critical_degree: bool = False) -> Schedule:
+                   critical_degree: bool = False, deadline: float | None = None) -> Schedule:
     """Fill rounds 1..R in order with a maximum-weight matching each.
 
     ``fairness`` adds a bonus for attendees who must meet now to reach their target, and
     requested pairs get a bonus larger than any score. ``critical_degree`` (used to colour a
     chosen set of pairs into rounds) favours attendees with many pairs still to place.
-    ``start`` is kept as is and extended.
+    ``start`` is kept as is and extended. With a ``deadline`` (time.monotonic()), rounds
+    whose matching would likely finish after it are left for the caller to fill.
     """
     state = _State(inst, start)
     pool = sorted(set(range(len(inst.edges)) if edges is None else edges) - set(state.assign))
@@ -81,7 +83,11 @@ def round_by_round(inst: Instance, edges: Iterable[int] | None = None, *, fairne
         for e in pool:
             i, j = inst.edges[e]
             remaining_deg[[i, j]] += 1
+    last = 0.0
     for r in range(1, inst.rounds + 1):
+        began = time.monotonic()
+        if deadline is not None and began + last > deadline:
+            break
         graph = rx.PyGraph(multigraph=False)
         graph.add_nodes_from(range(inst.n))
         weights: dict[int, int] = {}
@@ -118,6 +124,7 @@ def round_by_round(inst: Instance, edges: Iterable[int] | None = None, *, fairne
                 if critical_degree:
                     i, j = inst.edges[e]
                     remaining_deg[[i, j]] -= 1
+        last = time.monotonic() - began
     return state.assign
 
 

@@ -8,6 +8,8 @@ an alternating chain (the classic Kempe/Vizing step), checked against availabili
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from .baseline import Schedule, round_by_round
@@ -117,30 +119,29 @@ class _Rounds:
 
 
 def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
-                 blossom_top_up: bool = True) -> Schedule:
+                 blossom_top_up: bool = True, deadline: float | None = None) -> Schedule:
     """Rounds for the chosen pairs (as many as fit), then top up with the best other pairs.
 
     ``blossom`` colours with one maximum matching per round (best on small and mid-size
     events); without it, pairs are placed greedily, most constrained first, which is
     linear-time and what large events use. Either way Kempe swaps and fairness trades
     follow. ``blossom_top_up`` fills the free places with matchings too (else greedily).
+    Rounds the matchings cannot reach before ``deadline`` are filled greedily.
     """
     pairs = sorted(pairs)
+    state = _Rounds(inst, {})
     if blossom:
-        start = round_by_round(inst, pairs, fairness=True, max_cardinality=True,
-                               critical_degree=True)
-        state = _Rounds(inst, start)
-    else:
-        state = _Rounds(inst, {})
-        _greedy(inst, state, pairs)
+        state = _Rounds(inst, round_by_round(inst, pairs, fairness=True, max_cardinality=True,
+                                             critical_degree=True, deadline=deadline))
+    _greedy(inst, state, [e for e in pairs if e not in state.assign])
     left = [e for e in pairs if e not in state.assign]
     requested = set(inst.requested)
     left.sort(key=lambda e: (e not in requested, -inst.edge_score[e], e))
     left = [e for e in left if not state.place(e)]
     if left:
         _trade(inst, state, left)
-    if blossom_top_up:
-        return round_by_round(inst, None, fairness=True, start=state.assign)
+    if blossom_top_up and (deadline is None or time.monotonic() < deadline):
+        return round_by_round(inst, None, fairness=True, start=state.assign, deadline=deadline)
     top_up(inst, state)
     return state.assign
 

@@ -142,7 +142,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
         chosen, pair_proven, _ = pair_model.run(time_limit=clock.left() * 0.7, hint=None, **run)
         if chosen is not None:
             clock.phase("colouring")
-            coloured = _colour(inst, chosen)
+            # Leave time to write the reasons (about 0.15 ms per meeting).
+            reserve = 0.5 + 2e-4 * inst.n * inst.rounds
+            coloured = _colour(inst, chosen, deadline=clock.start + clock.limit - reserve)
             complete = all(e in coloured for e in chosen)
             proven = pair_proven and complete
             best = better(inst, coloured, best)
@@ -188,10 +190,12 @@ def _pair_model_edges(inst: Instance, lp) -> list[int]:
     return np.flatnonzero(keep).tolist()
 
 
-def _colour(inst: Instance, pairs, *, fast: bool = False) -> Schedule:
+def _colour(inst: Instance, pairs, *, fast: bool = False, deadline: float | None = None
+            ) -> Schedule:
     """Colour chosen pairs into rounds; ``fast`` (a warm start on a large event) is greedy."""
     small = inst.n <= BLOSSOM_ATTENDEES
-    return colour_pairs(inst, pairs, blossom=not fast, blossom_top_up=small and not fast)
+    return colour_pairs(inst, pairs, blossom=not fast, blossom_top_up=small and not fast,
+                        deadline=deadline)
 
 
 def _result(inst: Instance, assign: Schedule, objective: float, upper: float, optimal: bool,

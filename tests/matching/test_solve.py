@@ -277,3 +277,44 @@ def test_same_input_in_any_order_gives_the_same_schedule(make_person):
     a = solve(Problem(rounds=3, attendees=tuple(people)), seed=3, **FAST)
     b = solve(Problem(rounds=3, attendees=tuple(reversed(people))), seed=3, **FAST)
     assert result_to_dict(a)["rounds"] == result_to_dict(b)["rounds"]
+
+
+def test_large_event_with_pruned_candidates_keeps_every_rule():
+    """Above 200 attendees candidate pairs are pruned; rules and bound must still hold."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    from meetmatch.matching import problem_from_dict
+
+    event = generate(220, 5, seed=3, tables=True)
+    event["blocked_pairs"] = [["p00001", "p00002"]]
+    event["requested_pairs"] = [["p00003", "p00004"]]
+    problem = problem_from_dict(event)
+    r = solve(problem, time_limit=20)
+    check_schedule(problem, r)
+    assert r.upper_bound >= r.objective
+    assert r.gap < 0.01
+    assert not r.unmet_requests or r.unmet_requests[0][:2] == ("p00003", "p00004")
+
+
+def test_shared_host_table_holds_one_meeting_per_round(pair_weights):
+    attendees = (Participant("i1", "I1", host_table=1), Participant("i2", "I2", host_table=1),
+                 *(Participant(x, x) for x in "abcd"))
+    w = {(i, x): 2.0 for i in ("i1", "i2") for x in "abcd"}
+    p = pair_weights(2, w, attendees=attendees, tables=2)
+    r = solve(p, **FAST)
+    for rr in r.rounds:
+        assert sum(m.table == 1 for m in rr.meetings) <= 1
+    check_schedule(p, r)
+
+
+def test_parallel_search_is_available_when_reproducibility_is_not_needed(pair_weights):
+    p = pair_weights(1, {("a", "b"): 3, ("c", "d"): 3, ("a", "c"): 5, ("b", "d"): 0.5},
+                     settings=Settings(min_meetings=0))
+    r = solve(p, time_limit=5, workers=2, deterministic=False)
+    assert r.objective == pytest.approx(6.0)
