@@ -141,8 +141,10 @@ def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
     if left:
         _trade(inst, state, left)
     if blossom_top_up and (deadline is None or time.monotonic() < deadline):
-        return round_by_round(inst, None, fairness=True, start=state.assign, deadline=deadline)
+        state = _Rounds(inst, round_by_round(inst, None, fairness=True, start=state.assign,
+                                             deadline=deadline))
     top_up(inst, state)
+    fix_short(inst, state)
     return state.assign
 
 
@@ -224,3 +226,62 @@ def _trade(inst: Instance, state: _Rounds, left: list[int]) -> None:
             deg[v] += 1
         else:
             state._put(f, r)
+
+
+def fix_short(inst: Instance, state: _Rounds) -> None:
+    """Give attendees below target a meeting where one fits: with a free partner, or by
+    taking a partner away from someone who stays at or above target (fairness before
+    score; among the options the smallest loss of score wins)."""
+    need = inst.need
+    deg = np.array([len(state.at[i]) for i in range(inst.n)])
+    incident: dict[int, list[int]] = {}
+    for u in np.flatnonzero(deg < need).tolist():
+        incident[u] = []
+    if not incident:
+        return
+    for e, (i, j) in enumerate(inst.edges):
+        if i in incident:
+            incident[i].append(e)
+        if j in incident:
+            incident[j].append(e)
+    for u in sorted(incident):
+        if deg[u] >= need[u]:
+            continue
+        best = None
+        for e in incident[u]:
+            if e in state.assign or deg[u] >= inst.cap[u]:
+                continue
+            i, j = inst.edges[e]
+            v = j if i == u else i
+            for r in inst.edge_rounds[e]:
+                if not state.free(u, r) or r not in inst.free_rounds[v]:
+                    continue
+                if state.free(v, r):
+                    if deg[v] < inst.cap[v] and state.table_ok(e, r):
+                        option = (-inst.edge_score[e], e, r, None)
+                    else:
+                        continue
+                else:
+                    f = state.at[v][r]
+                    a, b = inst.edges[f]
+                    w = b if a == v else a
+                    if deg[w] - 1 < need[w] or f in inst.requested:
+                        continue
+                    option = (inst.edge_score[f] - inst.edge_score[e], e, r, f)
+                if best is None or option[:2] < best[:2]:
+                    best = option
+        if best is None:
+            continue
+        _, e, r, f = best
+        if f is not None:
+            state._take(f)
+            for x in inst.edges[f]:
+                deg[x] -= 1
+        if state.table_ok(e, r):
+            state._put(e, r)
+            for x in inst.edges[e]:
+                deg[x] += 1
+        elif f is not None:
+            state._put(f, r)
+            for x in inst.edges[f]:
+                deg[x] += 1

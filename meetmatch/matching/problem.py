@@ -263,9 +263,10 @@ def _pair_list(value: Any, where: str, width: int = 2) -> tuple[tuple[Any, ...],
     for k, item in enumerate(value):
         if not isinstance(item, Sequence) or isinstance(item, str) or len(item) != width:
             raise ProblemError(f"{where}[{k}]", f"must be a list of {width} items")
-        if not all(isinstance(x, str) for x in item[:2]):
+        ids = [str(x) if _is_int(x) else x for x in item[:2]]  # ids may be numbers, as above
+        if not all(isinstance(x, str) for x in ids):
             raise ProblemError(f"{where}[{k}]", "attendee ids must be strings")
-        out.append(tuple(item))
+        out.append((*ids, *item[2:]))
     return tuple(out)
 
 
@@ -318,7 +319,8 @@ def problem_from_dict(d: Any) -> Problem:
     for k, f in enumerate(raw_fixed):
         if not isinstance(f, Mapping) or not {"a", "b", "round"} <= set(f):
             raise ProblemError(f"fixed_meetings[{k}]", "must be an object with a, b, round")
-        fixed.append(FixedMeeting(a=f["a"], b=f["b"], round=f["round"], table=f.get("table")))
+        a, b = (str(x) if _is_int(x) else x for x in (f["a"], f["b"]))
+        fixed.append(FixedMeeting(a=a, b=b, round=f["round"], table=f.get("table")))
     return Problem(
         rounds=d["rounds"],
         attendees=tuple(attendees),

@@ -91,3 +91,14 @@ def test_dataclasses_validate_directly():
 def test_not_an_object():
     with pytest.raises(ProblemError, match=r"^\(root\)"):
         problem_from_dict([1, 2])
+
+
+def test_numeric_ids_are_read_as_strings():
+    d = event()
+    d["attendees"][0]["id"], d["attendees"][1]["id"] = 1, 2
+    d["requested_pairs"] = [[1, 2]]
+    d["weights"] = [[1, 2, 1.5]]
+    d["fixed_meetings"] = [{"a": 1, "b": 2, "round": 1}]
+    p = problem_from_dict(d)
+    assert p.requested_pairs == (("1", "2"),) and p.weights == (("1", "2", 1.5),)
+    assert p.fixed_meetings[0].a == "1"

@@ -52,7 +52,7 @@ def events(draw):
                    fixed_meetings=tuple(fixed))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events())
 def test_every_schedule_obeys_every_hard_rule(problem):
     result = solve(problem, time_limit=2.0)
