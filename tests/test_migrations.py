@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from meetmatch.extensions import db
-
-# migrations/env.py (Flask-Migrate's template) tries the deprecated get_engine() first.
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
 
 def table_names() -> set[str]:
