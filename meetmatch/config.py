@@ -19,6 +19,7 @@ _INT_SETTINGS = {
     "SOLVER_SEED",
     "MAIL_MAX_ATTEMPTS",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "TRUSTED_PROXIES",
 }
 _FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
@@ -35,6 +36,9 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host to trust (0: none).
+    # Rate limits key on the client address and HSTS needs to know the request came over HTTPS.
+    TRUSTED_PROXIES = 0
     PRIVACY_NOTICE_VERSION = "2026-11"
     # Mail: with no SMTP_HOST, messages are written as .eml files under MAIL_FILE_DIR.
     MAIL_FROM = "meetmatch <noreply@meetmatch.invalid>"

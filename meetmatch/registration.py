@@ -177,3 +177,32 @@ def set_status(attendee: Attendee, status: str) -> None:
     """Organiser action: registered, withdrawn or no_show."""
     attendee.status = status
     db.session.commit()
+
+
+class AlreadyRegistered(ValueError):
+    """This email already has a registration for the event."""
+
+    def __init__(self, attendee: Attendee):
+        super().__init__(f"{attendee.email} is already registered")
+        self.attendee = attendee
+
+
+def add_attendee(event: Event, data: dict[str, Any], walk_in: bool = False) -> Attendee:
+    """Organiser action: add an attendee (a walk-in, or a registration taken by phone).
+
+    No consent is recorded (the organiser collected it) and no mail is sent now: the
+    attendee gets their private link with their schedule.
+    """
+    email = normalise_email(data["email"])
+    existing = find_attendee(event, email)
+    if existing is not None:
+        raise AlreadyRegistered(existing)
+    attendee = Attendee(event=event, email=email, walk_in=walk_in)
+    apply_profile(attendee, event, data)
+    db.session.add(attendee)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyRegistered(find_attendee(event, email)) from None
+    return attendee

@@ -245,3 +245,23 @@ def test_wsgi_refuses_default_secret_from_the_environment(tmp_path):
     assert "SECRET_KEY is missing or is the development default" in refused.stderr
     assert _start(tmp_path, SECRET_KEY="s3cret-" * 8).returncode == 0, "real secret"
     assert _start(tmp_path, MEETMATCH_ENV="development").returncode == 0, "development"
+
+
+def test_forwarded_headers_are_trusted_only_when_configured(make_app):
+    """Behind a TLS proxy: HTTPS (HSTS) and the client address come from X-Forwarded-* headers."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    direct = make_app().test_client().get("/", headers=forwarded)
+    assert "Strict-Transport-Security" not in direct.headers  # a client could fake these headers
+    proxied_app = make_app(TRUSTED_PROXIES=1)
+    seen = {}
+
+    @proxied_app.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    proxied = proxied_app.test_client().get("/_whoami", headers=forwarded)
+    assert proxied.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert seen["addr"] == "203.0.113.9"

@@ -150,3 +150,20 @@ class ConfirmForm(FlaskForm):
     """An empty form for POST-only buttons (CSRF token only)."""
 
     submit = SubmitField("Confirm")
+
+
+class AddAttendeeForm(ProfileForm):
+    """The organiser adds someone: a walk-in on the day, or a registration taken by phone."""
+
+    email = EmailField(
+        "Email", filters=[strip_text],
+        validators=[DataRequired("Please enter their email address."),
+                    Email("Please enter a valid email address, like name@example.com."),
+                    Length(max=254)],
+        description="Their schedule and updates are sent here.",
+    )
+    walk_in = BooleanField(
+        "Walk-in: arrived on the day", default=True,
+        description="Walk-ins are matched when you rebuild the remaining rounds.",
+    )
+    submit = SubmitField("Add attendee")

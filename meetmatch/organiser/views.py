@@ -19,7 +19,7 @@ from sqlalchemy import or_
 
 from .. import attendee_csv, events, registration
 from ..accounts import authenticate_organiser
-from ..attendee.forms import EditForm
+from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
 from ..models import Attendee
 from ..security import current_organiser, login_required, own_event_or_404
@@ -193,6 +193,29 @@ def attendee(slug: str, attendee_id: int):
         return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
     return render_template("organiser/attendee.html", event=event, attendee=person, form=form,
                            confirm=ConfirmForm()), 400 if form.is_submitted() else 200
+
+
+@bp.route("/events/<slug>/attendees/new", methods=["GET", "POST"])
+@login_required
+def add_attendee(slug: str):
+    """Add an attendee by hand (a walk-in on the day)."""
+    event = own_event_or_404(slug)
+    form = AddAttendeeForm()
+    form.set_event_choices(event)
+    if form.validate_on_submit():
+        try:
+            person = registration.add_attendee(event, form.data, walk_in=bool(form.walk_in.data))
+        except registration.AlreadyRegistered as error:
+            form.email.errors.append("This email is already registered for the event.")
+            existing = error.attendee
+        else:
+            flash(f"Added {person.name}." + (" Rebuild the remaining rounds to match them."
+                                               if person.walk_in else ""), "success")
+            return redirect(url_for("organiser.attendee", slug=slug, attendee_id=person.id))
+    else:
+        existing = None
+    return render_template("organiser/add_attendee.html", event=event, form=form,
+                           existing=existing), 400 if form.is_submitted() else 200
 
 
 @bp.post("/events/<slug>/attendees/<int:attendee_id>/status")
