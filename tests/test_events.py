@@ -161,3 +161,15 @@ def test_parse_round_lines_rejects_overlap():
     with pytest.raises(SetupError) as error:
         parse_round_lines(datetime(2026, 1, 1).date(), "13:00 30\n13:15 10")
     assert error.value.field == "custom_rounds"
+
+
+def test_every_mutuality_choice_is_accepted_by_the_matching_engine(app):
+    """The settings form must offer only values the solver takes (0..1)."""
+    from meetmatch.matching import Settings
+    from meetmatch.organiser.forms import EventForm
+
+    with app.test_request_context():
+        values = [c[0] if isinstance(c, tuple) else c.value for c in EventForm().mutuality.choices]
+    assert "" in values
+    for value in values:
+        Settings(mutuality=float(value) if value else None)  # raises ProblemError if out of range

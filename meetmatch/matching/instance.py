@@ -205,7 +205,8 @@ def _candidates(inst: Instance, keep: int | None) -> None:
     for rows, valid, S in valid_blocks(inst):
         for k, i in enumerate(rows):
             for j in req_rows.get(i, ()):
-                if valid[k, j]:
+                # A request never overrides the hard rule that score-0 pairs do not meet.
+                if valid[k, j] and S[k, j] > 1e-12:
                     score_of[(min(i, j), max(i, j))] = float(S[k, j])
         positive = S > 1e-12
         counts = positive.sum(axis=1)
@@ -270,4 +271,7 @@ def _request_reason(inst: Instance, i: int, j: int, a: str, b: str, org, blocked
         return "they have no free round in common"
     if pa.host_table is not None and pb.host_table is not None:
         return f"both host their own table ({pa.host_table} and {pb.host_table})"
+    if inst.scores.mutual(a, b) <= 1e-12:
+        return ("neither offers what the other needs (mutual score 0), and a pair with score 0 "
+                "is never scheduled")
     return "not possible together with the other rules"

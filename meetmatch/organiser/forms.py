@@ -91,11 +91,14 @@ class EventForm(SafeForm):
     )
     mutuality = SelectField(
         "How strongly to prefer mutual benefit", coerce=str,
-        choices=[SelectChoice("", "Default (strongly)"),
+        # The engine's scale is 0..1 (meetmatch.matching.Settings.mutuality; default 0.9).
+        choices=[SelectChoice("", "Default: strongly (0.9)"),
                  SelectChoice("0", "Not at all: total benefit only"),
-                 SelectChoice("0.5", "Somewhat"), SelectChoice("1", "Strongly"),
-                 SelectChoice("2", "Very strongly")],
-        description="A meeting where both sides gain is worth more than a one-sided one with the same total.",
+                 SelectChoice("0.5", "Somewhat"), SelectChoice("0.9", "Strongly"),
+                 SelectChoice("1", "Only mutual: one-sided meetings are never planned")],
+        description="A meeting where both sides gain is worth more than a one-sided one with the "
+        "same total. At the default a large one-sided benefit never wins a meeting over "
+        "mutual ones.",
     )
     submit = SubmitField("Save event")
 

@@ -136,11 +136,14 @@ def test_requested_pair_beats_score(pair_weights):
     check_schedule(p, r)
 
 
-def test_requested_pair_with_zero_score_still_meets(pair_weights):
+def test_requested_pair_with_zero_score_is_reported_not_scheduled(pair_weights):
+    """Hard rules come before requests: a score-0 pair never meets, and the request says why."""
     p = pair_weights(1, {("a", "b"): 1}, people=["c"], requested_pairs=(("a", "c"),))
     r = solve(p, **FAST)
-    assert pairs_in(r) == [("a", "c")]
-    assert r.rounds[0].meetings[0].why == "The organiser asked a and c to meet."
+    assert pairs_in(r) == [("a", "b")]
+    [(a, c, reason)] = r.unmet_requests
+    assert (a, c) == ("a", "c") and "mutual score 0" in reason
+    assert "a-c" in r.message
 
 
 def test_impossible_requests_are_reported_with_a_reason(pair_weights):
