@@ -103,9 +103,10 @@ class ProgressReporter:
         db.session.commit()
 
 
-def run_job(job: Job) -> None:
-    """Run one claimed job to its end; a failure is recorded, never raised."""
-    fn = HANDLERS.get(job.kind)
+def run_job(job: Job, fn: Callable[[Job], Any] | None = None) -> None:
+    """Run one claimed job to its end (with its kind's handler unless ``fn`` is given);
+    a failure is recorded, never raised."""
+    fn = fn or HANDLERS.get(job.kind)
     try:
         if fn is None:
             raise RuntimeError(f"no handler for job kind {job.kind!r}")

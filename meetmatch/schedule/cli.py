@@ -46,7 +46,10 @@ def build_schedule_command(event_slug: str, time_limit: float | None, seed: int 
         .values(status="running", started_at=utcnow())).rowcount == 1
     db.session.commit()
     if won:
-        run_build(db.session.get(Job, job.id), echo=lambda info: click.echo(_line(info)))
+        # run_job records any failure on the job, so a crash never leaves it "running"
+        # (which would block every later build of this event).
+        jobs.run_job(db.session.get(Job, job.id),
+                     fn=lambda claimed: run_build(claimed, echo=lambda info: click.echo(_line(info))))
     else:  # a worker took it: follow its progress from the database
         job = _follow(job.id)
     job = db.session.get(Job, job.id)

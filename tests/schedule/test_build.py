@@ -93,7 +93,7 @@ def test_review_pages_and_publish_show_schedule_to_attendee(app, client, login, 
 
 
 def test_manage_page_shows_published_schedule(app, client, small_event):
-    from meetmatch.security import new_token
+    from meetmatch.registration import issue_manage_link
 
     event = small_event()
     inputs = scheduling.problem_from_event(event)
@@ -103,9 +103,10 @@ def test_manage_page_shows_published_schedule(app, client, small_event):
     scheduling.publish_version(version)
     m = version.meetings[0]
     person = m.attendee_a
-    token, person.manage_token_hash = new_token()
+    with app.test_request_context():  # a link is a URL
+        url = issue_manage_link(person, "test")
     db.session.commit()
-    page = client.get(f"/e/{event.slug}/manage/{token}").get_data(as_text=True)
+    page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     assert "Your schedule" in page and m.attendee_b.name in page
 
 
@@ -250,3 +251,37 @@ def test_too_few_tables_names_who_is_short_and_what_to_change(app, client, login
     assert "Fewest meetings per attendee" in page and "Add tables or rounds" in page
     short_names = [a.name for a in event.attendees if a.id in details["short"]]
     assert all(name in page for name in short_names)
+
+
+def test_cli_build_that_cannot_be_solved_exits_1_with_the_reason(app, small_event):
+    from meetmatch.schedule.cli import build_schedule_command
+
+    event = small_event()
+    event.attendees[2].host_table = 9
+    event.num_tables = 4
+    db.session.commit()
+    result = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
+    assert result.exit_code == 1
+    assert "Chloe Martin" in result.output and "host table" in result.output
+    job = db.session.query(Job).order_by(Job.id.desc()).first()
+    assert job.status == "failed" and job.finished_at is not None
+
+
+def test_cli_build_that_crashes_leaves_no_job_running(app, small_event, monkeypatch):
+    """An unexpected error must not leave the job 'running': that would block every later build."""
+    from meetmatch import scheduling
+    from meetmatch.schedule.cli import build_schedule_command
+
+    event = small_event()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(scheduling, "build_schedule", broken)
+    result = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
+    assert result.exit_code == 1 and "disk full" in result.output
+    job = db.session.query(Job).order_by(Job.id.desc()).first()
+    assert job.status == "failed"
+    monkeypatch.undo()
+    again = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
+    assert again.exit_code == 0, again.output
