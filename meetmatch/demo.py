@@ -8,7 +8,6 @@ from .accounts import set_organiser_password
 from .events import create_event, generate_rounds
 from .extensions import db
 from .models import Attendee, Event, Organiser
-from .security import new_token
 
 DEMO_ORGANISER_EMAIL = "organiser@example.com"
 DEMO_ORGANISER_PASSWORD = "demo-organiser"  # printed by `make run`; a demo account only
@@ -157,7 +156,6 @@ def seed_demo_event(day: date | None = None) -> tuple[Event, bool]:
             needs_text=needs_text,
             available_rounds="1,2,3,4" if index % 9 == 4 else None,
             max_meetings=4 if index % 11 == 3 else None,
-            manage_token_hash=new_token()[1],
         )
         db.session.add(attendee)
     db.session.commit()

@@ -133,13 +133,16 @@ class Attendee(db.Model):
     status: Mapped[str] = mapped_column(db.String(16), default="registered")
     consent_at: Mapped[datetime | None] = mapped_column(default=None)
     consent_version: Mapped[str | None] = mapped_column(db.String(32), default=None)
-    manage_token_hash: Mapped[str | None] = mapped_column(db.String(64), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="attendees")
     offers: Mapped[list[Topic]] = relationship(secondary=attendee_offer, order_by="Topic.position")
     needs: Mapped[list[Topic]] = relationship(secondary=attendee_need, order_by="Topic.position")
+    manage_tokens: Mapped[list[ManageToken]] = relationship(
+        back_populates="attendee", order_by="ManageToken.id", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def rounds_list(self) -> list[int] | None:
@@ -150,6 +153,25 @@ class Attendee(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == "registered"
+
+
+class ManageToken(db.Model):
+    """One private manage link of an attendee. Only the token's SHA-256 hash is stored.
+
+    Every mail that carries a link adds a row, so links in earlier mails keep working;
+    "send my link again" revokes all earlier rows.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attendee_id: Mapped[int] = mapped_column(
+        db.ForeignKey("attendee.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)  # hex SHA-256
+    purpose: Mapped[str] = mapped_column(db.String(40))  # the mail it was issued for
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    attendee: Mapped[Attendee] = relationship(back_populates="manage_tokens")
 
 
 class BlockedPair(db.Model):

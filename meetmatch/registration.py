@@ -10,15 +10,17 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .mail import queue_message
-from .models import Attendee, Event, Topic, utcnow
-from .security import new_token, tokens_match
+from .models import Attendee, Event, ManageToken, Topic, utcnow
+from .security import hash_token, new_token, tokens_match
+
+MAX_TOKEN_LENGTH = 200  # real tokens are 43 characters; longer input is refused unhashed
 
 
 @dataclass
 class RegistrationOutcome:
     attendee: Attendee
     created: bool  # False: this email was already registered; a fresh link was mailed instead
-    token: str = field(repr=False, default="")
+    manage_url: str = field(repr=False, default="")
 
 
 def normalise_email(email: str) -> str:
@@ -57,16 +59,39 @@ def manage_url(event: Event, token: str) -> str:
     return base + url_for("attendee.manage", slug=event.slug, token=token)
 
 
-def _queue_link_mail(event: Event, attendee: Attendee, token: str, template: str) -> None:
+def issue_manage_link(attendee: Attendee, purpose: str) -> str:
+    """Add a private manage link for ``attendee`` and return its full URL.
+
+    Earlier links keep working (people click old mails). Only the token's hash is stored; the
+    caller commits, in the same transaction as the mail that carries the link.
+    ``purpose`` names that mail (e.g. "registration_confirmation", "schedule").
+    """
+    token, token_hash = new_token()
+    db.session.add(ManageToken(attendee=attendee, token_hash=token_hash, purpose=purpose))
+    return manage_url(attendee.event, token)
+
+
+def revoke_manage_links(attendee: Attendee) -> None:
+    """Make every earlier manage link of ``attendee`` stop working (the caller commits)."""
+    db.session.execute(
+        db.update(ManageToken)
+        .where(ManageToken.attendee_id == attendee.id, ManageToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _queue_link_mail(event: Event, attendee: Attendee, template: str) -> str:
+    url = issue_manage_link(attendee, template)
     queue_message(
         kind=template,
         to_addr=attendee.email,
         to_name=attendee.name,
         template=template,
-        context={"event": event, "attendee": attendee, "manage_url": manage_url(event, token)},
+        context={"event": event, "attendee": attendee, "manage_url": url},
         event_id=event.id,
         attendee_id=attendee.id,
     )
+    return url
 
 
 def find_attendee(event: Event, email: str) -> Attendee | None:
@@ -84,11 +109,9 @@ def register_attendee(event: Event, data: dict[str, Any]) -> RegistrationOutcome
     existing = find_attendee(event, email)
     if existing is not None:
         return _send_fresh_link(event, existing)
-    token, token_hash = new_token()
     attendee = Attendee(
         event=event,
         email=email,
-        manage_token_hash=token_hash,
         consent_at=utcnow(),
         consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
     )
@@ -96,7 +119,7 @@ def register_attendee(event: Event, data: dict[str, Any]) -> RegistrationOutcome
     db.session.add(attendee)
     try:
         db.session.flush()
-        _queue_link_mail(event, attendee, token, "registration_confirmation")
+        url = _queue_link_mail(event, attendee, "registration_confirmation")
         db.session.commit()
     except IntegrityError:
         # Two simultaneous submissions with one email: the other one won.
@@ -105,35 +128,47 @@ def register_attendee(event: Event, data: dict[str, Any]) -> RegistrationOutcome
         if existing is None:
             raise
         return _send_fresh_link(event, existing)
-    return RegistrationOutcome(attendee, created=True, token=token)
+    return RegistrationOutcome(attendee, created=True, manage_url=url)
 
 
 def _send_fresh_link(event: Event, attendee: Attendee) -> RegistrationOutcome:
-    token, token_hash = new_token()
-    attendee.manage_token_hash = token_hash
-    _queue_link_mail(event, attendee, token, "manage_link")
+    # Someone who fears a leaked link asks for a new one: all earlier links stop working.
+    revoke_manage_links(attendee)
+    url = _queue_link_mail(event, attendee, "manage_link")
     db.session.commit()
-    return RegistrationOutcome(attendee, created=False, token=token)
+    return RegistrationOutcome(attendee, created=False, manage_url=url)
 
 
 def resend_manage_link(event: Event, email: str) -> None:
-    """Mail a fresh manage link if this email is registered; silent otherwise (no enumeration)."""
+    """Mail a fresh manage link if this email is registered; silent otherwise (no enumeration).
+
+    Every earlier link of the attendee is revoked.
+    """
     attendee = find_attendee(event, email)
     if attendee is not None:
         _send_fresh_link(event, attendee)
 
 
 def attendee_for_token(event: Event, token: str) -> Attendee | None:
-    from .security import hash_token
+    """The attendee of ``event`` whose unrevoked manage link carries ``token``; None otherwise.
 
-    if not token or len(token) > 200:
+    Withdrawn attendees are found too: their page lets them register again.
+    """
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    attendee = db.session.execute(
-        db.select(Attendee).filter_by(event_id=event.id, manage_token_hash=hash_token(token))
-    ).scalar_one_or_none()
-    if attendee is None or not tokens_match(token, attendee.manage_token_hash):
+    row = db.session.execute(
+        db.select(Attendee, ManageToken.token_hash)
+        .join(ManageToken, ManageToken.attendee_id == Attendee.id)
+        .where(
+            Attendee.event_id == event.id,
+            ManageToken.token_hash == hash_token(token),
+            ManageToken.revoked_at.is_(None),
+        )
+    ).one_or_none()
+    # The lookup is by hash (an index); compare once more in constant time all the same.
+    if row is None or not tokens_match(token, row.token_hash):
         return None
-    return attendee
+    return row.Attendee
 
 
 def update_attendee(attendee: Attendee, data: dict[str, Any]) -> None:

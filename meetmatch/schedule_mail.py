@@ -16,9 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from .extensions import db
 from .mail import Attachment, queue_message
 from .models import Attendee, Event, Meeting, OutboxMessage, Round, ScheduleVersion
-from .registration import manage_url
+from .registration import issue_manage_link
 from .scheduling import active_attendees, changes_between, meetings_for, previous_published
-from .security import new_token
 
 
 class SendRefused(Exception):
@@ -71,15 +70,13 @@ def schedule_ics(event: Event, attendee: Attendee, items: list[dict]) -> bytes:
     return cal.to_ical()
 
 
-def _manage_link(event: Event, attendee: Attendee, personal: bool) -> str:
-    """A fresh manage link (only the hash is stored, so the link in this mail replaces earlier
-    ones, as "resend my link" does); a test copy gets the page that mails a link instead."""
+def _manage_link(event: Event, attendee: Attendee, personal: bool, purpose: str) -> str:
+    """A new manage link for this mail (links in earlier mails keep working); a test copy to the
+    organiser gets the page that mails a link instead, so it opens nobody's registration."""
     if not personal:
         base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
         return base + url_for("attendee.resend_link", slug=event.slug)
-    token, token_hash = new_token()
-    attendee.manage_token_hash = token_hash
-    return manage_url(event, token)
+    return issue_manage_link(attendee, purpose)
 
 
 def _already_queued(dedupe_key: str | None) -> bool:
@@ -93,7 +90,7 @@ def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, 
     if _already_queued(dedupe_key):
         return None
     items = meeting_items(event, attendee, meetings_for(version, attendee.id))
-    link = _manage_link(event, attendee, personal=to_addr is None)
+    link = _manage_link(event, attendee, personal=to_addr is None, purpose=kind)
     attachments = [Attachment("schedule.ics", "text/calendar", schedule_ics(event, attendee, items))] if items else None
     return queue_message(
         kind=kind, to_addr=to_addr or attendee.email, to_name=to_name or attendee.name,

@@ -99,8 +99,26 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite batch mode copies a table and drops the original. With foreign keys enforced
+        # (the app turns them on for every connection) that DROP would first delete, through
+        # ON DELETE CASCADE, every row that refers to the table. The pragma only takes effect
+        # outside a transaction, so it is set on the driver connection between transactions.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            sqlite_connection = connection.connection.driver_connection
+            sqlite_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = sqlite_connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows with broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                sqlite_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

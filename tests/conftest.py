@@ -132,7 +132,6 @@ def make_event(app, make_organiser):
 @pytest.fixture
 def make_attendee(app):
     from meetmatch.models import Attendee
-    from meetmatch.security import new_token
 
     counter = iter(range(1, 100_000))
 
@@ -142,7 +141,7 @@ def make_attendee(app):
         attendee = Attendee(
             event=event, name=name or f"Person {n}", email=overrides.pop("email", f"p{n}@example.com"),
             organisation=organisation, offers=[topics[t] for t in offers],
-            needs=[topics[t] for t in needs], manage_token_hash=new_token()[1], **overrides,
+            needs=[topics[t] for t in needs], **overrides,
         )
         db.session.add(attendee)
         db.session.commit()

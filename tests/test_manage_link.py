@@ -5,15 +5,46 @@ from __future__ import annotations
 import re
 import secrets
 
+import sqlalchemy as sa
+
 from meetmatch.extensions import db
-from meetmatch.models import Attendee
+from meetmatch.models import Attendee, ManageToken
 from meetmatch.registration import attendee_for_token
 from meetmatch.security import TOKEN_BYTES, hash_token
+
+LINK = re.compile(r"http://localhost(/e/[^/\s]+/manage/[A-Za-z0-9_-]+)")
 
 
 def only_attendee() -> Attendee:
     db.session.expire_all()
     return db.session.execute(db.select(Attendee)).scalar_one()
+
+
+def only_attendee_named(name: str) -> Attendee:
+    db.session.expire_all()
+    return db.session.execute(db.select(Attendee).filter_by(name=name)).scalar_one()
+
+
+def token_rows() -> list[tuple]:
+    db.session.expire_all()
+    return db.session.execute(
+        db.select(ManageToken.attendee_id, ManageToken.token_hash, ManageToken.purpose,
+                  ManageToken.revoked_at).order_by(ManageToken.id)).all()
+
+
+def stored_values_outside_mails() -> list[str]:
+    """Every value in every table, except the bodies of mails waiting in the outbox."""
+    values = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(sa.select(table)).mappings():
+            values += [str(v) for k, v in row.items()
+                       if not (table.name == "outbox_message" and k in ("body_text", "body_html"))]
+    return values
+
+
+def mailed_links(outbox, email: str) -> list[str]:
+    """The manage link paths in every mail to ``email``, oldest first."""
+    return [LINK.search(m.body_text).group(1) for m in outbox(to_addr=email)]
 
 
 def test_token_has_enough_randomness_and_only_its_hash_is_stored(client, make_event, register,
@@ -24,11 +55,9 @@ def test_token_has_enough_randomness_and_only_its_hash_is_stored(client, make_ev
     assert TOKEN_BYTES * 8 >= 128
     assert len(token) >= 43  # 32 random bytes, URL-safe base64
     alice = only_attendee()
-    assert alice.manage_token_hash == hash_token(token)
-    assert token not in alice.manage_token_hash
+    assert token_rows() == [(alice.id, hash_token(token), "registration_confirmation", None)]
     # The token is nowhere in the database except inside the (to-be-sent) mail body.
-    for column in Attendee.__table__.columns:
-        assert token not in str(getattr(alice, column.key))
+    assert not [value for value in stored_values_outside_mails() if token in value]
     assert attendee_for_token(event, token) == alice
     assert attendee_for_token(event, token[:-1]) is None
     assert attendee_for_token(event, "") is None
@@ -59,12 +88,12 @@ def test_get_never_changes_anything(client, make_event, register, manage_path):
     register(event)
     path = manage_path("alice@example.com")
     before = only_attendee()
-    snapshot = (before.status, before.name, before.updated_at, before.manage_token_hash)
+    snapshot = (before.status, before.name, before.updated_at, token_rows())
     for suffix in ("", "/withdraw", "/reactivate"):
         response = client.get(path + suffix)
         assert response.status_code in (200, 405)
     after = only_attendee()
-    assert (after.status, after.name, after.updated_at, after.manage_token_hash) == snapshot
+    assert (after.status, after.name, after.updated_at, token_rows()) == snapshot
 
 
 def test_edit_registration(client, make_event, register, registration_data, manage_path):
@@ -166,6 +195,80 @@ def test_resend_link_same_answer_either_way(client, make_event, register, outbox
     new_path = manage_path("alice@example.com")
     assert client.get(new_path).status_code == 200
     assert client.get(old_path).status_code == 404
+
+
+def test_links_in_earlier_mails_keep_working(app, client, make_event, make_attendee, register, outbox):
+    """The confirmation link still opens the page after the schedule and an update were mailed."""
+    from meetmatch import adjustments, schedule_mail, scheduling
+
+    event = make_event(rounds=3)
+    register(event)
+    for name, offers, needs in [("Ben", ("Seed funding",), ("UX design",)),
+                                ("Chloe", ("Seed funding",), ("Mentoring",)),
+                                ("Dev", ("Mentoring", "Seed funding"), ("UX design",))]:
+        make_attendee(event, name=name, organisation=name, offers=offers, needs=needs)
+    alice = only_attendee_named("Alice Park")
+    v1 = scheduling.build_schedule(event, time_limit=2.0)
+    scheduling.publish_version(v1)
+    with app.test_request_context(method="POST"):
+        assert schedule_mail.send_schedules(v1) == 4
+    v2 = adjustments.copy_to_draft(v1)
+    adjustments.cancel_meeting(v2, scheduling.meetings_for(v2, alice.id)[0])
+    scheduling.publish_version(v2)
+    with app.test_request_context(method="POST"):
+        assert schedule_mail.send_updates(v2) == 2
+
+    assert [m.kind for m in outbox(to_addr=alice.email)] == [
+        "registration_confirmation", "schedule", "schedule_update"]
+    links = mailed_links(outbox, alice.email)
+    assert len(set(links)) == 3
+    for path in links:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Alice Park" in response.get_data(as_text=True)
+    assert [row.purpose for row in token_rows() if row.attendee_id == alice.id] == [
+        "registration_confirmation", "schedule", "schedule_update"]
+    # Only hashes are stored: no token from any mail is in the database outside the mails.
+    tokens = [path.rsplit("/", 1)[1] for m in outbox() for path in LINK.findall(m.body_text)]
+    assert len(tokens) == 1 + 4 + 2  # a confirmation (only Alice registered), schedules, updates
+    values = stored_values_outside_mails()
+    assert not [t for t in tokens if any(t in value for value in values)]
+
+
+def test_send_my_link_again_revokes_every_earlier_link(app, client, make_event, make_attendee,
+                                                       register, outbox):
+    """Someone who fears a leaked link asks for a new one: only the new one works."""
+    from meetmatch.registration import issue_manage_link
+
+    event = make_event()
+    register(event)
+    bob = make_attendee(event, name="Bob")
+    with app.test_request_context(method="POST"):  # as when the schedules are mailed
+        schedule_link = issue_manage_link(only_attendee_named("Alice Park"), "schedule")
+        bobs_link = issue_manage_link(bob, "schedule")
+    db.session.commit()
+    old = [mailed_links(outbox, "alice@example.com")[0], schedule_link.removeprefix("http://localhost")]
+    assert all(client.get(path).status_code == 200 for path in old)
+
+    client.post(f"/e/{event.slug}/link", data={"email": "alice@example.com"})
+    new = mailed_links(outbox, "alice@example.com")[-1]
+    assert new not in old
+    assert client.get(new).status_code == 200
+    for path in old:
+        assert client.get(path).status_code == 404
+        assert client.post(path + "/withdraw").status_code == 404
+    alice_rows = [row for row in token_rows() if row.attendee_id != bob.id]
+    assert [(row.purpose, row.revoked_at is None) for row in alice_rows] == [
+        ("registration_confirmation", False), ("schedule", False), ("manage_link", True)]
+    # Another attendee's links are left alone.
+    assert client.get(bobs_link.removeprefix("http://localhost")).status_code == 200
+
+    # Registering again with the same email also mails a fresh link and revokes the others.
+    register(event)
+    newest = mailed_links(outbox, "alice@example.com")[-1]
+    assert client.get(newest).status_code == 200
+    assert client.get(new).status_code == 404
+    assert only_attendee_named("Alice Park").status == "registered"
 
 
 def test_resend_link_validates_email(client, make_event):

@@ -52,3 +52,75 @@ def test_registration_works_on_migrated_schema(make_app, registration_data):
         assert response.status_code == 302
         assert db.session.execute(db.select(Attendee.email)).scalar_one() == "alice@example.com"
         db.session.remove()
+
+
+BEFORE_MANAGE_TOKENS = "ad4f4b97b464"  # one manage_token_hash column on attendee
+
+
+def test_links_mailed_before_the_manage_token_table_keep_working(make_app):
+    """The upgrade copies each stored hash into manage_token (so mailed links still open the
+    page) without losing rows that refer to the rebuilt attendee table; the downgrade puts the
+    newest unrevoked hash back."""
+    from datetime import datetime
+
+    from meetmatch.models import Event, ManageToken
+    from meetmatch.registration import attendee_for_token, issue_manage_link, revoke_manage_links
+    from meetmatch.security import hash_token, new_token
+
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade(revision=BEFORE_MANAGE_TOKENS)
+        old = sa.MetaData()
+        old.reflect(db.engine)
+        t = old.tables
+        now = datetime(2026, 11, 1, 12, 0)
+        token, token_hash = new_token()
+        person = {"organisation": "", "title": "", "offers_text": "", "needs_text": "", "walk_in": False,
+                  "status": "registered", "created_at": now, "updated_at": now}
+        with db.engine.begin() as conn:
+            conn.execute(t["organiser"].insert(), {"id": 1, "email": "org@example.com", "name": "Org",
+                                                   "password_hash": "x", "created_at": now})
+            conn.execute(t["event"].insert(), {
+                "id": 1, "organiser_id": 1, "slug": "e", "name": "E", "description": "", "venue": "",
+                "timezone": "Europe/Stockholm", "table_names": "", "registration_open": True,
+                "block_same_organisation": True, "created_at": now})
+            conn.execute(t["topic"].insert(), {"id": 1, "event_id": 1, "name": "A", "position": 0})
+            conn.execute(t["attendee"].insert(), [
+                {"id": 1, "event_id": 1, "name": "Ada", "email": "ada@example.com",
+                 "manage_token_hash": token_hash} | person,
+                {"id": 2, "event_id": 1, "name": "Walk-in", "email": "walk@example.com",
+                 "manage_token_hash": None} | person])
+            conn.execute(t["attendee_offer"].insert(), {"attendee_id": 1, "topic_id": 1})
+            conn.execute(t["blocked_pair"].insert(), {"id": 1, "event_id": 1, "attendee_a_id": 1,
+                                                      "attendee_b_id": 2, "requested": True})
+
+        upgrade()
+        if db.engine.dialect.name == "sqlite":  # switched off for the table rebuild, and back on
+            assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        event = db.session.get(Event, 1)
+        ada = attendee_for_token(event, token)
+        assert ada is not None and ada.name == "Ada"
+        rows = db.session.execute(db.select(ManageToken.attendee_id, ManageToken.token_hash,
+                                            ManageToken.purpose, ManageToken.revoked_at)).all()
+        assert rows == [(1, token_hash, "migrated", None)]
+        assert [topic.name for topic in ada.offers] == ["A"]
+        assert db.session.execute(sa.text("SELECT count(*) FROM blocked_pair")).scalar() == 1
+
+        with app.test_request_context():  # a link is a URL
+            newest = issue_manage_link(ada, "schedule").rsplit("/", 1)[1]
+            walk_in = db.session.get(type(ada), 2)
+            issue_manage_link(walk_in, "schedule")
+        db.session.flush()
+        revoke_manage_links(walk_in)
+        db.session.commit()
+        assert attendee_for_token(event, token) == ada  # the older link still works too
+        db.session.remove()
+
+        downgrade(revision=BEFORE_MANAGE_TOKENS)
+        assert "manage_token" not in table_names()
+        with db.engine.connect() as conn:
+            hashes = conn.execute(sa.text("SELECT id, manage_token_hash FROM attendee ORDER BY id")).all()
+            assert [tuple(row) for row in hashes] == [(1, hash_token(newest)), (2, None)]
+            assert conn.execute(sa.text("SELECT count(*) FROM attendee_offer")).scalar() == 1
+            assert conn.execute(sa.text("SELECT count(*) FROM blocked_pair")).scalar() == 1
+        downgrade(revision="base")
