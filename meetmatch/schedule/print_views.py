@@ -1,17 +1,20 @@
-"""Print pages (A4 print CSS, no navigation) and their PDF downloads."""
+"""Print pages (A4 print CSS, no navigation) and their PDF downloads.
+
+PDFs are made by the background worker (pdf_tasks); a request only serves a finished file or
+queues the job and shows a page that reloads itself until the file is there.
+"""
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, abort, redirect, render_template, send_file, url_for
 
 from .. import printing
-from ..models import Event, ScheduleVersion
-from ..schedule_mail import meeting_items
 from ..security import login_required, own_event_or_404
-from . import bp, review
+from . import bp, pdf_tasks
+from .forms import ConfirmForm
 from .views import version_or_404
 
-KINDS = {"master": "Master schedule", "tables": "Table cards", "agenda": "Agenda cards"}
+KINDS = printing.KINDS
 
 
 @bp.get("/print.css")
@@ -21,43 +24,52 @@ def print_css(slug: str):  # noqa: ARG001 - the blueprint's prefix carries the s
                     headers={"Cache-Control": "max-age=3600"})
 
 
-def _context(event: Event, version: ScheduleVersion, kind: str) -> dict:
-    context = {"event": event, "version": version, "kind": kind, "title": KINDS[kind]}
-    if kind == "master":
-        context["rounds"] = review.by_round(event, version)
-    elif kind == "tables":
-        rounds = review.rounds_of(event)
-        tables: dict[int, list] = {}
-        for m in version.meetings:
-            tables.setdefault(m.table_number, []).append(m)
-        context["tables"] = [(t, sorted(ms, key=lambda m: m.round_number)) for t, ms in sorted(tables.items())]
-        context["round_by_number"] = rounds
-    else:
-        cards = [(p.attendee, meeting_items(event, p.attendee, p.meetings))
-                 for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
-        context["pages"] = printing.agenda_pages(cards)
-    return context
-
-
 @bp.get("/v/<int:number>/print/<any(master, tables, agenda):kind>")
 @login_required
 def print_page(slug: str, number: int, kind: str):
     """A print-ready page."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    return printing.render_print_html(kind, **_context(event, found, kind))
+    return printing.render_print_html(kind, **printing.print_context(event, found, kind))
 
 
 @bp.get("/v/<int:number>/print/<any(master, tables, agenda):kind>.pdf")
 @login_required
 def print_pdf(slug: str, number: int, kind: str):
-    """The same page as an A4 PDF."""
+    """The page as an A4 PDF if the worker has made it; else queue it and show its progress."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    pdf = printing.render_pdf(kind, **_context(event, found, kind))
-    filename = f"{event.slug}-v{found.number}-{kind}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    state = pdf_tasks.ensure_pdf(event, found, kind)
+    if state.state == "ready":
+        try:
+            return send_file(state.path, mimetype="application/pdf", as_attachment=True,
+                             download_name=f"{event.slug}-v{found.number}-{kind}.pdf")
+        except FileNotFoundError:  # replaced by a newer render this instant: the page below waits
+            pass
+    return redirect(url_for("schedule.print_pdf_status", slug=slug, number=number, kind=kind), 303)
+
+
+@bp.get("/v/<int:number>/print/<any(master, tables, agenda):kind>/pdf")
+@login_required
+def print_pdf_status(slug: str, number: int, kind: str):
+    """Preparing your PDF: reloads itself until the file is ready, then links to it."""
+    event = own_event_or_404(slug)
+    found = version_or_404(event, number)
+    state = pdf_tasks.ensure_pdf(event, found, kind)
+    return render_template("organiser/schedule_print_pdf.html", event=event, version=found, kind=kind,
+                           title=KINDS[kind], state=state, confirm=ConfirmForm())
+
+
+@bp.post("/v/<int:number>/print/<any(master, tables, agenda):kind>/pdf")
+@login_required
+def retry_pdf(slug: str, number: int, kind: str):
+    """Queue the PDFs of a version again (after a failed render)."""
+    event = own_event_or_404(slug)
+    found = version_or_404(event, number)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pdf_tasks.queue_pdf_render(found)
+    return redirect(url_for("schedule.print_pdf_status", slug=slug, number=number, kind=kind))
 
 
 @bp.get("/v/<int:number>/print")

@@ -1,4 +1,6 @@
-"""The ``build_schedule`` job: runs in ``meetmatch worker``, never in a web request."""
+"""The ``build_schedule`` job: runs in ``meetmatch worker``, never in a web request.
+
+Importing this module registers every schedule job kind (``render_pdf`` lives in pdf_tasks)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from flask import current_app, has_app_context
 from .. import jobs, scheduling
 from ..extensions import db
 from ..models import Event, Job, ScheduleVersion, utcnow
+from . import pdf_tasks  # noqa: F401 - registers the render_pdf job
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from .. import adjustments, jobs, scheduling
 from ..extensions import db
 from ..models import Attendee, Event, Job, Meeting, ScheduleVersion
 from ..security import login_required, own_event_or_404
-from . import bp, review
+from . import bp, pdf_tasks, review
 from .forms import AddMeetingForm, BuildForm, ConfirmForm, MoveForm, RebuildForm
 
 
@@ -125,6 +125,7 @@ def publish(slug: str, number: int):
     found = version_or_404(event, number)
     if ConfirmForm().validate_on_submit():
         scheduling.publish_version(found)
+        pdf_tasks.queue_pdf_render(found)  # ready by the time the organiser goes to print
         flash(f"Version {found.number} is published. Attendees can see it now; send it by email "
               "from the Send page.", "success")
     return redirect(url_for("schedule.version", slug=slug, number=number))

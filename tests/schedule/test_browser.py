@@ -1,9 +1,10 @@
 """End to end in a real headless Chromium: login → build (background worker) → review → publish
-→ print page + PDF → send → a loopback SMTP server receives one email per attendee."""
+→ print page + PDF (made by the worker) → send → a loopback SMTP server receives one email per attendee."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import socket
@@ -17,7 +18,7 @@ import icalendar
 import pytest
 from pypdf import PdfReader
 
-from meetmatch import scheduling
+from meetmatch import jobs, scheduling
 from meetmatch.extensions import db
 from meetmatch.models import ScheduleVersion
 
@@ -44,8 +45,9 @@ def chromium_path():
 
 
 @pytest.fixture
-def app_config(app_config, smtp, free_port):  # noqa: ARG001
-    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port, "WTF_CSRF_ENABLED": True}
+def app_config(app_config, smtp, free_port, tmp_path):  # noqa: ARG001
+    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port, "WTF_CSRF_ENABLED": True,
+                         "PDF_DIR": str(tmp_path / "pdf")}  # shared with the worker process
 
 
 @pytest.fixture
@@ -70,7 +72,8 @@ def worker_process(app, tmp_path, free_port):
            "MEETMATCH_INSTANCE_PATH": str(tmp_path / "worker-instance"),
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port),
            "MEETMATCH_WORKER_POLL_SECONDS": "0.3", "MEETMATCH_SOLVER_TIME_LIMIT": "3",
-           "MEETMATCH_PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"]}
+           "MEETMATCH_PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
+           "MEETMATCH_PDF_DIR": app.config["PDF_DIR"]}
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     meetmatch = shutil.which("meetmatch", path=str(Path(sys.executable).parent))
     proc = subprocess.Popen([meetmatch, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -91,6 +94,13 @@ def _wait(predicate, timeout: float, what: str):
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def _visible(locator) -> bool:
+    try:
+        return locator.is_visible()
+    except Exception:  # noqa: BLE001 - the page is reloading itself
+        return False
 
 
 def test_organiser_builds_publishes_prints_and_sends(
@@ -134,11 +144,21 @@ def test_organiser_builds_publishes_prints_and_sends(
         page.get_by_role("link", name="Master schedule").click()
         page.get_by_role("heading", name="Round 1 · 13:00–13:15").wait_for()
         page.screenshot(path=str(ARTIFACTS / f"print-master-{db_kind}.png"), full_page=True)
-        with page.expect_download() as download_info:
-            page.get_by_role("link", name="Download PDF").click()
+        # Publishing queued the PDFs in the worker: the link downloads the file if it is made,
+        # else it opens "Preparing your PDF…", which reloads itself until it offers the file.
+        downloads = []
+        page.on("download", lambda download: downloads.append(download))
+        page.get_by_role("link", name="Download PDF").click()
+        ready = page.get_by_role("heading", name="Your PDF is ready")
+        _wait(lambda: downloads or _visible(ready), 60, "the PDF")
+        if not downloads:
+            assert page.url.endswith("/print/master/pdf")
+            with page.expect_download() as download_info:
+                page.get_by_role("link", name="Download PDF").click()
+            downloads.append(download_info.value)
         pdf_path = tmp_path / "master.pdf"
-        download_info.value.save_as(pdf_path)
-        page.go_back()
+        downloads[0].save_as(pdf_path)
+        page.goto(f"{live_server}/organiser/events/{slug}/schedule/v/1/print")
         page.get_by_role("link", name="Email").click()
         page.get_by_role("button", name="Send schedules").click()
         assert page.get_by_text("Queued 10 new schedule email(s)").is_visible()
@@ -152,6 +172,8 @@ def test_organiser_builds_publishes_prints_and_sends(
 
     db.session.expire_all()
     version = db.session.execute(db.select(ScheduleVersion).filter_by(event_id=event.id)).scalar_one()
+    render = jobs.latest_job(event.id, "render_pdf")
+    assert render.status == "done" and json.loads(render.params) == {"version_id": version.id}
     assert version.status == "published" and version.meetings
     reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())

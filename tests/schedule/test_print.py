@@ -1,4 +1,5 @@
-"""Print pages (served CSS, no nav, no inline styles) and their PDFs, parsed with pypdf."""
+"""Print pages (served CSS, no nav, no inline styles) and their PDFs, made by the background
+worker (never in the web request) and parsed with pypdf."""
 
 from __future__ import annotations
 
@@ -8,11 +9,48 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from meetmatch import adjustments
+from meetmatch.extensions import db
+from meetmatch.models import Job
+from meetmatch.worker import work_once
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    return app_config | {"PDF_DIR": str(tmp_path / "pdf")}
+
 
 def _pdf_text(data: bytes) -> tuple[str, int]:
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
     return " ".join(text.split()), len(reader.pages)
+
+
+def _render_jobs(event) -> list[Job]:
+    db.session.expire_all()
+    return db.session.execute(
+        db.select(Job).filter_by(event_id=event.id, kind="render_pdf").order_by(Job.id)).scalars().all()
+
+
+def _fetch_pdf(client, url: str):
+    """First request: the preparing page and a queued job; after the worker ran: the file."""
+    first = client.get(url)
+    assert first.status_code == 303 and first.mimetype != "application/pdf"
+    page = client.get(first.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert "Preparing your PDF" in html and 'data-refresh-seconds="2"' in html
+    assert work_once()["jobs"] == 1
+    ready = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Your PDF is ready" in ready and "data-refresh-seconds" not in ready
+    return _download(client, url)
+
+
+def _download(client, url: str):
+    response = client.get(url)
+    response.get_data()  # buffered, so the served file can be closed now
+    response.close()
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return response
 
 
 @pytest.mark.parametrize("kind", ["master", "tables", "agenda"])
@@ -27,8 +65,8 @@ def test_print_page_and_pdf(app, client, login, published, kind):
     assert "style=" not in html and "<style" not in html  # CSP: served stylesheet only
     css = re.search(r'href="([^"]+print\.css)"', html).group(1)
     assert "@page { size: A4" in client.get(css).get_data(as_text=True)
-    pdf = client.get(base + ".pdf")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    pdf = _fetch_pdf(client, base + ".pdf")
+    assert f'filename={event.slug}-v{version.number}-{kind}.pdf' in pdf.headers["Content-Disposition"]
     text, pages = _pdf_text(pdf.data)
     for m in version.meetings:
         assert m.attendee_a.name in text and m.attendee_b.name in text
@@ -48,7 +86,89 @@ def test_print_page_and_pdf(app, client, login, published, kind):
         assert m.why.split()[0] in text
 
 
+def test_pdf_is_queued_once_and_made_by_the_worker(app, client, login, published, tmp_path):
+    event, version = published()
+    login()
+    url = f"/organiser/events/{event.slug}/schedule/v/{version.number}/print/master.pdf"
+    assert client.get(url).status_code == 303
+    assert client.get(url).status_code == 303  # while the job waits: nothing new is queued
+    status = client.get(url.removesuffix(".pdf") + "/pdf").get_data(as_text=True)
+    assert "Waiting for the background worker" in status
+    [job] = _render_jobs(event)
+    assert job.status == "queued"
+    assert not list((tmp_path / "pdf").rglob("*.pdf"))  # nothing rendered in the request
+    work_once()
+    # one job made all three kinds of the version: the others are served at once
+    files = sorted(p.name for p in (tmp_path / "pdf" / str(event.id)).iterdir())
+    assert [f.split("-")[1] for f in files] == ["agenda", "master", "tables"]
+    for kind in ("tables", "agenda"):
+        _download(client, url.replace("master", kind))
+    assert len(_render_jobs(event)) == 1
+
+
+def test_hand_adjustment_makes_a_new_pdf(app, client, login, published, tmp_path):
+    event, version = published()
+    draft = adjustments.copy_to_draft(version)
+    login()
+    base = f"/organiser/events/{event.slug}/schedule/v/{draft.number}"
+    text, _ = _pdf_text(_fetch_pdf(client, f"{base}/print/master.pdf").data)
+    assert "(draft)" in text and "Table 9" not in text
+    meeting = draft.meetings[0]
+    a, b = meeting.attendee_a.name, meeting.attendee_b.name
+    moved = client.post(f"{base}/meetings/{meeting.id}/move",
+                        data={"round_number": meeting.round_number, "table_number": 9})
+    assert moved.status_code == 302
+    # the stored file shows the old schedule: the request queues a new render instead
+    text, _ = _pdf_text(_fetch_pdf(client, f"{base}/print/master.pdf").data)
+    assert f"Table 9 {a}" in text and b in text
+    assert len(_render_jobs(event)) == 2
+    # the outdated file of the draft is gone; the published version's files were made too
+    folder = tmp_path / "pdf" / str(event.id)
+    assert len(list(folder.glob(f"v{draft.id}-master-*.pdf"))) == 1
+    assert len(list(folder.glob(f"v{version.id}-*.pdf"))) == 3
+
+
+def test_publishing_queues_the_pdfs(app, client, login, published, tmp_path):
+    event, version = published()
+    draft = adjustments.copy_to_draft(version)
+    login()
+    base = f"/organiser/events/{event.slug}/schedule/v/{draft.number}"
+    assert client.post(f"{base}/publish").status_code == 302
+    [job] = _render_jobs(event)
+    assert job.status == "queued"
+    work_once()
+    text, _ = _pdf_text(_download(client, f"{base}/print/master.pdf").data)
+    assert f"version {draft.number}" in text and "(draft)" not in text
+
+
+def test_failed_render_shows_the_reason_and_retries(app, client, login, published, monkeypatch):
+    from meetmatch import printing
+
+    event, version = published()
+    login()
+    status_url = f"/organiser/events/{event.slug}/schedule/v/{version.number}/print/tables/pdf"
+    client.get(status_url)
+
+    def broken(html):
+        raise OSError("no fonts installed")
+
+    monkeypatch.setattr(printing, "html_to_pdf", broken)
+    work_once()
+    page = client.get(status_url).get_data(as_text=True)
+    assert "The PDF could not be made" in page and "no fonts installed" in page
+    assert "data-refresh-seconds" not in page
+    assert len(_render_jobs(event)) == 1  # a failure is not retried by every page view
+    monkeypatch.undo()
+    retried = client.post(status_url)
+    assert retried.status_code == 302
+    assert [j.status for j in _render_jobs(event)] == ["failed", "queued"]
+    work_once()
+    _download(client, status_url.removesuffix("/pdf") + ".pdf")
+
+
 def test_print_needs_login(client, published):
     event, version = published()
-    response = client.get(f"/organiser/events/{event.slug}/schedule/v/1/print/master.pdf")
-    assert response.status_code == 302 and "/organiser/login" in response.headers["Location"]
+    for path in ("master.pdf", "master/pdf"):
+        response = client.get(f"/organiser/events/{event.slug}/schedule/v/1/print/{path}")
+        assert response.status_code == 302 and "/organiser/login" in response.headers["Location"]
+    assert client.post(f"/organiser/events/{event.slug}/schedule/v/1/print/master/pdf").status_code == 302
