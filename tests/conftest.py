@@ -58,6 +58,7 @@ def app_config(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        "PDF_DIR": str(tmp_path / "pdf"),
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,  # tests/test_security.py turns it on
         "PUBLIC_BASE_URL": "http://localhost",
