@@ -86,6 +86,11 @@ def active_attendees(event: Event) -> list[Attendee]:
     return [a for a in event.attendees if a.is_active]
 
 
+def active_attendees_by_name(event: Event) -> list[Attendee]:
+    """Active attendees in the order people look names up (pickers, status lists)."""
+    return sorted(active_attendees(event), key=lambda a: a.name.casefold())
+
+
 # ------------------------------------------------------------------ rows → Problem
 
 

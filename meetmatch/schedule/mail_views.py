@@ -15,8 +15,7 @@ from .views import version_or_404
 
 def _test_form(event) -> TestCopyForm:
     form = TestCopyForm()
-    form.attendee.choices = [(a.id, a.name) for a in sorted(scheduling.active_attendees(event),
-                                                            key=lambda a: a.name.casefold())]
+    form.attendee.choices = [(a.id, a.name) for a in scheduling.active_attendees_by_name(event)]
     return form
 
 
@@ -26,7 +25,7 @@ def mail_status(slug: str, number: int):
     """Queued / sent / failed per attendee, with resend and a test copy."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    people = sorted(scheduling.active_attendees(event), key=lambda a: a.name.casefold())
+    people = scheduling.active_attendees_by_name(event)
     messages = schedule_mail.messages_for(found)
     updates = schedule_mail.messages_for(found, "update")
     failed = [a for a in people if (m := messages.get(a.id)) is not None and m.status == "failed"]

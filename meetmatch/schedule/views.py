@@ -161,7 +161,7 @@ def _person_or_404(event: Event, attendee_id: int) -> Attendee:
 def _add_form(event: Event) -> AddMeetingForm:
     form = AddMeetingForm()
     choices = [(a.id, f"{a.name} ({a.organisation})" if a.organisation else a.name)
-               for a in sorted(scheduling.active_attendees(event), key=lambda a: a.name.casefold())]
+               for a in scheduling.active_attendees_by_name(event)]
     form.attendee_a.choices = form.attendee_b.choices = choices
     return form
 
