@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -54,9 +54,18 @@ def apply_profile(attendee: Attendee, event: Event, data: dict[str, Any]) -> Non
     attendee.max_meetings = data.get("max_meetings") or None
 
 
-def manage_url(event: Event, token: str) -> str:
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email, built from PUBLIC_BASE_URL.
+
+    Works outside a web request too (the worker, the CLI): links in mail must never depend on
+    the host name a request happened to arrive on.
+    """
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("attendee.manage", slug=event.slug, token=token)
+    return base + current_app.url_map.bind("").build(endpoint, values)
+
+
+def manage_url(event: Event, token: str) -> str:
+    return public_url("attendee.manage", slug=event.slug, token=token)
 
 
 def issue_manage_link(attendee: Attendee, purpose: str) -> str:

@@ -10,13 +10,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .mail import Attachment, queue_message
 from .models import Attendee, Event, Meeting, OutboxMessage, Round, ScheduleVersion
-from .registration import issue_manage_link
+from .registration import issue_manage_link, public_url
 from .scheduling import active_attendees, changes_between, meetings_for, previous_published
 
 
@@ -74,8 +73,7 @@ def _manage_link(event: Event, attendee: Attendee, personal: bool, purpose: str)
     """A new manage link for this mail (links in earlier mails keep working); a test copy to the
     organiser gets the page that mails a link instead, so it opens nobody's registration."""
     if not personal:
-        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-        return base + url_for("attendee.resend_link", slug=event.slug)
+        return public_url("attendee.resend_link", slug=event.slug)
     return issue_manage_link(attendee, purpose)
 
 
