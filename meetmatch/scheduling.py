@@ -94,10 +94,14 @@ def active_attendees_by_name(event: Event) -> list[Attendee]:
 # ------------------------------------------------------------------ rows → Problem
 
 
-def _participant(a: Attendee, allowed_rounds: set[int] | None, held: set[int]) -> Participant:
+def _participant(a: Attendee, n_rounds: int, allowed_rounds: set[int] | None,
+                 held: set[int]) -> Participant:
     """``allowed_rounds``: rounds still open on a rebuild; ``held``: held rounds in which the
     person already met someone (kept even if their availability has changed since)."""
     rounds = a.rounds_list
+    if rounds is not None:
+        # Rounds the organiser has since removed from the event are simply not there any more.
+        rounds = [r for r in rounds if 1 <= r <= n_rounds]
     if allowed_rounds is not None:
         own = set(rounds if rounds is not None else allowed_rounds)
         rounds = sorted((own & allowed_rounds) | held)
@@ -147,7 +151,7 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
     participants = []
     for a in people:
         allowed = None if held_rounds == 0 else future
-        participants.append(_participant(a, allowed, held_busy.get(a.id, set())))
+        participants.append(_participant(a, n_rounds, allowed, held_busy.get(a.id, set())))
     requested = tuple((str(a), str(b)) for a, b, req in pairs if req and a in ids and b in ids)
     try:
         inputs.problem = Problem(

@@ -285,3 +285,25 @@ def test_cli_build_that_crashes_leaves_no_job_running(app, small_event, monkeypa
     monkeypatch.undo()
     again = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
     assert again.exit_code == 0, again.output
+
+
+def test_rounds_removed_from_the_event_are_ignored_not_an_error(app, small_event):
+    """An attendee registered for round 4; the organiser then cut the event to 3 rounds."""
+    from meetmatch import scheduling
+
+    event = small_event()
+    late, early = event.attendees[0], event.attendees[1]
+    late.available_rounds = "4"
+    early.available_rounds = "1,4"
+    db.session.delete(event.rounds[-1])
+    db.session.commit()
+    db.session.refresh(event)
+    assert len(event.rounds) == 3
+    problem = scheduling.problem_from_event(event).problem
+    by_id = {p.id: p for p in problem.attendees}
+    assert by_id[str(late.id)].available_rounds == ()
+    assert by_id[str(early.id)].available_rounds == (1,)
+    version = scheduling.build_schedule(event, time_limit=2.0)
+    assert version.solver_status in ("optimal", "feasible")
+    assert all(late.id not in (m.attendee_a_id, m.attendee_b_id) for m in version.meetings)
+    assert all(m.round_number == 1 for m in version.meetings if early.id in (m.attendee_a_id, m.attendee_b_id))
