@@ -153,4 +153,43 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm")
 
 
-__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "ConfirmForm"]
+MUST_MEET, MUST_NOT_MEET = "must_meet", "must_not_meet"
+
+
+class PairRuleForm(SafeForm):
+    """A meeting rule from one attendee's page; use with ``prefix="rule"`` beside the edit form."""
+
+    other = SelectField(
+        "Other attendee", coerce=int, validate_choice=False,
+        validators=[InputRequired("Pick the other attendee.")],
+        description="Registered attendees of this event, by name.",
+    )
+    kind = SelectField(
+        "Rule", choices=[SelectChoice(MUST_MEET, "Must meet"),
+                         SelectChoice(MUST_NOT_MEET, "Must not meet")],
+        description="Must meet: the schedule gives them a meeting whenever rounds, tables and "
+        "their interests allow it (a pair with nothing to offer each other is never planned). "
+        "Must not meet: they are never scheduled together. A pair has one rule; adding another "
+        "replaces it.",
+    )
+    submit = SubmitField("Add rule")
+
+    def set_choices(self, attendee, candidates) -> None:
+        """Offer ``candidates`` (active attendees of the event, by name) except ``attendee``."""
+        self._self_id = attendee.id
+        self.other.choices = [SelectChoice(str(a.id), a.name + (f" ({a.organisation})" if a.organisation else ""))
+                              for a in candidates if a.id != attendee.id]
+        self._allowed = {a.id for a in candidates if a.id != attendee.id}
+
+    def validate_other(self, field) -> None:
+        if field.data == self._self_id:
+            raise ValidationError("A person cannot have a rule with themselves.")
+        if field.data not in self._allowed:
+            raise ValidationError("Pick a registered attendee of this event.")
+
+    @property
+    def requested(self) -> bool:
+        return self.kind.data == MUST_MEET
+
+
+__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "ConfirmForm", "PairRuleForm"]

@@ -17,14 +17,15 @@ from flask import (
 )
 from sqlalchemy import or_
 
-from .. import attendee_csv, events, registration
+from .. import attendee_csv, events, pair_rules, registration
 from ..accounts import authenticate_organiser
 from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
 from ..models import Attendee
+from ..scheduling import active_attendees_by_name
 from ..security import current_organiser, login_required, own_event_or_404
 from . import bp
-from .forms import ConfirmForm, EventForm, ImportForm, LoginForm, SearchForm
+from .forms import ConfirmForm, EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
 
 
 def _login_limit() -> str:
@@ -157,6 +158,7 @@ def event(slug: str):
     return render_template(
         "organiser/event.html", event=event, attendees=attendees, search=search,
         counts=events.registration_counts(event), confirm=ConfirmForm(),
+        rule_counts=pair_rules.count_pair_rules(event),
         public_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("attendee.event_page", slug=event.slug),
     )
 
@@ -179,10 +181,27 @@ def _own_attendee_or_404(event, attendee_id: int) -> Attendee:
     return attendee
 
 
+def _rule_form(event, person, *, submitted: bool = True) -> PairRuleForm:
+    # formdata=None: a page re-shown after another form's POST starts this form empty.
+    form = PairRuleForm(prefix="rule") if submitted else PairRuleForm(prefix="rule", formdata=None)
+    form.set_choices(person, active_attendees_by_name(event))
+    return form
+
+
+def _attendee_page(event, person, form=None, rule_form=None, status: int = 200):
+    if form is None:
+        form = EditForm(formdata=None, data=registration.profile_data(person))
+        form.set_event_choices(event)
+    return render_template(
+        "organiser/attendee.html", event=event, attendee=person, form=form,
+        rule_form=rule_form or _rule_form(event, person, submitted=False), rules=pair_rules.pair_rules_for(person),
+        confirm=ConfirmForm()), status
+
+
 @bp.route("/events/<slug>/attendees/<int:attendee_id>", methods=["GET", "POST"])
 @login_required
 def attendee(slug: str, attendee_id: int):
-    """View and edit one attendee."""
+    """View and edit one attendee and their meeting rules."""
     event = own_event_or_404(slug)
     person = _own_attendee_or_404(event, attendee_id)
     form = EditForm(data=None if request.method == "POST" else registration.profile_data(person))
@@ -191,8 +210,44 @@ def attendee(slug: str, attendee_id: int):
         registration.update_attendee(person, form.data)
         flash(f"Saved {person.name}.", "success")
         return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
-    return render_template("organiser/attendee.html", event=event, attendee=person, form=form,
-                           confirm=ConfirmForm()), 400 if form.is_submitted() else 200
+    return _attendee_page(event, person, form=form, status=400 if form.is_submitted() else 200)
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/rules")
+@login_required
+def add_pair_rule(slug: str, attendee_id: int):
+    """Add a must-meet or must-not-meet rule (replacing the pair's rule if it has one)."""
+    event = own_event_or_404(slug)
+    person = _own_attendee_or_404(event, attendee_id)
+    form = _rule_form(event, person)
+    if form.validate_on_submit():
+        other = _own_attendee_or_404(event, form.other.data)
+        try:
+            pair_rules.add_pair_rule(event, person, other, form.requested)
+        except pair_rules.PairRuleError as error:
+            form.other.errors.append(str(error))
+        else:
+            kind = "must meet" if form.requested else "must not meet"
+            flash(f"{person.name} and {other.name} {kind}. This applies at the next build or "
+                  "rebuild of the schedule.", "success")
+            return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+    return _attendee_page(event, person, rule_form=form, status=400)
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/rules/remove")
+@login_required
+def remove_pair_rule(slug: str, attendee_id: int):
+    """Remove a meeting rule (its id in the form, beside the CSRF token)."""
+    event = own_event_or_404(slug)
+    person = _own_attendee_or_404(event, attendee_id)
+    rule_id = request.form.get("rule", "")
+    rule = pair_rules.pair_rule_of(event, int(rule_id)) if rule_id.isdecimal() else None
+    if rule is None or person.id not in (rule.attendee_a_id, rule.attendee_b_id):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        pair_rules.remove_pair_rule(rule)
+        flash("Rule removed. This applies at the next build or rebuild of the schedule.", "info")
+    return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
 
 
 @bp.route("/events/<slug>/attendees/new", methods=["GET", "POST"])

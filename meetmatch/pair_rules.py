@@ -1,0 +1,117 @@
+"""Meeting rules an organiser sets between two attendees: "must meet" or "must not meet".
+
+Stored as ``BlockedPair`` rows (``requested`` True: must meet; False: must not meet), one row per
+unordered pair, smaller attendee id first. ``scheduling.problem_from_event`` reads them at the
+next build or rebuild. Each function that changes rows owns its transaction.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models import Attendee, BlockedPair, Event
+
+
+class PairRuleError(ValueError):
+    """A rule that cannot exist; the message says why in plain words."""
+
+
+class AttendeeRule(NamedTuple):
+    rule: BlockedPair
+    other: Attendee  # the person at the other end of the rule
+
+
+def canonical_pair(a_id: int, b_id: int) -> tuple[int, int]:
+    """The stored order of a pair: smaller id first, so A–B and B–A are one rule."""
+    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
+
+
+def _rows_for_pair(event: Event, a_id: int, b_id: int) -> list[BlockedPair]:
+    # Both orders: rows written before this module (or by hand) may be in either order.
+    return db.session.execute(
+        db.select(BlockedPair).filter_by(event_id=event.id).where(or_(
+            and_(BlockedPair.attendee_a_id == a_id, BlockedPair.attendee_b_id == b_id),
+            and_(BlockedPair.attendee_a_id == b_id, BlockedPair.attendee_b_id == a_id),
+        )).order_by(BlockedPair.id)
+    ).scalars().all()
+
+
+def _check(event: Event, a: Attendee, b: Attendee) -> None:
+    if a.event_id != event.id or b.event_id != event.id:
+        raise PairRuleError("Both people must be attendees of this event.")
+    if a.id == b.id:
+        raise PairRuleError("A person cannot have a rule with themselves.")
+
+
+def _store(event: Event, first: int, second: int, requested: bool) -> BlockedPair:
+    rows = _rows_for_pair(event, first, second)
+    if not rows:
+        rule = BlockedPair(event_id=event.id, attendee_a_id=first, attendee_b_id=second,
+                           requested=requested)
+        db.session.add(rule)
+        return rule
+    # Keep one row (the canonical one if there is one); a pair never has two rules.
+    rule = next((r for r in rows if (r.attendee_a_id, r.attendee_b_id) == (first, second)), rows[0])
+    for extra in rows:
+        if extra is not rule:
+            db.session.delete(extra)
+    db.session.flush()
+    rule.attendee_a_id, rule.attendee_b_id, rule.requested = first, second, requested
+    return rule
+
+
+def add_pair_rule(event: Event, a: Attendee, b: Attendee, requested: bool) -> BlockedPair:
+    """Set the rule between a and b: must meet (``requested``) or must not meet.
+
+    A pair that already has a rule gets the new kind instead of a second rule.
+    Raises PairRuleError if either person is not of this event or a is b.
+    """
+    _check(event, a, b)
+    first, second = canonical_pair(a.id, b.id)
+    try:
+        rule = _store(event, first, second, bool(requested))
+        db.session.commit()
+    except IntegrityError:
+        # Someone added the same pair at the same moment: theirs exists now, so update it.
+        db.session.rollback()
+        rule = _store(event, first, second, bool(requested))
+        db.session.commit()
+    return rule
+
+
+def remove_pair_rule(rule: BlockedPair) -> None:
+    """Delete one rule."""
+    db.session.delete(rule)
+    db.session.commit()
+
+
+def pair_rule_of(event: Event, rule_id: int) -> BlockedPair | None:
+    """The event's rule with this id, or None (a rule of another event is None too)."""
+    rule = db.session.get(BlockedPair, rule_id)
+    return rule if rule is not None and rule.event_id == event.id else None
+
+
+def pair_rules_for(attendee: Attendee) -> list[AttendeeRule]:
+    """This attendee's rules with the other person, must-meet first, then by the other's name."""
+    rows = db.session.execute(
+        db.select(BlockedPair).filter_by(event_id=attendee.event_id).where(or_(
+            BlockedPair.attendee_a_id == attendee.id, BlockedPair.attendee_b_id == attendee.id))
+    ).scalars().all()
+    others = {a.id: a for a in db.session.execute(db.select(Attendee).where(Attendee.id.in_(
+        {r.attendee_b_id if r.attendee_a_id == attendee.id else r.attendee_a_id for r in rows})
+    )).scalars()}
+    result = [AttendeeRule(r, others[r.attendee_b_id if r.attendee_a_id == attendee.id
+                                    else r.attendee_a_id]) for r in rows]
+    return sorted(result, key=lambda x: (not x.rule.requested, x.other.name.casefold(), x.other.id))
+
+
+def count_pair_rules(event: Event) -> dict[str, int]:
+    """How many must-meet and must-not-meet rules the event has."""
+    counts = dict(db.session.execute(
+        db.select(BlockedPair.requested, func.count()).filter_by(event_id=event.id)
+        .group_by(BlockedPair.requested)).all())
+    return {"must_meet": counts.get(True, 0), "must_not_meet": counts.get(False, 0)}
