@@ -7,19 +7,13 @@ Every test that uses ``app`` runs once per database. Choose with ``--db sqlite``
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date, time
 
 import pytest
-import sqlalchemy as sa
+from live_server import fresh_database
 
 from meetmatch import create_app
 from meetmatch.extensions import db
-
-POSTGRES_URL = os.environ.get(
-    "MEETMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 def pytest_addoption(parser):
@@ -36,18 +30,8 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture
 def database_url(db_kind, tmp_path):
     """A URL to an empty database; PostgreSQL gets a fresh schema dropped afterwards."""
-    if db_kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
-        return
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_database(db_kind, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,10 +16,32 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET = "live-server-test-secret-0123456789abcdef"
-# As in conftest.py (not imported from there: under a full run `conftest` may be another directory's).
+# The one place the tests' PostgreSQL comes from (conftest.py imports it from here).
 POSTGRES_URL = os.environ.get(
     "MEETMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, tmp_path: Path, prefix: str = "t_") -> Iterator[str]:
+    """A URL to an empty database: a SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{prefix}test.sqlite'}"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    schema = prefix + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def free_port() -> int:

@@ -6,17 +6,15 @@ Without it the test is skipped locally, but fails in CI (where .ci/run installs 
 
 from __future__ import annotations
 
-import contextlib
 import email
 import os
 import re
-import uuid
 from email import policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from live_server import POSTGRES_URL, PROJECT_ROOT, SECRET, gunicorn, seed_demo, server_env
+from live_server import PROJECT_ROOT, SECRET, fresh_database, gunicorn, seed_demo, server_env
 
 from meetmatch.config import normalise_database_url
 
@@ -49,7 +47,7 @@ def server(request, tmp_path_factory):
     if kind not in (request.config.getoption("--db") or ["sqlite", "postgresql"]):
         pytest.skip(f"--db leaves out {kind}")
     tmp_path = tmp_path_factory.mktemp(f"browser-{kind}")
-    with database(kind, tmp_path) as database_url:
+    with fresh_database(kind, tmp_path, prefix="browser_") as database_url:
         migrate(database_url, tmp_path)
         seed_demo(database_url, tmp_path)
         env = server_env(database_url, tmp_path)
@@ -57,23 +55,6 @@ def server(request, tmp_path_factory):
             yield base, database_url, tmp_path
     log = (tmp_path / "gunicorn.log").read_text()
     assert "Traceback" not in log, log[-3000:]
-
-
-@contextlib.contextmanager
-def database(kind: str, tmp_path: Path):
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'browser.sqlite'}"
-        return
-    schema = "browser_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def migrate(database_url: str, tmp_path: Path) -> None:
