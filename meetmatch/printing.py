@@ -43,7 +43,12 @@ def print_context(event: Event, version: ScheduleVersion, kind: str) -> dict:
     else:
         cards = [(p.attendee, meeting_items(event, p.attendee, p.meetings))
                  for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
-        context["pages"] = agenda_pages(cards)
+        # Four cards to a page while they fit; people with more meetings get half a page each
+        # (full width, so each reason takes fewer lines). Cards grow rather than clip.
+        longest = max((len(items) for _, items in cards), default=0)
+        per_page = 4 if longest <= 4 else 2
+        context["pages"] = agenda_pages(cards, per_page)
+        context["wide"] = per_page == 2
     return context
 
 

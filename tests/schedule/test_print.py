@@ -172,3 +172,29 @@ def test_print_needs_login(client, published):
         response = client.get(f"/organiser/events/{event.slug}/schedule/v/1/print/{path}")
         assert response.status_code == 302 and "/organiser/login" in response.headers["Location"]
     assert client.post(f"/organiser/events/{event.slug}/schedule/v/1/print/master/pdf").status_code == 302
+
+
+def test_agenda_cards_never_clip_a_long_day(app):
+    """On the demo event some people have six meetings with long reasons: every line of every
+    card must be drawn inside the printable area (nothing hidden past the card's edge)."""
+    from meetmatch import printing, scheduling
+    from meetmatch.demo import seed_demo_event
+
+    event, _ = seed_demo_event()
+    version = scheduling.build_schedule(event, time_limit=5.0)
+    longest = max(len(scheduling.meetings_for(version, a.id)) for a in event.attendees)
+    assert longest > 4  # the case that used to overflow a quarter-page card
+    with app.test_request_context():
+        reader = PdfReader(io.BytesIO(printing.html_to_pdf(printing.pdf_html(event, version, "agenda"))))
+    bottom_margin_pt = 14 / 25.4 * 72  # @page margin 14mm
+    lowest = []
+    text = ""
+    for page in reader.pages:
+        ys = []
+        page.extract_text(visitor_text=lambda t, cm, tm, fd, fs, ys=ys: t.strip() and ys.append(tm[5] * cm[3] + cm[5]))
+        lowest.append(min(ys))
+        text += page.extract_text()
+    assert min(lowest) >= bottom_margin_pt - 1, lowest
+    assert len(reader.pages) == -(-len(event.attendees) // 2)  # two wide cards to a page
+    for m in version.meetings:
+        assert m.attendee_a.name in text and m.attendee_b.name in text
