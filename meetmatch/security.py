@@ -10,7 +10,7 @@ from functools import wraps
 from flask import abort, g, redirect, request, session, url_for
 
 from .extensions import db
-from .models import Event, Organiser
+from .models import Attendee, Event, Organiser
 
 TOKEN_BYTES = 32  # 256 bits of randomness; only the SHA-256 hash is stored
 
@@ -61,3 +61,11 @@ def own_event_or_404(slug: str) -> Event:
     if event is None or organiser is None or event.organiser_id != organiser.id:
         abort(404)
     return event
+
+
+def event_attendee_or_404(event: Event, attendee_id: int) -> Attendee:
+    """An attendee of this event; 404 for an id of another event's attendee (no IDOR)."""
+    attendee = db.session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event.id:
+        abort(404)
+    return attendee

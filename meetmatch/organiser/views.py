@@ -23,7 +23,7 @@ from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
 from ..models import Attendee
 from ..scheduling import active_attendees_by_name
-from ..security import current_organiser, login_required, own_event_or_404
+from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
 from . import bp
 from .forms import ConfirmForm, EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
 
@@ -174,13 +174,6 @@ def toggle_registration(slug: str):
     return redirect(url_for("organiser.event", slug=slug))
 
 
-def _own_attendee_or_404(event, attendee_id: int) -> Attendee:
-    attendee = db.session.get(Attendee, attendee_id)
-    if attendee is None or attendee.event_id != event.id:
-        abort(404)
-    return attendee
-
-
 def _rule_form(event, person, *, submitted: bool = True) -> PairRuleForm:
     # formdata=None: a page re-shown after another form's POST starts this form empty.
     form = PairRuleForm(prefix="rule") if submitted else PairRuleForm(prefix="rule", formdata=None)
@@ -203,7 +196,7 @@ def _attendee_page(event, person, form=None, rule_form=None, status: int = 200):
 def attendee(slug: str, attendee_id: int):
     """View and edit one attendee and their meeting rules."""
     event = own_event_or_404(slug)
-    person = _own_attendee_or_404(event, attendee_id)
+    person = event_attendee_or_404(event, attendee_id)
     form = EditForm(data=None if request.method == "POST" else registration.profile_data(person))
     form.set_event_choices(event)
     if form.validate_on_submit():
@@ -218,10 +211,10 @@ def attendee(slug: str, attendee_id: int):
 def add_pair_rule(slug: str, attendee_id: int):
     """Add a must-meet or must-not-meet rule (replacing the pair's rule if it has one)."""
     event = own_event_or_404(slug)
-    person = _own_attendee_or_404(event, attendee_id)
+    person = event_attendee_or_404(event, attendee_id)
     form = _rule_form(event, person)
     if form.validate_on_submit():
-        other = _own_attendee_or_404(event, form.other.data)
+        other = event_attendee_or_404(event, form.other.data)
         try:
             pair_rules.add_pair_rule(event, person, other, form.requested)
         except pair_rules.PairRuleError as error:
@@ -239,7 +232,7 @@ def add_pair_rule(slug: str, attendee_id: int):
 def remove_pair_rule(slug: str, attendee_id: int):
     """Remove a meeting rule (its id in the form, beside the CSRF token)."""
     event = own_event_or_404(slug)
-    person = _own_attendee_or_404(event, attendee_id)
+    person = event_attendee_or_404(event, attendee_id)
     rule_id = request.form.get("rule", "")
     rule = pair_rules.pair_rule_of(event, int(rule_id)) if rule_id.isdecimal() else None
     if rule is None or person.id not in (rule.attendee_a_id, rule.attendee_b_id):
@@ -278,7 +271,7 @@ def add_attendee(slug: str):
 def attendee_status(slug: str, attendee_id: int):
     """Withdraw, mark as no-show, or reactivate an attendee."""
     event = own_event_or_404(slug)
-    person = _own_attendee_or_404(event, attendee_id)
+    person = event_attendee_or_404(event, attendee_id)
     new_status = request.form.get("status", "")
     if ConfirmForm().validate_on_submit() and new_status in ("registered", "withdrawn", "no_show"):
         registration.set_status(person, new_status)

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from .. import schedule_mail, scheduling
 from ..extensions import db
 from ..models import Attendee
-from ..security import current_organiser, login_required, own_event_or_404
+from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
 from . import bp
 from .forms import ConfirmForm, TestCopyForm
 from .views import version_or_404
@@ -71,8 +71,8 @@ def resend(slug: str, number: int, attendee_id: int):
     """Send one person's schedule again."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    person = db.session.get(Attendee, attendee_id)
-    if person is None or person.event_id != event.id or not ConfirmForm().validate_on_submit():
+    person = event_attendee_or_404(event, attendee_id)
+    if not ConfirmForm().validate_on_submit():
         abort(404)
     try:
         schedule_mail.resend_schedule(found, person)

@@ -8,8 +8,8 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from .. import adjustments, jobs, scheduling
 from ..extensions import db
-from ..models import Attendee, Event, Job, Meeting, ScheduleVersion
-from ..security import login_required, own_event_or_404
+from ..models import Event, Job, Meeting, ScheduleVersion
+from ..security import event_attendee_or_404, login_required, own_event_or_404
 from . import bp, pdf_tasks, review
 from .forms import AddMeetingForm, BuildForm, ConfirmForm, MoveForm, RebuildForm
 
@@ -151,13 +151,6 @@ def _meeting_or_404(found: ScheduleVersion, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _person_or_404(event: Event, attendee_id: int) -> Attendee:
-    person = db.session.get(Attendee, attendee_id)
-    if person is None or person.event_id != event.id:
-        abort(404)
-    return person
-
-
 def _add_form(event: Event) -> AddMeetingForm:
     form = AddMeetingForm()
     choices = [(a.id, f"{a.name} ({a.organisation})" if a.organisation else a.name)
@@ -227,8 +220,8 @@ def add_meeting(slug: str, number: int):
     if not form.validate_on_submit():
         flash("Not changed: choose two people, a round and a table.", "error")
         return redirect(url_for("schedule.adjust", slug=slug, number=number))
-    a = _person_or_404(event, form.attendee_a.data)
-    b = _person_or_404(event, form.attendee_b.data)
+    a = event_attendee_or_404(event, form.attendee_a.data)
+    b = event_attendee_or_404(event, form.attendee_b.data)
     r, t = form.round_number.data, form.table_number.data
     return _adjusted(slug, number, lambda: (adjustments.add_meeting(found, a, b, r, t),
                                             f"Added {a.name} and {b.name} in round {r}.")[1])
