@@ -183,18 +183,6 @@ def attendee_for_token(event: Event, token: str) -> Attendee | None:
 def update_attendee(attendee: Attendee, data: dict[str, Any]) -> None:
     """Save an edited profile (email stays: it identifies the registration)."""
     apply_profile(attendee, attendee.event, data)
-    if attendee.status == "withdrawn" and data.get("reactivate"):
-        attendee.status = "registered"
-    db.session.commit()
-
-
-def withdraw_attendee(attendee: Attendee) -> None:
-    attendee.status = "withdrawn"
-    db.session.commit()
-
-
-def reactivate_attendee(attendee: Attendee) -> None:
-    attendee.status = "registered"
     db.session.commit()
 
 
@@ -218,7 +206,7 @@ def profile_data(attendee: Attendee) -> dict[str, Any]:
 
 
 def set_status(attendee: Attendee, status: str) -> None:
-    """Organiser action: registered, withdrawn or no_show."""
+    """Withdraw, reactivate or mark as no-show (the attendee's own link or the organiser)."""
     attendee.status = status
     db.session.commit()
 

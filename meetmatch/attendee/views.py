@@ -119,7 +119,7 @@ def withdraw(slug: str, token: str):
     event = _event_or_404(slug)
     attendee = _attendee_for_link(event, token)
     if ConfirmForm().validate_on_submit():
-        registration.withdraw_attendee(attendee)
+        registration.set_status(attendee, "withdrawn")
         flash("Your registration is withdrawn. You will not be matched. Changed your mind? "
               "Use the button below to register again.", "info")
     return redirect(url_for("attendee.manage", slug=slug, token=token))
@@ -131,6 +131,6 @@ def reactivate(slug: str, token: str):
     event = _event_or_404(slug)
     attendee = _attendee_for_link(event, token)
     if ConfirmForm().validate_on_submit():
-        registration.reactivate_attendee(attendee)
+        registration.set_status(attendee, "registered")
         flash("Welcome back: your registration is active again.", "success")
     return redirect(url_for("attendee.manage", slug=slug, token=token))
