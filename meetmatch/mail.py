@@ -42,6 +42,13 @@ class Attachment:
     data: bytes
 
 
+def already_queued(dedupe_key: str | None) -> bool:
+    """True when a message with this dedupe key is already in the outbox (queued, sent or failed)."""
+    return dedupe_key is not None and db.session.execute(
+        db.select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)
+    ).scalar_one_or_none() is not None
+
+
 def queue_message(
     *,
     kind: str,
@@ -59,12 +66,8 @@ def queue_message(
     The row is added to the current session and committed with the caller's change. With a
     ``dedupe_key`` that is already queued or sent, nothing is added and None is returned.
     """
-    if dedupe_key is not None:
-        existing = db.session.execute(
-            db.select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)
-        ).scalar_one_or_none()
-        if existing is not None:
-            return None
+    if already_queued(dedupe_key):
+        return None
     subject = " ".join(render_template(f"email/{template}_subject.txt", **context).split())
     body_text = render_template(f"email/{template}.txt", **context)
     body_html = render_template(f"email/{template}.html", **context)

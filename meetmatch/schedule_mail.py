@@ -13,7 +13,7 @@ import icalendar
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .mail import Attachment, queue_message
+from .mail import Attachment, already_queued, queue_message
 from .models import Attendee, Event, Meeting, OutboxMessage, Round, ScheduleVersion
 from .registration import issue_manage_link, public_url
 from .scheduling import active_attendees, changes_between, meetings_for, previous_published
@@ -77,15 +77,10 @@ def _manage_link(event: Event, attendee: Attendee, personal: bool, purpose: str)
     return issue_manage_link(attendee, purpose)
 
 
-def _already_queued(dedupe_key: str | None) -> bool:
-    return dedupe_key is not None and db.session.execute(
-        db.select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)).scalar_one_or_none() is not None
-
-
 def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, *, dedupe_key: str | None,
                     to_addr: str | None = None, to_name: str | None = None, kind: str = "schedule",
                     template: str = "schedule", extra: dict | None = None) -> OutboxMessage | None:
-    if _already_queued(dedupe_key):
+    if already_queued(dedupe_key):  # before issuing a manage link for a mail never sent
         return None
     items = meeting_items(event, attendee, meetings_for(version, attendee.id))
     link = _manage_link(event, attendee, personal=to_addr is None, purpose=kind)
