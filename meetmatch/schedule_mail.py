@@ -13,7 +13,7 @@ import icalendar
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .mail import Attachment, already_queued, queue_message
+from .mail import Attachment, already_queued, queue_message, requeue_message
 from .models import Attendee, Event, Meeting, OutboxMessage, Round, ScheduleVersion
 from .registration import issue_manage_link, public_url
 from .scheduling import active_attendees, changes_between, meetings_for, previous_published
@@ -128,9 +128,7 @@ def resend_schedule(version: ScheduleVersion, attendee: Attendee) -> None:
     event = db.session.get(Event, version.event_id)
     existing = messages_for(version).get(attendee.id)
     if existing is not None and existing.status == "failed":
-        existing.status = "queued"
-        existing.next_attempt_at = datetime.now(ZoneInfo("UTC")).replace(tzinfo=None)
-        existing.last_error = None
+        requeue_message(existing)
         db.session.commit()
         return
     if existing is not None and existing.status in ("queued", "sending"):
