@@ -24,7 +24,7 @@ def _editable(version: ScheduleVersion) -> None:
 def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
     """A new draft with the same meetings, to adjust by hand."""
     draft = ScheduleVersion(
-        event_id=version.event_id, number=next_version_number(version_event(version)), status="draft",
+        event_id=version.event_id, number=next_version_number(version.event), status="draft",
         based_on_id=version.id, held_rounds=version.held_rounds,
         inputs_fingerprint=version.inputs_fingerprint, seed=version.seed,
         solver_status=version.solver_status, solver_message=f"Copy of version {version.number}",
@@ -37,14 +37,10 @@ def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
     return draft
 
 
-def version_event(version: ScheduleVersion) -> Event:
-    return db.session.get(Event, version.event_id)
-
-
 def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int,
                 table: int, ignore: Meeting | None = None) -> None:
     """Double booking, availability, table range, table use and host tables."""
-    event = version_event(version)
+    event = version.event
     if round_number not in {r.number for r in event.rounds}:
         raise AdjustmentRefused(f"Round {round_number} does not exist.")
     if table < 1 or (event.num_tables is not None and table > event.num_tables):
@@ -96,7 +92,7 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
                 table: int) -> Meeting:
     """Add a meeting between two people who are free in that round."""
     _editable(version)
-    event = version_event(version)
+    event = version.event
     if a.id == b.id:
         raise AdjustmentRefused("Choose two different people.")
     if a.event_id != event.id or b.event_id != event.id:

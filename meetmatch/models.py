@@ -264,6 +264,7 @@ class ScheduleVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
 
+    event: Mapped[Event] = relationship()
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="version",
         order_by="(Meeting.round_number, Meeting.table_number)",

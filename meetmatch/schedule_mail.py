@@ -113,7 +113,7 @@ def _commit_idempotent(queue_all) -> int:
 def send_schedules(version: ScheduleVersion) -> int:
     """Queue each active attendee's schedule once per version; returns how many were new."""
     _require_published(version)
-    event = db.session.get(Event, version.event_id)
+    event = version.event
 
     def queue_all() -> int:
         return sum(1 for a in active_attendees(event)
@@ -125,7 +125,7 @@ def send_schedules(version: ScheduleVersion) -> int:
 def resend_schedule(version: ScheduleVersion, attendee: Attendee) -> None:
     """Send one person's schedule again (a failed message is retried; a sent one is re-sent)."""
     _require_published(version)
-    event = db.session.get(Event, version.event_id)
+    event = version.event
     existing = messages_for(version).get(attendee.id)
     if existing is not None and existing.status == "failed":
         requeue_message(existing)
@@ -142,7 +142,7 @@ def resend_schedule(version: ScheduleVersion, attendee: Attendee) -> None:
 
 def send_test_copy(version: ScheduleVersion, attendee: Attendee, to_addr: str, to_name: str) -> None:
     """The organiser receives exactly what ``attendee`` would receive (never deduplicated)."""
-    event = db.session.get(Event, version.event_id)
+    event = version.event
     _queue_schedule(event, version, attendee, dedupe_key=None, to_addr=to_addr, to_name=to_name,
                     kind="schedule_test", extra={"test_copy": True})
     db.session.commit()
@@ -160,7 +160,7 @@ def messages_for(version: ScheduleVersion, prefix: str = "schedule") -> dict[int
 def send_updates(version: ScheduleVersion) -> int:
     """Email only the attendees whose meetings changed since the previous published version."""
     _require_published(version)
-    event = db.session.get(Event, version.event_id)
+    event = version.event
     old = previous_published(version)
     if old is None:
         raise SendRefused("There is no earlier published version to compare with; use Send schedules.")

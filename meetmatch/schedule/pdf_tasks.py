@@ -88,7 +88,7 @@ def render_version_pdfs(version_id: int, report=None) -> dict[str, str]:
         version = db.session.get(ScheduleVersion, version_id)
         if version is None:
             return done
-        event = db.session.get(Event, version.event_id)
+        event = version.event
         html = printing.pdf_html(event, version, kind)
         print_fingerprint = printing.fingerprint(html)
         path = printing.pdf_path(event.id, version.id, kind, print_fingerprint)
