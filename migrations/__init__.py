@@ -1,0 +1,1 @@
+"""Alembic revisions, installed as the package ``meetmatch.migrations`` (see pyproject.toml)."""

@@ -1,0 +1,1 @@
+"""Jinja templates, installed as the package ``meetmatch.templates`` (see pyproject.toml)."""
