@@ -14,9 +14,9 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from .attendee.forms import has_control_characters
 from .extensions import db
 from .formatting import split_topics
+from .forms import has_control_characters
 from .models import Attendee, Event
 from .registration import apply_profile, normalise_email
 

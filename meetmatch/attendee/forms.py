@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,37 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..formatting import fmt_time
+from ..forms import SafeForm, one_line, strip_text
 from ..models import Event
-
-
-def strip_text(value):
-    """Trim pasted whitespace (a trailing space must not make an email address invalid)."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def one_line(value):
-    """Single-line fields: line breaks and tabs become single spaces (names end up in mail headers)."""
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-ALLOWED_CONTROL = {"\n", "\r", "\t"}
-
-
-def has_control_characters(value: str) -> bool:
-    return any(ch not in ALLOWED_CONTROL and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) for ch in value)
-
-
-class SafeForm(FlaskForm):
-    """Every form: text with invisible control characters (NUL breaks PostgreSQL) is refused."""
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field.data, str) and has_control_characters(field.data):
-                field.errors = [*field.errors, "Remove the invisible control characters from this field."]
-                valid = False
-        self._errors = None
-        return valid
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -144,12 +114,6 @@ class ResendForm(SafeForm):
                     Email("Please enter a valid email address."), Length(max=254)],
     )
     submit = SubmitField("Send me my link")
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form for POST-only buttons (CSRF token only)."""
-
-    submit = SubmitField("Confirm")
 
 
 class AddAttendeeForm(ProfileForm):

@@ -6,9 +6,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from .. import registration
 from ..extensions import db, limiter
+from ..forms import ConfirmForm
 from ..models import Event
 from . import bp
-from .forms import ConfirmForm, EditForm, RegistrationForm, ResendForm
+from .forms import EditForm, RegistrationForm, ResendForm
 
 
 def _event_or_404(slug: str) -> Event:

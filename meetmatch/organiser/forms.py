@@ -27,15 +27,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms < 3.3 takes plain (value, label) tuples
-
-    def SelectChoice(value: str, label: str):  # noqa: N802
-        return (value, label)
-
-from ..attendee.forms import SafeForm, one_line, strip_text
 from ..events import SLUG_PATTERN, valid_timezone
+from ..forms import SafeForm, SelectChoice, one_line, strip_text
 
 
 class LoginForm(SafeForm):
@@ -149,10 +142,6 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import attendees")
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField("Confirm")
-
-
 MUST_MEET, MUST_NOT_MEET = "must_meet", "must_not_meet"
 
 
@@ -192,4 +181,4 @@ class PairRuleForm(SafeForm):
         return self.kind.data == MUST_MEET
 
 
-__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "ConfirmForm", "PairRuleForm"]
+__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "PairRuleForm"]

@@ -21,11 +21,12 @@ from .. import attendee_csv, events, pair_rules, registration
 from ..accounts import authenticate_organiser
 from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
+from ..forms import ConfirmForm
 from ..models import Attendee
 from ..scheduling import active_attendees_by_name
 from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
 from . import bp
-from .forms import ConfirmForm, EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
+from .forms import EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
 
 
 def _login_limit() -> str:

@@ -7,10 +7,6 @@ from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form for POST-only buttons."""
-
-
 class BuildForm(FlaskForm):
     time_limit = IntegerField("Time limit (seconds)", validators=[Optional(), NumberRange(1, 600)],
                               description="How long the solver may search. Leave empty for the default.")

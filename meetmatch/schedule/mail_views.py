@@ -6,10 +6,11 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from .. import schedule_mail, scheduling
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Attendee
 from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
 from . import bp
-from .forms import ConfirmForm, TestCopyForm
+from .forms import TestCopyForm
 from .views import version_or_404
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, send_file, url_for
 
 from .. import printing
+from ..forms import ConfirmForm
 from ..security import login_required, own_event_or_404
 from . import bp, pdf_tasks
-from .forms import ConfirmForm
 from .views import version_or_404
 
 KINDS = printing.KINDS

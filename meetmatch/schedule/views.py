@@ -8,10 +8,11 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from .. import adjustments, jobs, scheduling
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Event, Job, Meeting, ScheduleVersion
 from ..security import event_attendee_or_404, login_required, own_event_or_404
 from . import bp, pdf_tasks, review
-from .forms import AddMeetingForm, BuildForm, ConfirmForm, MoveForm, RebuildForm
+from .forms import AddMeetingForm, BuildForm, MoveForm, RebuildForm
 
 
 def version_or_404(event: Event, number: int) -> ScheduleVersion:
