@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,12 +25,15 @@ class ConfigError(RuntimeError):
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then the environment (or test_config)."""
-    instance_path = os.environ.get("MEETMATCH_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    # Unset: Flask's default, instance/ in a checkout, <venv>/var/meetmatch-instance for a wheel
+    # (never site-packages).
+    instance_path = os.environ.get("MEETMATCH_INSTANCE_PATH") or None
     app = Flask(
         __name__,
         instance_path=instance_path,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        # templates/ and migrations/ install as packages (see pyproject.toml), so a wheel has them
+        template_folder=str(resources.files("meetmatch.templates")),
         static_folder="static",
     )
     app.config.from_object(config_module.Defaults)
@@ -47,7 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(resources.files("meetmatch.migrations")),
+                     render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
 
