@@ -12,11 +12,20 @@ from .problem import (
     Settings,
     problem_from_dict,
 )
+from .rules import (
+    Placement,
+    Rule,
+    Violation,
+    meeting_violations,
+    placements,
+    schedule_violations,
+)
 from .scoring import Explanation, ScoreModel, benefit, explain, mutual_score, score_event
 from .solve import Meeting, Result, RoundResult, result_to_dict, solve
 
 __all__ = [
-    "DEFAULT_MUTUALITY", "Explanation", "FixedMeeting", "Meeting", "Participant", "Problem",
-    "ProblemError", "Result", "RoundResult", "ScoreModel", "Settings", "benefit", "explain",
-    "mutual_score", "problem_from_dict", "result_to_dict", "score_event", "solve",
+    "DEFAULT_MUTUALITY", "Explanation", "FixedMeeting", "Meeting", "Participant", "Placement",
+    "Problem", "ProblemError", "Result", "RoundResult", "Rule", "ScoreModel", "Settings",
+    "Violation", "benefit", "explain", "meeting_violations", "mutual_score", "placements",
+    "problem_from_dict", "result_to_dict", "schedule_violations", "score_event", "solve",
 ]

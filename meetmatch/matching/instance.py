@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .problem import Problem
+from .rules import ZERO_SCORE, organisation_key
 from .scoring import ScoreModel
 
 SCALE = 1000  # scores are integers in thousandths inside CP-SAT and the matching
@@ -136,8 +137,9 @@ def _masks(inst: Instance):
     org = None
     if problem.settings.block_same_organisation:
         names: dict[str, int] = {}
-        org = np.array([names.setdefault(p.organisation.strip().lower(), len(names))
-                        if p.organisation.strip() else -1 - i for i, p in enumerate(people)])
+        keys = [organisation_key(p) for p in people]
+        org = np.array([names.setdefault(key, len(names)) if key else -1 - i
+                        for i, key in enumerate(keys)])
     host = np.array([-1 if t is None else t for t in inst.host])
     blocked: dict[int, list[int]] = {}
     index = inst.scores.index
@@ -206,9 +208,9 @@ def _candidates(inst: Instance, keep: int | None) -> None:
         for k, i in enumerate(rows):
             for j in req_rows.get(i, ()):
                 # A request never overrides the hard rule that score-0 pairs do not meet.
-                if valid[k, j] and S[k, j] > 1e-12:
+                if valid[k, j] and S[k, j] > ZERO_SCORE:
                     score_of[(min(i, j), max(i, j))] = float(S[k, j])
-        positive = S > 1e-12
+        positive = S > ZERO_SCORE
         counts = positive.sum(axis=1)
         if counts.max(initial=0) > keep:
             # Best `keep` per row; ties broken by partner index (canonical).
@@ -226,7 +228,7 @@ def _candidates(inst: Instance, keep: int | None) -> None:
                 threshold[i] = row[order[keep]]
                 inst.pruned = True
             for j in js:
-                if row[j] <= 1e-12:
+                if row[j] <= ZERO_SCORE:
                     continue
                 pair = (min(i, int(j)), max(i, int(j)))
                 kept.add(pair)
@@ -271,7 +273,7 @@ def _request_reason(inst: Instance, i: int, j: int, a: str, b: str, org, blocked
         return "they have no free round in common"
     if pa.host_table is not None and pb.host_table is not None:
         return f"both host their own table ({pa.host_table} and {pb.host_table})"
-    if inst.scores.mutual(a, b) <= 1e-12:
+    if inst.scores.mutual(a, b) <= ZERO_SCORE:
         return ("neither offers what the other needs (mutual score 0), and a pair with score 0 "
                 "is never scheduled")
     return "not possible together with the other rules"

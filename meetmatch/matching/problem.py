@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .rules import Rule, Violation, violations_by_meeting
+
 
 class ProblemError(ValueError):
     """Invalid input. ``field`` names the offending field; ``str(err)`` is ``"field: message"``."""
@@ -190,34 +192,22 @@ class Problem:
             self._check_pair(f"{name}[{k}]", pair, seen)
 
     def _check_fixed(self, seen: Mapping[str, int]) -> None:
+        """Fixed meetings must keep the rules no fixed meeting is exempt from (the rulebook's
+        double booking, repeat pairs, round and table range, shared tables)."""
         if not isinstance(self.fixed_meetings, tuple):
             raise ProblemError("fixed_meetings", "must be a list")
-        busy: set[tuple[str, int]] = set()
-        tables: set[tuple[int, int]] = set()
-        pairs: set[frozenset[str]] = set()
         for k, f in enumerate(self.fixed_meetings):
             where = f"fixed_meetings[{k}]"
             if not isinstance(f, FixedMeeting):
                 raise ProblemError(where, "must be a FixedMeeting")
             self._check_pair(where, (f.a, f.b), seen)
-            if not _is_int(f.round) or not 1 <= f.round <= self.rounds:
+            if not _is_int(f.round):
                 raise ProblemError(f"{where}.round", f"must be a round in 1..{self.rounds}")
-            if f.table is not None:
-                if not _is_int(f.table) or f.table < 1 or (
-                        self.tables is not None and f.table > self.tables):
-                    raise ProblemError(f"{where}.table", "must be a table number in range")
-                if (f.round, f.table) in tables:
-                    raise ProblemError(f"{where}.table",
-                                       f"table {f.table} is used twice in round {f.round}")
-                tables.add((f.round, f.table))
-            for x in (f.a, f.b):
-                if (x, f.round) in busy:
-                    raise ProblemError(where, f"{x!r} has two meetings in round {f.round}")
-                busy.add((x, f.round))
-            key = frozenset((f.a, f.b))
-            if key in pairs:
-                raise ProblemError(where, f"{f.a!r} and {f.b!r} meet twice")
-            pairs.add(key)
+            if f.table is not None and not _is_int(f.table):
+                raise ProblemError(f"{where}.table", "must be a table number in range")
+        meetings = [(f.round, f.a, f.b, f.table) for f in self.fixed_meetings]
+        for k, v in violations_by_meeting(self, meetings):
+            raise _fixed_error(f"fixed_meetings[{k}]", v, self.rounds)
 
     @property
     def min_meetings(self) -> int:
@@ -232,6 +222,21 @@ class Problem:
 
 
 DEFAULT_MUTUALITY = 0.9
+
+
+def _fixed_error(where: str, v: Violation, rounds: int) -> ProblemError:
+    """The rule a fixed meeting breaks, as a ProblemError naming the field."""
+    if v.rule is Rule.ROUND_OUT_OF_RANGE:
+        return ProblemError(f"{where}.round", f"must be a round in 1..{rounds}")
+    if v.rule is Rule.TABLE_OUT_OF_RANGE:
+        return ProblemError(f"{where}.table", "must be a table number in range")
+    if v.rule is Rule.TABLE_TAKEN:
+        return ProblemError(f"{where}.table", f"table {v.table} is used twice in round {v.round}")
+    if v.rule is Rule.DOUBLE_BOOKED:
+        return ProblemError(where, f"{v.people[0]!r} has two meetings in round {v.round}")
+    if v.rule is Rule.REPEAT_PAIR:
+        return ProblemError(where, f"{v.people[0]!r} and {v.people[1]!r} meet twice")
+    return ProblemError(where, str(v))  # pragma: no cover - the other rules exempt fixed ones
 
 
 # ---------------------------------------------------------------- JSON-ish input

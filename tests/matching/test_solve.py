@@ -12,10 +12,11 @@ from meetmatch.matching import (
     Problem,
     Settings,
     result_to_dict,
+    schedule_violations,
     solve,
 )
 
-from .conftest import check_schedule
+from .conftest import check_report
 
 FAST = {"time_limit": 5.0}
 
@@ -34,7 +35,8 @@ def test_known_optimum_one_round(pair_weights):
     assert r.status == "optimal"
     assert r.objective == pytest.approx(6.0)
     assert r.upper_bound == pytest.approx(6.0) and r.gap == 0.0
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_known_optimum_two_rounds(pair_weights):
@@ -48,7 +50,8 @@ def test_known_optimum_two_rounds(pair_weights):
                if not set(m1) & set(m2))
     assert r.objective == pytest.approx(best) == pytest.approx(10.0)
     assert r.status == "optimal"
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_complete_round_robin_with_uniform_scores(pair_weights):
@@ -58,7 +61,8 @@ def test_complete_round_robin_with_uniform_scores(pair_weights):
     assert len(pairs_in(r)) == 28  # everyone meets everyone
     assert r.status == "optimal" and r.objective == pytest.approx(28.0)
     assert all(rr.sitting_out == [] for rr in r.rounds)
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_one_meeting_per_round_and_odd_numbers_sit_out(pair_weights):
@@ -68,7 +72,8 @@ def test_one_meeting_per_round_and_odd_numbers_sit_out(pair_weights):
     # Everyone sits out exactly once: the rule spreads it.
     out = sorted(x for rr in r.rounds for x in rr.sitting_out)
     assert out == ["a", "b", "c"]
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_no_pair_meets_twice(pair_weights):
@@ -94,7 +99,8 @@ def test_attendee_meets_only_in_available_rounds(pair_weights):
             assert all("a" not in (m.a, m.b) for m in rr.meetings)
             assert "a" not in rr.sitting_out  # not there, so not "sitting out"
     assert r.targets["a"] == 1
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_max_meetings_is_respected(pair_weights):
@@ -105,7 +111,8 @@ def test_max_meetings_is_respected(pair_weights):
     r = solve(p, **FAST)
     assert sum("a" in m for m in pairs_in(r)) == 1
     assert r.targets["a"] == 1
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_blocked_pairs_never_meet(pair_weights):
@@ -113,7 +120,8 @@ def test_blocked_pairs_never_meet(pair_weights):
                      blocked_pairs=(("b", "a"),))
     r = solve(p, **FAST)
     assert pairs_in(r) == [("a", "c"), ("b", "d")]
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_same_organisation_is_blocked_by_default_and_can_be_allowed(pair_weights):
@@ -133,7 +141,8 @@ def test_requested_pair_beats_score(pair_weights):
     r = solve(p, **FAST)
     assert ("a", "c") in pairs_in(r)
     assert r.unmet_requests == []
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_requested_pair_with_zero_score_is_reported_not_scheduled(pair_weights):
@@ -174,7 +183,8 @@ def test_tables_limit_meetings_per_round(pair_weights):
     p = pair_weights(3, w, tables=1)
     r = solve(p, **FAST)
     assert all(len(rr.meetings) == 1 and rr.meetings[0].table == 1 for rr in r.rounds)
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_host_keeps_their_table_and_others_avoid_it(pair_weights):
@@ -190,7 +200,8 @@ def test_host_keeps_their_table_and_others_avoid_it(pair_weights):
             else:
                 assert m.table in (1, 3)
     assert sum("inv" in m for m in pairs_in(r)) == 3
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_fixed_meetings_are_kept_and_count(pair_weights):
@@ -203,7 +214,8 @@ def test_fixed_meetings_are_kept_and_count(pair_weights):
     assert ("c", "d") in first
     assert pairs_in(r).count(("a", "b")) == 1 and pairs_in(r).count(("c", "d")) == 1
     assert len(pairs_in(r)) == 6  # the other 4 pairs fill rounds 2 and 3
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_fixed_meetings_needing_more_tables_than_exist_are_infeasible(pair_weights):
@@ -299,7 +311,8 @@ def test_large_event_with_pruned_candidates_keeps_every_rule():
     event["requested_pairs"] = [["p00003", "p00004"]]
     problem = problem_from_dict(event)
     r = solve(problem, time_limit=20)
-    check_schedule(problem, r)
+    assert not schedule_violations(problem, r)
+    check_report(problem, r)
     assert r.upper_bound >= r.objective
     assert r.gap < 0.01
     assert not r.unmet_requests or r.unmet_requests[0][:2] == ("p00003", "p00004")
@@ -313,7 +326,8 @@ def test_shared_host_table_holds_one_meeting_per_round(pair_weights):
     r = solve(p, **FAST)
     for rr in r.rounds:
         assert sum(m.table == 1 for m in rr.meetings) <= 1
-    check_schedule(p, r)
+    assert not schedule_violations(p, r)
+    check_report(p, r)
 
 
 def test_parallel_search_is_available_when_reproducibility_is_not_needed(pair_weights):

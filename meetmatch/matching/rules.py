@@ -1,0 +1,278 @@
+"""The rulebook: every hard rule of a schedule, written once.
+
+The solver's own checks, a rebuild deciding which meetings it can keep, hand edits and the
+tests all ask the same two questions::
+
+    meeting_violations(problem, schedule, a, b, round, table, *, scores=None, held_rounds=())
+        -> list[Violation]     # one meeting (a, b) in (round, table) against the rest
+    schedule_violations(problem, schedule, *, scores=None, held_rounds=())
+        -> list[Violation]     # a whole schedule; [] means every hard rule holds
+    violations_by_meeting(problem, schedule, ...)
+        -> Iterator[(position in schedule | None, Violation)]   # the same, with positions
+
+``schedule`` is a solver :class:`~meetmatch.matching.solve.Result`, or any sequence of
+``(round, a, b, table)`` tuples (:class:`Placement` is such a tuple; ``table`` may be None
+when none is chosen yet), so the web layer can check saved rows without running the solver.
+``placements(result)`` turns a Result into placements. ``a`` and ``b`` are the attendee ids
+of the :class:`~meetmatch.matching.problem.Problem`; inactive or unknown people break
+``UNKNOWN_PERSON``.
+
+A :class:`Violation` says which :class:`Rule`, who (attendee ids), which round and table;
+turning it into the organiser's sentence (names, table labels, what to do) is the web
+layer's business. ``meeting_violations`` lists them in a fixed order -- the people, the
+round, the table, then the pair -- so "the first violation" is a stable explanation.
+
+Exemptions, the same everywhere:
+
+* A meeting that is one of ``problem.fixed_meetings`` (same pair, same round) is kept as
+  given: availability, host tables, blocked pairs, same organisation and a zero score do
+  not apply to it, and ``max_meetings`` counts only above the fixed meetings. It still
+  must not double-book anybody, repeat a pair, leave the event's rounds or share a table.
+* ``held_rounds`` are rounds that already took place: only fixed meetings may be in them.
+* Rounds outside ``1..problem.rounds`` (e.g. removed by the organiser) hold no meeting.
+* A pair whose mutual score is 0 never meets. The score comes from ``scores`` (anything with
+  ``.mutual(a, b)``, normally :func:`~meetmatch.matching.scoring.score_event`'s model); when
+  None it is computed from the problem once per call -- pass it when checking in a loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from .problem import Participant, Problem
+
+ZERO_SCORE = 1e-12  # a mutual score at or below this counts as 0 (the engine's threshold)
+
+
+class Rule(StrEnum):
+    """One hard rule; the comment beside each says what ``Violation.people`` holds."""
+
+    UNKNOWN_PERSON = "unknown_person"  # (the unknown id,): not an (active) attendee
+    SAME_PERSON = "same_person"  # (a,): a meeting with oneself
+    ROUND_OUT_OF_RANGE = "round_out_of_range"  # (a, b): not a round of the event (removed?)
+    HELD_ROUND = "held_round"  # (a, b): a new meeting in a round already held
+    TABLE_OUT_OF_RANGE = "table_out_of_range"  # (a, b): not a table 1..tables
+    NOT_AVAILABLE = "not_available"  # (person,): does not attend that round
+    HOST_TABLE = "host_table"  # (host,): a host meets away from their host table
+    HOSTED_TABLE = "hosted_table"  # (a, b, host): the table is somebody else's host table
+    TABLE_TAKEN = "table_taken"  # (a, b, c, d): c-d already sit at that table in that round
+    DOUBLE_BOOKED = "double_booked"  # (person,): already has a meeting in that round
+    BLOCKED_PAIR = "blocked_pair"  # (a, b): the organiser said they must not meet
+    SAME_ORGANISATION = "same_organisation"  # (a, b): same organisation, and that is blocked
+    REPEAT_PAIR = "repeat_pair"  # (a, b): they already meet in another round
+    MAX_MEETINGS = "max_meetings"  # (person,): more meetings than their max_meetings
+    SCORE_ZERO = "score_zero"  # (a, b): neither offers what the other needs (mutual score 0)
+    FIXED_MISSING = "fixed_missing"  # (a, b): a fixed meeting is missing or at another table
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule: who (attendee ids, see :class:`Rule`), in which round and at which table.
+
+    ``detail`` is a short neutral fact for logs and tests (e.g. ``"max 2"``), never a
+    sentence for the organiser.
+    """
+
+    rule: Rule
+    people: tuple[str, ...]
+    round: int | None = None
+    table: int | None = None
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = "".join([f" round {self.round}" if self.round is not None else "",
+                         f" table {self.table}" if self.table is not None else ""])
+        extra = f" ({self.detail})" if self.detail else ""
+        return f"{self.rule.value}: {'-'.join(self.people)}{where}{extra}"
+
+
+class Placement(NamedTuple):
+    """One meeting of a schedule: ``a`` and ``b`` meet in ``round`` at ``table``."""
+
+    round: int
+    a: str
+    b: str
+    table: int | None = None
+
+
+class _Scores(Protocol):
+    def mutual(self, a: str, b: str) -> float: ...
+
+
+def placements(schedule: Any) -> list[Placement]:
+    """The meetings of a solver Result (or a sequence of 4-tuples) as Placements."""
+    rounds = getattr(schedule, "rounds", None)
+    if rounds is not None:
+        return [Placement(rr.round, m.a, m.b, m.table) for rr in rounds for m in rr.meetings]
+    return [Placement(*p) for p in schedule]
+
+
+def organisation_key(person: Participant) -> str:
+    """How organisations compare: trimmed, case-insensitive; "" means none."""
+    return person.organisation.strip().casefold()
+
+
+def meeting_violations(problem: Problem, schedule: Any, a: str, b: str, round: int,
+                       table: int | None, *, scores: _Scores | None = None,
+                       held_rounds: Collection[int] = ()) -> list[Violation]:
+    """The rules that meeting (a, b) in ``round`` at ``table`` breaks, given the rest.
+
+    ``schedule``: the other meetings (a Result or ``(round, a, b, table)`` tuples); leave
+    out the meeting itself when checking a move. Returns [] when the meeting may be added.
+    """
+    book = _Book(problem, scores, held_rounds)
+    for p in placements(schedule):
+        book.add(p)
+    return book.check(Placement(round, a, b, table))
+
+
+def schedule_violations(problem: Problem, schedule: Any, *, scores: _Scores | None = None,
+                        held_rounds: Collection[int] = ()) -> list[Violation]:
+    """Every rule a whole schedule breaks ([] = valid), including missing fixed meetings.
+
+    Meetings are checked in the given order, each against those before it, so a clash is
+    reported once, on its second meeting.
+    """
+    return [v for _, v in violations_by_meeting(problem, schedule, scores=scores,
+                                                held_rounds=held_rounds)]
+
+
+def violations_by_meeting(problem: Problem, schedule: Any, *, scores: _Scores | None = None,
+                          held_rounds: Collection[int] = ()
+                          ) -> Iterator[tuple[int | None, Violation]]:
+    """:func:`schedule_violations` with the position of the meeting that breaks each rule
+    in ``placements(schedule)`` (None for a fixed meeting that is missing)."""
+    book = _Book(problem, scores, held_rounds)
+    for k, p in enumerate(placements(schedule)):
+        for v in book.check(p):
+            yield k, v
+        book.add(p)
+    for f in problem.fixed_meetings:
+        there = book.pairs.get(frozenset((f.a, f.b)))
+        if there is None or there.round != f.round or (
+                f.table is not None and there.table != f.table):
+            yield None, Violation(Rule.FIXED_MISSING, (f.a, f.b), f.round, f.table)
+
+
+class _Book:
+    """What a schedule already uses: who is busy when, tables, pairs and meeting counts."""
+
+    def __init__(self, problem: Problem, scores: _Scores | None, held: Collection[int]):
+        self.problem = problem
+        self.people = {p.id: p for p in problem.attendees}
+        self.hosts: dict[int, list[str]] = {}
+        for p in problem.attendees:
+            if p.host_table is not None:
+                self.hosts.setdefault(p.host_table, []).append(p.id)
+        self.fixed = {(frozenset((f.a, f.b)), f.round) for f in problem.fixed_meetings}
+        self.fixed_count: dict[str, int] = {}
+        for f in problem.fixed_meetings:
+            for x in (f.a, f.b):
+                self.fixed_count[x] = self.fixed_count.get(x, 0) + 1
+        self.blocked = {frozenset(pair) for pair in problem.blocked_pairs}
+        self.held = set(held)
+        self._scores = scores
+        self.busy: dict[tuple[str, int], Placement] = {}
+        self.at_table: dict[tuple[int, int], Placement] = {}
+        self.pairs: dict[frozenset[str], Placement] = {}
+        self.count: dict[str, int] = {}
+
+    def add(self, p: Placement) -> None:
+        for x in (p.a, p.b):
+            self.busy.setdefault((x, p.round), p)
+            self.count[x] = self.count.get(x, 0) + 1
+        if p.table is not None:
+            self.at_table.setdefault((p.round, p.table), p)
+        self.pairs.setdefault(frozenset((p.a, p.b)), p)
+
+    def scores(self) -> _Scores:
+        if self._scores is None:
+            from .scoring import score_event  # the scoring model is heavy; load when needed
+            self._scores = score_event(self.problem)
+        return self._scores
+
+    def check(self, p: Placement) -> list[Violation]:
+        fixed = (frozenset((p.a, p.b)), p.round) in self.fixed
+        out = self._people(p)
+        known = [x for x in dict.fromkeys((p.a, p.b)) if x in self.people]
+        out += self._round(p, known, fixed)
+        out += self._tables(p, known, fixed)
+        out += [Violation(Rule.DOUBLE_BOOKED, (x,), p.round, p.table)
+                for x in known if (x, p.round) in self.busy]
+        if len(known) == 2:  # pair rules need two different, known people
+            out += self._pair(p, fixed)
+        return out
+
+    def _people(self, p: Placement) -> list[Violation]:
+        out = [Violation(Rule.UNKNOWN_PERSON, (x,), p.round, p.table)
+               for x in dict.fromkeys((p.a, p.b)) if x not in self.people]
+        if p.a == p.b:
+            out.append(Violation(Rule.SAME_PERSON, (p.a,), p.round, p.table))
+        return out
+
+    def _round(self, p: Placement, known: list[str], fixed: bool) -> list[Violation]:
+        if not 1 <= p.round <= self.problem.rounds:
+            return [Violation(Rule.ROUND_OUT_OF_RANGE, (p.a, p.b), p.round, p.table,
+                              f"rounds 1..{self.problem.rounds}")]
+        if fixed:
+            return []
+        if p.round in self.held:
+            return [Violation(Rule.HELD_ROUND, (p.a, p.b), p.round, p.table)]
+        return [Violation(Rule.NOT_AVAILABLE, (x,), p.round, p.table) for x in known
+                if self.people[x].available_rounds is not None
+                and p.round not in self.people[x].available_rounds]
+
+    def _tables(self, p: Placement, known: list[str], fixed: bool) -> list[Violation]:
+        t, tables = p.table, self.problem.tables
+        if t is None:
+            return []
+        out = []
+        if t < 1 or tables is not None and t > tables:
+            out.append(Violation(Rule.TABLE_OUT_OF_RANGE, (p.a, p.b), p.round, t,
+                                 f"tables 1..{tables if tables is not None else ''}"))
+        if not fixed:
+            for x in known:
+                host = self.people[x].host_table
+                if host is not None and host != t:
+                    out.append(Violation(Rule.HOST_TABLE, (x,), p.round, t, f"hosts {host}"))
+            others = [h for h in self.hosts.get(t, ()) if h not in (p.a, p.b)]
+            if others and not any(self.people[x].host_table == t for x in known):
+                out.append(Violation(Rule.HOSTED_TABLE, (p.a, p.b, others[0]), p.round, t))
+        there = self.at_table.get((p.round, t))
+        if there is not None:
+            out.append(Violation(Rule.TABLE_TAKEN, (p.a, p.b, there.a, there.b), p.round, t))
+        return out
+
+    def _pair(self, p: Placement, fixed: bool) -> list[Violation]:
+        out = []
+        pair = frozenset((p.a, p.b))
+        if not fixed:
+            if pair in self.blocked:
+                out.append(Violation(Rule.BLOCKED_PAIR, (p.a, p.b), p.round, p.table))
+            org = organisation_key(self.people[p.a])
+            if (self.problem.settings.block_same_organisation and org
+                    and org == organisation_key(self.people[p.b])):
+                out.append(Violation(Rule.SAME_ORGANISATION, (p.a, p.b), p.round, p.table))
+        there = self.pairs.get(pair)
+        if there is not None:
+            out.append(Violation(Rule.REPEAT_PAIR, (p.a, p.b), p.round, p.table,
+                                 f"also round {there.round}"))
+        for x in (p.a, p.b):
+            limit = self.people[x].max_meetings
+            if limit is None:
+                continue
+            limit = max(limit, self.fixed_count.get(x, 0))
+            if self.count.get(x, 0) + 1 > limit:
+                out.append(Violation(Rule.MAX_MEETINGS, (x,), p.round, p.table, f"max {limit}"))
+        if not fixed and self.scores().mutual(p.a, p.b) <= ZERO_SCORE:
+            out.append(Violation(Rule.SCORE_ZERO, (p.a, p.b), p.round, p.table))
+        return out
+
+
+__all__ = ["Placement", "Rule", "Violation", "ZERO_SCORE", "meeting_violations",
+           "organisation_key", "placements", "schedule_violations",
+           "violations_by_meeting"]
