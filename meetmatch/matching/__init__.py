@@ -21,11 +21,12 @@ from .rules import (
     schedule_violations,
 )
 from .scoring import Explanation, ScoreModel, benefit, explain, mutual_score, score_event
-from .solve import Meeting, Result, RoundResult, result_to_dict, solve
+from .solve import Meeting, Result, RoundResult, SolveStatus, result_to_dict, solve
 
 __all__ = [
     "DEFAULT_MUTUALITY", "Explanation", "FixedMeeting", "Meeting", "Participant", "Placement",
     "Problem", "ProblemError", "Result", "RoundResult", "Rule", "ScoreModel", "Settings",
-    "Violation", "benefit", "explain", "meeting_violations", "mutual_score", "placements",
-    "problem_from_dict", "result_to_dict", "schedule_violations", "score_event", "solve",
+    "SolveStatus", "Violation", "benefit", "explain", "meeting_violations", "mutual_score",
+    "placements", "problem_from_dict", "result_to_dict", "schedule_violations", "score_event",
+    "solve",
 ]

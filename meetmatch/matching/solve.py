@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -24,12 +25,20 @@ from .colouring import colour_pairs
 from .instance import SCALE, Instance, build_instance
 from .model import PairModel, RoundModel
 from .problem import Problem
-from .scoring import score_event
+from .scoring import ScoreModel, score_event
 
 EXACT_ROUND_VARS = 3_000  # booleans: small events are also solved exactly by the round model
 BLOSSOM_ATTENDEES = 1_500  # above this, topping up is greedy (blossom is O(n^3))
 PAIR_MODEL_EDGES = 40_000  # candidate pairs: above this the pair model gets an LP-pruned set
 BLOSSOM_EDGES = 8_000  # candidate pairs: above this the warm start colours the LP solution
+
+
+class SolveStatus(StrEnum):
+    """How a run ended. A str, so ``status == "optimal"`` and JSON output keep working."""
+
+    OPTIMAL = "optimal"  # proven: no schedule is better by the priorities
+    FEASIBLE = "feasible"  # the best schedule found within the time limit; see the gap
+    INFEASIBLE = "infeasible"  # the fixed meetings alone break a hard rule (see message)
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ class Result:
     ``upper_bound`` no schedule can beat; ``gap = (upper_bound - objective) / upper_bound``.
     """
 
-    status: str
+    status: SolveStatus
     message: str
     objective: float
     upper_bound: float
@@ -88,7 +97,8 @@ class _Clock:
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers: int = 2,
-          progress: Callable[[dict], None] | None = None, deterministic: bool = True) -> Result:
+          progress: Callable[[dict], None] | None = None, deterministic: bool = True,
+          scores: ScoreModel | None = None) -> Result:
     """Schedule rounds of one-to-one meetings for ``problem``.
 
     Never raises on a valid Problem: impossible requests are reported in
@@ -97,14 +107,16 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     deterministic-time budget, so the same problem and seed give the same schedule;
     ``deterministic=False`` uses ``workers`` parallel workers and wall-clock limits.
     ``progress`` receives {"phase", "elapsed", "objective", "upper_bound"} now and then.
+    ``scores``: the event's score model when the caller already has it (else computed).
     """
     clock = _Clock(time_limit, progress)
     clock.phase("scoring")
-    scores = score_event(problem)
+    if scores is None:
+        scores = score_event(problem)
     inst = build_instance(problem, scores)
     if inst.infeasible:
         clock.phase("done")
-        return Result(status="infeasible", message=inst.infeasible, objective=0.0,
+        return Result(status=SolveStatus.INFEASIBLE, message=inst.infeasible, objective=0.0,
                       upper_bound=0.0, gap=0.0,
                       rounds=[RoundResult(r, [], []) for r in range(1, problem.rounds + 1)],
                       unmet_requests=list(inst.unmet_requests), short=[],
@@ -253,9 +265,9 @@ def _result(inst: Instance, assign: Schedule, objective: float, upper: float, op
     unmet.sort()
     gap = 0.0 if upper <= 0 else max(0.0, (upper - objective) / upper)
     if optimal:
-        status, gap, upper = "optimal", 0.0, objective
+        status, gap, upper = SolveStatus.OPTIMAL, 0.0, objective
     else:
-        status = "feasible"
+        status = SolveStatus.FEASIBLE
     meetings = sum(len(rr.meetings) for rr in rounds)
     parts = [f"{meetings} meetings in {inst.rounds} rounds", f"score {objective:.2f}",
              f"bound {upper:.2f} (gap {gap:.2%})", f"{len(short)} short of target"]
@@ -291,7 +303,7 @@ def _attends(inst: Instance, i: int) -> tuple[int, ...]:
 def result_to_dict(result: Result) -> dict:
     """The JSON output format (see the README), plus gap, unmet requests, short and timing."""
     return {
-        "status": result.status,
+        "status": str(result.status),
         "message": result.message,
         "objective": result.objective,
         "upper_bound": result.upper_bound,
@@ -309,4 +321,5 @@ def result_to_dict(result: Result) -> dict:
     }
 
 
-__all__ = ["Meeting", "Result", "RoundResult", "SCALE", "result_to_dict", "solve"]
+__all__ = ["Meeting", "Result", "RoundResult", "SCALE", "SolveStatus", "result_to_dict",
+           "solve"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -11,6 +12,7 @@ from meetmatch.matching import (
     Participant,
     Problem,
     Settings,
+    SolveStatus,
     result_to_dict,
     schedule_violations,
     solve,
@@ -35,6 +37,8 @@ def test_known_optimum_one_round(pair_weights):
     assert r.status == "optimal"
     assert r.objective == pytest.approx(6.0)
     assert r.upper_bound == pytest.approx(6.0) and r.gap == 0.0
+    assert r.status is SolveStatus.OPTIMAL and f"{r.status}" == "optimal"
+    assert json.loads(json.dumps(result_to_dict(r)))["status"] == "optimal"
     assert not schedule_violations(p, r)
     check_report(p, r)
 
