@@ -11,13 +11,13 @@ raising each ``y_i`` to ``(threshold_i - w) / 2`` keeps the dual feasible for al
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from .instance import Instance, pruned_violations, set_edges
+from .instance import Instance, pruned_violations
 
 
 def round_capacity(inst: Instance) -> int:
@@ -52,12 +52,18 @@ def _solve_lp(inst: Instance):
 
 @dataclass
 class LPBound:
-    """The bound, the LP solution x per candidate pair, and the duals (y per attendee, w)."""
+    """The bound, the LP solution x per candidate pair, and the duals (y per attendee, w).
+
+    ``underpriced``: allowed pairs outside the candidates whose score exceeds their dual
+    price (i, j, score); their excess is already in ``bound``. Adding them to the candidates
+    (:func:`~meetmatch.matching.instance.add_candidates`) and bounding again tightens it.
+    """
 
     bound: float
     x: np.ndarray
     y: np.ndarray
     w: float
+    underpriced: list[tuple[int, int, float]] = field(default_factory=list)
 
     def reduced_cost(self, inst: Instance) -> np.ndarray:
         """s_e - y_i - y_j - w per candidate pair (about 0 for pairs the LP uses)."""
@@ -67,35 +73,23 @@ class LPBound:
         return inst.edge_score - self.y[ends[:, 0]] - self.y[ends[:, 1]] - self.w
 
 
-def lp_bound(inst: Instance, *, add_pairs: int = 1) -> LPBound:
+def lp_bound(inst: Instance) -> LPBound:
     """Upper bound on the score of new meetings, with the LP solution and duals.
 
-    When candidates were pruned, the scores are streamed again to find dropped pairs the
-    LP prices too low; up to ``add_pairs`` times they join the candidates and the LP is
-    re-solved. What is still underpriced afterwards is added to the bound, so it holds
-    for every allowed pair, not only the candidates.
+    Reads ``inst`` only. When candidates were pruned, the scores are streamed again to find
+    dropped pairs the LP prices too low (``underpriced``); their excess over the dual price
+    is added to the bound, so it holds for every allowed pair, not only the candidates.
     """
     if not inst.edges:
         return LPBound(0.0, np.zeros(0), np.zeros(inst.n), 0.0)
-    for attempt in range(add_pairs + 1):
-        solved = _solve_lp(inst)
-        if solved is None:
-            return LPBound(trivial_bound(inst), np.zeros(len(inst.edges)), np.zeros(inst.n),
-                           0.0)
-        value, y, w, x = solved
-        if not inst.pruned:
-            break
-        missing = pruned_violations(inst, y, w)
-        if not missing:
-            break
-        if attempt == add_pairs:
-            value += sum(s - y[i] - y[j] - w for i, j, s in missing)
-            break
-        score_of = {e: float(inst.edge_score[k]) for k, e in enumerate(inst.edges)}
-        score_of.update({(i, j): s for i, j, s in missing})
-        set_edges(inst, score_of.keys(), score_of)
+    solved = _solve_lp(inst)
+    if solved is None:
+        return LPBound(trivial_bound(inst), np.zeros(len(inst.edges)), np.zeros(inst.n), 0.0)
+    value, y, w, x = solved
+    missing = pruned_violations(inst, y, w) if inst.pruned else []
+    value += sum(s - y[i] - y[j] - w for i, j, s in missing)
     value = value * (1 + 1e-9) + 1e-9  # LP tolerance
-    return LPBound(min(value, trivial_bound(inst)), x, y, w)
+    return LPBound(min(value, trivial_bound(inst)), x, y, w, missing)
 
 
 def trivial_bound(inst: Instance) -> float:

@@ -243,6 +243,13 @@ def _candidates(inst: Instance, keep: int | None) -> None:
     set_edges(inst, kept, score_of)
 
 
+def add_candidates(inst: Instance, pairs: list[tuple[int, int, float]]) -> None:
+    """Add pairs (i, j, score) to the candidates, e.g. those the LP bound prices too low."""
+    score_of = {e: float(inst.edge_score[k]) for k, e in enumerate(inst.edges)}
+    score_of.update({(i, j): s for i, j, s in pairs})
+    set_edges(inst, score_of.keys(), score_of)
+
+
 def set_edges(inst: Instance, pairs, score_of: dict[tuple[int, int], float]) -> None:
     """(Re)build the candidate pair arrays in canonical order."""
     edges = sorted(pairs)

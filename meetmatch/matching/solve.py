@@ -22,7 +22,7 @@ import numpy as np
 from .baseline import Schedule, better, evaluate, round_by_round
 from .bounds import lp_bound, round_capacity
 from .colouring import colour_pairs
-from .instance import SCALE, Instance, build_instance
+from .instance import SCALE, Instance, add_candidates, build_instance
 from .model import PairModel, RoundModel
 from .problem import Problem
 from .scoring import ScoreModel, score_event
@@ -125,6 +125,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     fixed_score = float(sum(scores.mutual(inst.ids[i], inst.ids[j]) for i, j, _, _ in inst.fixed))
     clock.phase("bound")
     lp = lp_bound(inst)
+    if lp.underpriced:  # pruning dropped pairs the LP wants: make them candidates, bound again
+        add_candidates(inst, lp.underpriced)
+        lp = lp_bound(inst)
     bound, x_lp = lp.bound, lp.x
     clock.phase("warm start", None, bound + fixed_score)
     lp_pairs = {e: 0 for e in np.flatnonzero(x_lp > 0.5).tolist()}
