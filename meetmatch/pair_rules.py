@@ -1,7 +1,7 @@
 """Meeting rules an organiser sets between two attendees: "must meet" or "must not meet".
 
 Stored as ``BlockedPair`` rows (``requested`` True: must meet; False: must not meet), one row per
-unordered pair, smaller attendee id first. ``scheduling.problem_from_event`` reads them at the
+unordered pair, smaller attendee id first. ``schedules.engine_io.problem_from_event`` reads them at the
 next build or rebuild. Each function that changes rows owns its transaction.
 """
 

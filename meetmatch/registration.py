@@ -238,3 +238,13 @@ def add_attendee(event: Event, data: dict[str, Any], walk_in: bool = False) -> A
         db.session.rollback()
         raise AlreadyRegistered(find_attendee(event, email)) from None
     return attendee
+
+
+def active_attendees(event: Event) -> list[Attendee]:
+    """The event's attendees who take part (registered: not withdrawn, not a no-show)."""
+    return [a for a in event.attendees if a.is_active]
+
+
+def active_attendees_by_name(event: Event) -> list[Attendee]:
+    """Active attendees in the order people look names up (pickers, status lists)."""
+    return sorted(active_attendees(event), key=lambda a: a.name.casefold())

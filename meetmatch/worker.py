@@ -49,6 +49,6 @@ def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
 def _import_job_handlers() -> None:
     """Job kinds register their handlers on import."""
     try:
-        from .schedule import tasks  # noqa: F401
+        from .schedules import jobs as schedule_jobs  # noqa: F401
     except ImportError:
         pass

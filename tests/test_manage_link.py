@@ -199,7 +199,8 @@ def test_resend_link_same_answer_either_way(client, make_event, register, outbox
 
 def test_links_in_earlier_mails_keep_working(app, client, make_event, make_attendee, register, outbox):
     """The confirmation link still opens the page after the schedule and an update were mailed."""
-    from meetmatch import adjustments, schedule_mail, scheduling
+    from meetmatch.schedules import adjust, engine_io, versions
+    from meetmatch.schedules import mail as schedule_mail
 
     event = make_event(rounds=3)
     register(event)
@@ -208,13 +209,13 @@ def test_links_in_earlier_mails_keep_working(app, client, make_event, make_atten
                                 ("Dev", ("Mentoring", "Seed funding"), ("UX design",))]:
         make_attendee(event, name=name, organisation=name, offers=offers, needs=needs)
     alice = only_attendee_named("Alice Park")
-    v1 = scheduling.build_schedule(event, time_limit=2.0)
-    scheduling.publish_version(v1)
+    v1 = engine_io.build_schedule(event, time_limit=2.0)
+    versions.publish_version(v1)
     with app.test_request_context(method="POST"):
         assert schedule_mail.send_schedules(v1) == 4
-    v2 = adjustments.copy_to_draft(v1)
-    adjustments.cancel_meeting(v2, scheduling.meetings_for(v2, alice.id)[0])
-    scheduling.publish_version(v2)
+    v2 = versions.copy_to_draft(v1)
+    adjust.cancel_meeting(v2, versions.meetings_for(v2, alice.id)[0])
+    versions.publish_version(v2)
     with app.test_request_context(method="POST"):
         assert schedule_mail.send_updates(v2) == 2
 

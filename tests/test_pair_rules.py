@@ -9,7 +9,7 @@ import pytest
 from meetmatch import pair_rules
 from meetmatch.extensions import db
 from meetmatch.models import BlockedPair
-from meetmatch.scheduling import build_schedule
+from meetmatch.schedules.engine_io import build_schedule
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from .. import registration
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
 from ..models import Event
+from ..schedules.review import published_agenda
 from . import bp
 from .forms import EditForm, RegistrationForm, ResendForm
 
@@ -105,12 +106,9 @@ def manage(slug: str, token: str):
         flash("Your changes are saved.", "success")
         return redirect(url_for("attendee.manage", slug=slug, token=token))
     status = 400 if form.is_submitted() else 200
-    from ..scheduling import published_meetings_for
-
-    meetings = published_meetings_for(attendee)
     return render_template(
         "attendee/manage.html", event=event, attendee=attendee, form=form, token=token,
-        confirm=ConfirmForm(), meetings=meetings,
+        confirm=ConfirmForm(), agenda=published_agenda(attendee),
     ), status
 
 

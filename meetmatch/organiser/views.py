@@ -23,7 +23,6 @@ from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
 from ..models import Attendee
-from ..scheduling import active_attendees_by_name
 from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
 from . import bp
 from .forms import EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
@@ -178,7 +177,7 @@ def toggle_registration(slug: str):
 def _rule_form(event, person, *, submitted: bool = True) -> PairRuleForm:
     # formdata=None: a page re-shown after another form's POST starts this form empty.
     form = PairRuleForm(prefix="rule") if submitted else PairRuleForm(prefix="rule", formdata=None)
-    form.set_choices(person, active_attendees_by_name(event))
+    form.set_choices(person, registration.active_attendees_by_name(event))
     return form
 
 

@@ -1,4 +1,6 @@
-"""Organiser pages for schedules: build, review, adjust, publish, print, send."""
+"""Organiser pages for schedules: build, review, adjust, publish, print, send.
+
+Views, forms and the ``build-schedule`` command only; the work is in ``meetmatch.schedules``."""
 
 from flask import Blueprint
 

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from .. import jobs
 from ..extensions import db
 from ..models import Event, Job, ScheduleVersion, utcnow
-from .tasks import run_build
+from ..schedules.jobs import run_build
 
 
 def _line(info: dict) -> str:

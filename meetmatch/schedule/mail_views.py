@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from .. import schedule_mail, scheduling
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Attendee
+from ..registration import active_attendees_by_name
+from ..schedules import mail as schedule_mail
+from ..schedules import versions
 from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
 from . import bp
 from .forms import TestCopyForm
@@ -16,7 +18,7 @@ from .views import version_or_404
 
 def _test_form(event) -> TestCopyForm:
     form = TestCopyForm()
-    form.attendee.choices = [(a.id, a.name) for a in scheduling.active_attendees_by_name(event)]
+    form.attendee.choices = [(a.id, a.name) for a in active_attendees_by_name(event)]
     return form
 
 
@@ -26,14 +28,14 @@ def mail_status(slug: str, number: int):
     """Queued / sent / failed per attendee, with resend and a test copy."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    people = scheduling.active_attendees_by_name(event)
+    people = active_attendees_by_name(event)
     messages = schedule_mail.messages_for(found)
     updates = schedule_mail.messages_for(found, "update")
     failed = [a for a in people if (m := messages.get(a.id)) is not None and m.status == "failed"]
     return render_template("organiser/schedule_mail.html", event=event, version=found, people=people,
                            messages=messages, updates=updates, failed=failed, confirm=ConfirmForm(),
                            test_form=_test_form(event),
-                           previous=scheduling.previous_published(found))
+                           previous=versions.previous_published(found))
 
 
 def _send(slug: str, number: int, action, done: str):

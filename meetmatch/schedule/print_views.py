@@ -1,6 +1,6 @@
 """Print pages (A4 print CSS, no navigation) and their PDF downloads.
 
-PDFs are made by the background worker (pdf_tasks); a request only serves a finished file or
+PDFs are made by the background worker (``schedules.pdf``); a request only serves a finished file or
 queues the job and shows a page that reloads itself until the file is there.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, send_file, url_for
 
-from .. import printing
 from ..forms import ConfirmForm
+from ..schedules import pdf, printing
 from ..security import login_required, own_event_or_404
-from . import bp, pdf_tasks
+from . import bp
 from .views import version_or_404
 
 KINDS = printing.KINDS
@@ -30,7 +30,7 @@ def print_page(slug: str, number: int, kind: str):
     """A print-ready page."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    return printing.render_print_html(kind, **printing.print_context(event, found, kind))
+    return printing.print_html(event, found, kind)
 
 
 @bp.get("/v/<int:number>/print/<any(master, tables, agenda):kind>.pdf")
@@ -39,7 +39,7 @@ def print_pdf(slug: str, number: int, kind: str):
     """The page as an A4 PDF if the worker has made it; else queue it and show its progress."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    state = pdf_tasks.ensure_pdf(event, found, kind)
+    state = pdf.ensure_pdf(event, found, kind)
     if state.state == "ready":
         try:
             return send_file(state.path, mimetype="application/pdf", as_attachment=True,
@@ -55,7 +55,7 @@ def print_pdf_status(slug: str, number: int, kind: str):
     """Preparing your PDF: reloads itself until the file is ready, then links to it."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    state = pdf_tasks.ensure_pdf(event, found, kind)
+    state = pdf.ensure_pdf(event, found, kind)
     return render_template("organiser/schedule_print_pdf.html", event=event, version=found, kind=kind,
                            title=KINDS[kind], state=state, confirm=ConfirmForm())
 
@@ -68,7 +68,7 @@ def retry_pdf(slug: str, number: int, kind: str):
     found = version_or_404(event, number)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    pdf_tasks.queue_pdf_render(found)
+    pdf.queue_pdf_render(found)
     return redirect(url_for("schedule.print_pdf_status", slug=slug, number=number, kind=kind))
 
 

@@ -6,17 +6,20 @@ import json
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from .. import adjustments, jobs, scheduling
+from .. import jobs
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Event, Job, Meeting, ScheduleVersion
+from ..registration import active_attendees_by_name
+from ..schedules import adjust as adjustments
+from ..schedules import engine_io, pdf, review, versions
 from ..security import event_attendee_or_404, login_required, own_event_or_404
-from . import bp, pdf_tasks, review
+from . import bp
 from .forms import AddMeetingForm, BuildForm, MoveForm, RebuildForm
 
 
 def version_or_404(event: Event, number: int) -> ScheduleVersion:
-    version = scheduling.version_by_number(event, number)
+    version = versions.version_by_number(event, number)
     if version is None:
         abort(404)
     return version
@@ -34,12 +37,12 @@ def _rebuild_form(event: Event) -> RebuildForm:
 def index(slug: str):
     """Schedule versions, the current build, and the build button."""
     event = own_event_or_404(slug)
-    versions = scheduling.versions_of(event)
+    all_versions = versions.versions_of(event)
     return render_template(
-        "organiser/schedule.html", event=event, versions=versions,
+        "organiser/schedule.html", event=event, versions=all_versions,
         job=jobs.latest_job(event.id, "build_schedule"), form=BuildForm(),
-        rebuild=_rebuild_form(event), published=scheduling.published_version(event.id),
-        fingerprint=scheduling.current_fingerprint(event), confirm=ConfirmForm())
+        rebuild=_rebuild_form(event), published=versions.published_version(event.id),
+        fingerprint=engine_io.current_fingerprint(event), confirm=ConfirmForm())
 
 
 def _enqueue(event: Event, params: dict):
@@ -67,7 +70,7 @@ def rebuild(slug: str):
     """Rebuild the remaining rounds of the published schedule."""
     event = own_event_or_404(slug)
     form = _rebuild_form(event)
-    published = scheduling.published_version(event.id)
+    published = versions.published_version(event.id)
     if published is None:
         flash("Publish a schedule first; a rebuild keeps the published rounds that were held.", "error")
         return redirect(url_for("schedule.index", slug=slug))
@@ -88,10 +91,10 @@ def job(slug: str, job_id: int):
         abort(404)
     version = db.session.get(ScheduleVersion, found.version_id) if found.version_id else None
     base = db.session.get(ScheduleVersion, version.based_on_id) if version and version.based_on_id else None
-    changed = scheduling.count_changed_meetings(base, version) if base else None
+    changed = versions.count_changed_meetings(base, version) if base else None
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
                            base=base, changed=changed,
-                           kept=scheduling.details_of(version).get("kept", 0) if version else 0,
+                           kept=versions.details_of(version).get("kept", 0) if version else 0,
                            progress=json.loads(found.progress or "{}"),
                            params=json.loads(found.params or "{}"))
 
@@ -105,7 +108,7 @@ def version(slug: str, number: int):
     return render_template("organiser/schedule_version.html", event=event, version=found,
                            summary=review.summary(event, found), rounds=review.by_round(event, found),
                            confirm=ConfirmForm(), tab="rounds",
-                           fingerprint=scheduling.current_fingerprint(event))
+                           fingerprint=engine_io.current_fingerprint(event))
 
 
 @bp.get("/v/<int:number>/attendees")
@@ -125,8 +128,8 @@ def publish(slug: str, number: int):
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
     if ConfirmForm().validate_on_submit():
-        scheduling.publish_version(found)
-        pdf_tasks.queue_pdf_render(found)  # ready by the time the organiser goes to print
+        versions.publish_version(found)
+        pdf.queue_pdf_render(found)  # ready by the time the organiser goes to print
         flash(f"Version {found.number} is published. Attendees can see it now; send it by email "
               "from the Send page.", "success")
     return redirect(url_for("schedule.version", slug=slug, number=number))
@@ -140,7 +143,7 @@ def copy(slug: str, number: int):
     found = version_or_404(event, number)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    draft = adjustments.copy_to_draft(found)
+    draft = versions.copy_to_draft(found)
     flash(f"Draft version {draft.number} is a copy of version {found.number}.", "success")
     return redirect(url_for("schedule.adjust", slug=slug, number=draft.number))
 
@@ -155,7 +158,7 @@ def _meeting_or_404(found: ScheduleVersion, meeting_id: int) -> Meeting:
 def _add_form(event: Event) -> AddMeetingForm:
     form = AddMeetingForm()
     choices = [(a.id, f"{a.name} ({a.organisation})" if a.organisation else a.name)
-               for a in scheduling.active_attendees_by_name(event)]
+               for a in active_attendees_by_name(event)]
     form.attendee_a.choices = form.attendee_b.choices = choices
     return form
 
@@ -234,10 +237,10 @@ def changes(slug: str, number: int):
     """Who changed between the previous published version and this one."""
     event = own_event_or_404(slug)
     found = version_or_404(event, number)
-    old = scheduling.previous_published(found) if found.status == "published" else \
-        scheduling.published_version(event.id)
-    diff = scheduling.changes_between(old, found) if old else {}
+    old = versions.previous_published(found) if found.status == "published" else \
+        versions.published_version(event.id)
+    diff = versions.changes_between(old, found) if old else {}
     people = {a.id: a for a in event.attendees}
     return render_template("organiser/schedule_changes.html", event=event, version=found, old=old,
                            diff=diff, people=people,
-                           changed_meetings=scheduling.count_changed_meetings(old, found) if old else None)
+                           changed_meetings=versions.count_changed_meetings(old, found) if old else None)

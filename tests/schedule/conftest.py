@@ -51,12 +51,12 @@ def free_port():
 @pytest.fixture
 def published(small_event):
     """A small event with a published version (built in-process with the real engine)."""
-    from meetmatch import scheduling
+    from meetmatch.schedules import engine_io, versions
 
     def _make(**overrides):
         event = small_event(**overrides)
-        version = scheduling.build_schedule(event, time_limit=2.0)
-        scheduling.publish_version(version)
+        version = engine_io.build_schedule(event, time_limit=2.0)
+        versions.publish_version(version)
         return event, version
 
     return _make

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from meetmatch import adjustments, scheduling
 from meetmatch.extensions import db
 from meetmatch.models import BlockedPair
+from meetmatch.schedules import adjust, engine_io, versions
 
 
 @pytest.fixture
 def draft(small_event):
     event = small_event(num_tables=6)
-    return event, scheduling.build_schedule(event, time_limit=2)
+    return event, engine_io.build_schedule(event, time_limit=2)
 
 
 def _flash(response) -> str:
@@ -68,27 +68,27 @@ def test_rules_refuse_double_booking_blocks_availability_and_tables(app, draft):
     m2 = next(m for m in version.meetings if m.round_number == 2 and
               m.attendee_a_id not in (m1.attendee_a_id, m1.attendee_b_id) and
               m.attendee_b_id not in (m1.attendee_a_id, m1.attendee_b_id))
-    with pytest.raises(adjustments.AdjustmentRefused, match="double booking"):
-        adjustments.move_meeting(version, m2, 1, 6 if m1.table_number != 6 else 5)
-    with pytest.raises(adjustments.AdjustmentRefused, match="does not exist"):
-        adjustments.move_meeting(version, m1, 1, 7)
+    with pytest.raises(adjust.AdjustmentRefused, match="double booking"):
+        adjust.move_meeting(version, m2, 1, 6 if m1.table_number != 6 else 5)
+    with pytest.raises(adjust.AdjustmentRefused, match="does not exist"):
+        adjust.move_meeting(version, m1, 1, 7)
     a = m1.attendee_a
     a.available_rounds = "1,2"
     db.session.commit()
-    with pytest.raises(adjustments.AdjustmentRefused, match="not available in round 4"):
-        adjustments.move_meeting(version, m1, 4, 6)
-    adjustments.cancel_meeting(version, m1)
+    with pytest.raises(adjust.AdjustmentRefused, match="not available in round 4"):
+        adjust.move_meeting(version, m1, 4, 6)
+    adjust.cancel_meeting(version, m1)
     a2, b2 = m1.attendee_a, m1.attendee_b
     db.session.add(BlockedPair(event_id=event.id, attendee_a_id=a2.id, attendee_b_id=b2.id))
     db.session.commit()
-    with pytest.raises(adjustments.AdjustmentRefused, match="must not meet"):
-        adjustments.add_meeting(version, a2, b2, 1, 6)
-    with pytest.raises(adjustments.AdjustmentRefused, match="two different people"):
-        adjustments.add_meeting(version, a2, a2, 1, 6)
-    scheduling.publish_version(version)
-    with pytest.raises(adjustments.AdjustmentRefused, match="never change"):
-        adjustments.cancel_meeting(version, version.meetings[0])
-    copy = adjustments.copy_to_draft(version)
+    with pytest.raises(adjust.AdjustmentRefused, match="must not meet"):
+        adjust.add_meeting(version, a2, b2, 1, 6)
+    with pytest.raises(adjust.AdjustmentRefused, match="two different people"):
+        adjust.add_meeting(version, a2, a2, 1, 6)
+    versions.publish_version(version)
+    with pytest.raises(adjust.AdjustmentRefused, match="never change"):
+        adjust.cancel_meeting(version, version.meetings[0])
+    copy = versions.copy_to_draft(version)
     assert copy.status == "draft" and len(copy.meetings) == len(version.meetings)
 
 
@@ -98,14 +98,14 @@ def test_same_organisation_and_host_tables(app, small_event):
     ben.organisation = ada.organisation
     chloe.host_table = 2
     db.session.commit()
-    version = scheduling.build_schedule(event, time_limit=2)
+    version = engine_io.build_schedule(event, time_limit=2)
     assert all(m.table_number == 2 for m in version.meetings if chloe.id in (m.attendee_a_id, m.attendee_b_id))
     for m in list(version.meetings):
         if m.round_number == 1 and ({m.attendee_a_id, m.attendee_b_id} & {ada.id, ben.id}):
-            adjustments.cancel_meeting(version, m)
-    with pytest.raises(adjustments.AdjustmentRefused, match="same organisation"):
-        adjustments.add_meeting(version, ada, ben, 1, 6)
+            adjust.cancel_meeting(version, m)
+    with pytest.raises(adjust.AdjustmentRefused, match="same organisation"):
+        adjust.add_meeting(version, ada, ben, 1, 6)
     chloe_meeting = next((m for m in version.meetings if chloe.id in (m.attendee_a_id, m.attendee_b_id)), None)
     if chloe_meeting is not None:
-        with pytest.raises(adjustments.AdjustmentRefused, match="host table"):
-            adjustments.move_meeting(version, chloe_meeting, chloe_meeting.round_number, 5)
+        with pytest.raises(adjust.AdjustmentRefused, match="host table"):
+            adjust.move_meeting(version, chloe_meeting, chloe_meeting.round_number, 5)

@@ -18,9 +18,10 @@ import icalendar
 import pytest
 from pypdf import PdfReader
 
-from meetmatch import jobs, scheduling
+from meetmatch import jobs
 from meetmatch.extensions import db
 from meetmatch.models import ScheduleVersion
+from meetmatch.schedules import versions
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,7 +184,7 @@ def test_organiser_builds_publishes_prints_and_sends(
     for person in event.attendees:
         [message] = smtp.to(person.email)
         body = message.get_body(("plain",)).get_content()
-        meetings = scheduling.meetings_for(version, person.id)
+        meetings = versions.meetings_for(version, person.id)
         [ics] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
         vevents = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")
         assert len(vevents) == len(meetings)

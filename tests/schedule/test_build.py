@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from meetmatch import scheduling
 from meetmatch.extensions import db
 from meetmatch.models import Job, Meeting, ScheduleVersion
+from meetmatch.schedules import engine_io, versions
 from meetmatch.worker import work_once
 
 
@@ -20,7 +20,7 @@ def test_problem_from_event_uses_active_attendees_and_rules(app, small_event):
     event = small_event(num_tables=5)
     event.attendees[0].status = "withdrawn"
     db.session.commit()
-    problem = scheduling.problem_from_event(event).problem
+    problem = engine_io.problem_from_event(event).problem
     assert problem.rounds == 4 and problem.tables == 5
     assert len(problem.attendees) == 9
     assert str(event.attendees[0].id) not in {p.id for p in problem.attendees}
@@ -62,7 +62,7 @@ def test_build_runs_in_worker_and_saves_a_version(app, client, login, small_even
     # building again makes a new draft; the first stays as it was
     _build_via_web(client, event)
     work_once()
-    assert [v.number for v in scheduling.versions_of(event)] == [2, 1]
+    assert [v.number for v in versions.versions_of(event)] == [2, 1]
 
 
 def test_review_pages_and_publish_show_schedule_to_attendee(app, client, login, small_event):
@@ -71,7 +71,7 @@ def test_review_pages_and_publish_show_schedule_to_attendee(app, client, login, 
     _build_via_web(client, event)
     work_once()
     base = f"/organiser/events/{event.slug}/schedule"
-    version = scheduling.versions_of(event)[0]
+    version = versions.versions_of(event)[0]
     meeting = version.meetings[0]
     page = client.get(f"{base}/v/1").get_data(as_text=True)
     assert "Summary" in page and "bound" in page and "Round 4" in page
@@ -83,12 +83,12 @@ def test_review_pages_and_publish_show_schedule_to_attendee(app, client, login, 
     assert "Version 1" in index and "current" in index
     # not published yet: the attendee sees no schedule
     from meetmatch.registration import manage_url  # noqa: F401
-    assert scheduling.published_meetings_for(meeting.attendee_a) is None
+    assert versions.published_meetings_for(meeting.attendee_a) is None
     response = client.post(f"{base}/v/1/publish")
     assert response.status_code == 302
     db.session.refresh(version)
     assert version.status == "published" and version.published_at is not None
-    mine = scheduling.published_meetings_for(meeting.attendee_a)
+    mine = versions.published_meetings_for(meeting.attendee_a)
     assert meeting.id in [m.id for m in mine]
 
 
@@ -96,11 +96,11 @@ def test_manage_page_shows_published_schedule(app, client, small_event):
     from meetmatch.registration import issue_manage_link
 
     event = small_event()
-    inputs = scheduling.problem_from_event(event)
+    inputs = engine_io.problem_from_event(event)
     from meetmatch.matching import solve
 
-    version = scheduling.save_schedule(event, inputs, solve(inputs.problem, time_limit=2), seed=0)
-    scheduling.publish_version(version)
+    version = engine_io.save_schedule(event, inputs, solve(inputs.problem, time_limit=2), seed=0)
+    versions.publish_version(version)
     m = version.meetings[0]
     person = m.attendee_a
     with app.test_request_context():  # a link is a URL
@@ -216,11 +216,11 @@ def test_progress_is_recorded_even_from_a_solver_thread(app, small_event, monkey
     import threading
 
     from meetmatch import jobs
-    from meetmatch.schedule import tasks
+    from meetmatch.schedules import jobs as tasks
 
     event = small_event()
     job, _ = jobs.enqueue_job(event.id, "build_schedule", {"time_limit": 2})
-    real_build = scheduling.build_schedule
+    real_build = engine_io.build_schedule
     notes = []
 
     def build_reporting_from_a_thread(event, *, progress, **kwargs):
@@ -234,7 +234,7 @@ def test_progress_is_recorded_even_from_a_solver_thread(app, small_event, monkey
         notes.append(json.loads(db.session.get(Job, job.id).progress))
         return real_build(event, progress=None, **kwargs)
 
-    monkeypatch.setattr(scheduling, "build_schedule", build_reporting_from_a_thread)
+    monkeypatch.setattr(engine_io, "build_schedule", build_reporting_from_a_thread)
     tasks.run_build(job)
     assert notes == [{"phase": "search", "elapsed": 0.5, "objective": 1.0, "upper_bound": 2.0}]
     assert db.session.get(Job, job.id).status == "done"
@@ -242,9 +242,9 @@ def test_progress_is_recorded_even_from_a_solver_thread(app, small_event, monkey
 
 def test_too_few_tables_names_who_is_short_and_what_to_change(app, client, login, small_event):
     event = small_event(num_tables=2, min_meetings=3)
-    version = scheduling.build_schedule(event, time_limit=2)
+    version = engine_io.build_schedule(event, time_limit=2)
     assert all(m.table_number in (1, 2) for m in version.meetings)
-    details = scheduling.details_of(version)
+    details = versions.details_of(version)
     assert details["short"], "10 people, 2 tables, 4 rounds: 16 meetings cannot give everyone 3"
     login()
     page = client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}").get_data(as_text=True)
@@ -269,15 +269,15 @@ def test_cli_build_that_cannot_be_solved_exits_1_with_the_reason(app, small_even
 
 def test_cli_build_that_crashes_leaves_no_job_running(app, small_event, monkeypatch):
     """An unexpected error must not leave the job 'running': that would block every later build."""
-    from meetmatch import scheduling
     from meetmatch.schedule.cli import build_schedule_command
+    from meetmatch.schedules import engine_io
 
     event = small_event()
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(scheduling, "build_schedule", broken)
+    monkeypatch.setattr(engine_io, "build_schedule", broken)
     result = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
     assert result.exit_code == 1 and "disk full" in result.output
     job = db.session.query(Job).order_by(Job.id.desc()).first()
@@ -289,7 +289,7 @@ def test_cli_build_that_crashes_leaves_no_job_running(app, small_event, monkeypa
 
 def test_rounds_removed_from_the_event_are_ignored_not_an_error(app, small_event):
     """An attendee registered for round 4; the organiser then cut the event to 3 rounds."""
-    from meetmatch import scheduling
+    from meetmatch.schedules import engine_io
 
     event = small_event()
     late, early = event.attendees[0], event.attendees[1]
@@ -299,11 +299,11 @@ def test_rounds_removed_from_the_event_are_ignored_not_an_error(app, small_event
     db.session.commit()
     db.session.refresh(event)
     assert len(event.rounds) == 3
-    problem = scheduling.problem_from_event(event).problem
+    problem = engine_io.problem_from_event(event).problem
     by_id = {p.id: p for p in problem.attendees}
     assert by_id[str(late.id)].available_rounds == ()
     assert by_id[str(early.id)].available_rounds == (1,)
-    version = scheduling.build_schedule(event, time_limit=2.0)
+    version = engine_io.build_schedule(event, time_limit=2.0)
     assert version.solver_status in ("optimal", "feasible")
     assert all(late.id not in (m.attendee_a_id, m.attendee_b_id) for m in version.meetings)
     assert all(m.round_number == 1 for m in version.meetings if early.id in (m.attendee_a_id, m.attendee_b_id))

@@ -8,13 +8,14 @@ import icalendar
 import pytest
 
 from meetmatch.models import Attendee, Event
-from meetmatch.schedule_mail import schedule_ics
+from meetmatch.schedules.ics import schedule_ics
+from meetmatch.schedules.review import AgendaItem
 
 
-def _item(starts_at: datetime, ends_at: datetime) -> dict:
-    return {"uid": "v1-m1-a1", "starts_at": starts_at, "ends_at": ends_at, "partner": "Bruno Lind",
-            "organisation": "Northstar", "table": "Table 3", "round": 1,
-            "why": "Bruno offers seed funding, which Alice needs."}
+def _item(starts_at: datetime, ends_at: datetime) -> AgendaItem:
+    return AgendaItem(uid="v1-m1-a1", starts_at=starts_at, ends_at=ends_at, partner="Bruno Lind",
+                      organisation="Northstar", title="", table="Table 3", round=1,
+                      why="Bruno offers seed funding, which Alice needs.")
 
 
 @pytest.mark.parametrize(("day", "utc_hour"), [

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from meetmatch import scheduling
 from meetmatch.extensions import db
 from meetmatch.models import OutboxMessage, utcnow
+from meetmatch.schedules import engine_io, versions
 from meetmatch.worker import work_once
 
 
@@ -49,7 +49,7 @@ def test_each_attendee_gets_their_schedule_once_with_ics(app, client, login, pub
         assert message["Subject"] == f"Your meetings at {event.name}"
         text, html, ics = _parts(message)
         assert f"https://meet.example.org/e/{event.slug}/manage/" in text
-        meetings = scheduling.meetings_for(version, person.id)
+        meetings = versions.meetings_for(version, person.id)
         assert meetings, "every attendee of this event has a meeting"
         [attachment] = ics
         calendar = icalendar.Calendar.from_ical(attachment.get_content())
@@ -76,7 +76,7 @@ def test_each_attendee_gets_their_schedule_once_with_ics(app, client, login, pub
     link = re.search(r"https://meet\.example\.org(/e/\S+/manage/\S+)", text).group(1)
     page = client.get(link).get_data(as_text=True)
     assert "Your schedule" in page
-    assert scheduling.meetings_for(version, ada.id)[0].partner_of(ada.id).name in page
+    assert versions.meetings_for(version, ada.id)[0].partner_of(ada.id).name in page
     # nothing more arrives however often the worker runs or Send is pressed
     _send(client, event, version)
     work_once()
@@ -88,8 +88,8 @@ def test_each_attendee_gets_their_schedule_once_with_ics(app, client, login, pub
 def test_attendee_without_meetings_gets_a_kind_note(app, client, login, small_event, make_attendee, smtp):
     event = small_event()
     lonely = make_attendee(event, name="Zed Nobody", email="zed@example.com", max_meetings=0)
-    version = scheduling.build_schedule(event, time_limit=2)
-    scheduling.publish_version(version)
+    version = engine_io.build_schedule(event, time_limit=2)
+    versions.publish_version(version)
     login()
     _send(client, event, version)
     work_once()
@@ -159,7 +159,7 @@ def test_test_copy_goes_to_the_organiser(app, client, login, published, smtp):
 
 def test_draft_cannot_be_sent(app, client, login, small_event):
     event = small_event()
-    version = scheduling.build_schedule(event, time_limit=2)
+    version = engine_io.build_schedule(event, time_limit=2)
     login()
     response = client.post(f"/organiser/events/{event.slug}/schedule/v/{version.number}/send",
                            follow_redirects=True)
@@ -170,8 +170,8 @@ def test_draft_cannot_be_sent(app, client, login, small_event):
 def test_two_organisers_sending_at_once_queue_one_mail_each(app, published):
     import threading
 
-    from meetmatch import schedule_mail
     from meetmatch.models import ScheduleVersion
+    from meetmatch.schedules import mail as schedule_mail
 
     event, version = published()
     version_id = version.id

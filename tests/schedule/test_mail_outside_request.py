@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import has_request_context
 
-from meetmatch import schedule_mail
+from meetmatch.schedules import mail as schedule_mail
 from meetmatch.worker import work_once
 
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from meetmatch import adjustments
 from meetmatch.extensions import db
 from meetmatch.models import Job
+from meetmatch.schedules import versions
 from meetmatch.worker import work_once
 
 
@@ -108,7 +108,7 @@ def test_pdf_is_queued_once_and_made_by_the_worker(app, client, login, published
 
 def test_hand_adjustment_makes_a_new_pdf(app, client, login, published, tmp_path):
     event, version = published()
-    draft = adjustments.copy_to_draft(version)
+    draft = versions.copy_to_draft(version)
     login()
     base = f"/organiser/events/{event.slug}/schedule/v/{draft.number}"
     text, _ = _pdf_text(_fetch_pdf(client, f"{base}/print/master.pdf").data)
@@ -130,7 +130,7 @@ def test_hand_adjustment_makes_a_new_pdf(app, client, login, published, tmp_path
 
 def test_publishing_queues_the_pdfs(app, client, login, published, tmp_path):
     event, version = published()
-    draft = adjustments.copy_to_draft(version)
+    draft = versions.copy_to_draft(version)
     login()
     base = f"/organiser/events/{event.slug}/schedule/v/{draft.number}"
     assert client.post(f"{base}/publish").status_code == 302
@@ -142,7 +142,7 @@ def test_publishing_queues_the_pdfs(app, client, login, published, tmp_path):
 
 
 def test_failed_render_shows_the_reason_and_retries(app, client, login, published, monkeypatch):
-    from meetmatch import printing
+    from meetmatch.schedules import pdf
 
     event, version = published()
     login()
@@ -152,7 +152,7 @@ def test_failed_render_shows_the_reason_and_retries(app, client, login, publishe
     def broken(html):
         raise OSError("no fonts installed")
 
-    monkeypatch.setattr(printing, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
     work_once()
     page = client.get(status_url).get_data(as_text=True)
     assert "The PDF could not be made" in page and "no fonts installed" in page
@@ -177,15 +177,15 @@ def test_print_needs_login(client, published):
 def test_agenda_cards_never_clip_a_long_day(app):
     """On the demo event some people have six meetings with long reasons: every line of every
     card must be drawn inside the printable area (nothing hidden past the card's edge)."""
-    from meetmatch import printing, scheduling
     from meetmatch.demo import seed_demo_event
+    from meetmatch.schedules import engine_io, pdf, versions
 
     event, _ = seed_demo_event()
-    version = scheduling.build_schedule(event, time_limit=5.0)
-    longest = max(len(scheduling.meetings_for(version, a.id)) for a in event.attendees)
+    version = engine_io.build_schedule(event, time_limit=5.0)
+    longest = max(len(versions.meetings_for(version, a.id)) for a in event.attendees)
     assert longest > 4  # the case that used to overflow a quarter-page card
     with app.test_request_context():
-        reader = PdfReader(io.BytesIO(printing.html_to_pdf(printing.pdf_html(event, version, "agenda"))))
+        reader = PdfReader(io.BytesIO(pdf.html_to_pdf(pdf.pdf_html(event, version, "agenda"))))
     bottom_margin_pt = 14 / 25.4 * 72  # @page margin 14mm
     lowest = []
     text = ""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from meetmatch import scheduling
 from meetmatch.extensions import db
 from meetmatch.models import Job, ScheduleVersion
+from meetmatch.schedules import engine_io, versions
 from meetmatch.worker import work_once
 
 
@@ -49,7 +49,7 @@ def test_rebuild_keeps_held_rounds_and_valid_meetings_then_updates_changed(
     after = {_key(m) for m in v2.meetings}
     missing = [k for k in future_kept if k not in after]
     assert not missing, (missing, sorted(after))
-    assert scheduling.details_of(v2)["kept"] == len(future_kept)
+    assert versions.details_of(v2)["kept"] == len(future_kept)
     # the no-show has nothing after the held rounds; the walk-in only after them
     assert not [m for m in v2.meetings if m.round_number > held and ada.id in (m.attendee_a_id, m.attendee_b_id)]
     walker_rounds = [m.round_number for m in v2.meetings if walker.id in (m.attendee_a_id, m.attendee_b_id)]
@@ -61,13 +61,13 @@ def test_rebuild_keeps_held_rounds_and_valid_meetings_then_updates_changed(
     page = client.get(f"{base}/v/2").get_data(as_text=True)
     assert "future meetings kept" in page
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    changed_count = scheduling.count_changed_meetings(v1, v2)
+    changed_count = versions.count_changed_meetings(v1, v2)
     assert (f"rounds 1–2 kept exactly; {len(future_kept)} future meetings kept; "
             f"{changed_count} meeting") in page
     client.post(f"{base}/v/2/publish")
-    changes = scheduling.changes_between(v1, v2)
+    changes = versions.changes_between(v1, v2)
     page = client.get(f"{base}/compare/2").get_data(as_text=True)
-    changed_count = scheduling.count_changed_meetings(v1, v2)
+    changed_count = versions.count_changed_meetings(v1, v2)
     assert f"{changed_count} meeting" in page and "Walt Walkin" in page
     # updates go only to active attendees whose meetings changed, once
     smtp.received.clear()
@@ -81,7 +81,7 @@ def test_rebuild_keeps_held_rounds_and_valid_meetings_then_updates_changed(
     walt_mail = smtp.to(walker.email)[0]
     text = walt_mail.get_body(("plain",)).get_content()
     assert "have changed" in text and "New or moved" in text
-    for m in scheduling.meetings_for(v2, walker.id):
+    for m in versions.meetings_for(v2, walker.id):
         assert m.partner_of(walker.id).name in text
     partners_of_ada = {m.partner_of(ada.id) for m in v1.meetings
                        if m.round_number > held and ada.id in (m.attendee_a_id, m.attendee_b_id)}
@@ -105,7 +105,7 @@ def test_rebuild_problem_keeps_held_meetings_even_if_availability_changed(app, p
     person = m.attendee_a
     person.available_rounds = "3,4"  # changed after round 1 was held
     db.session.commit()
-    inputs = scheduling.problem_from_event(event, held_rounds=2, based_on=v1)
+    inputs = engine_io.problem_from_event(event, held_rounds=2, based_on=v1)
     p = next(x for x in inputs.problem.attendees if x.id == str(person.id))
     met_in_held = {x.round_number for x in v1.meetings if x.round_number <= 2
                    and person.id in (x.attendee_a_id, x.attendee_b_id)}

@@ -1,7 +1,8 @@
-"""Schedules: turn rows into a matching Problem, a Result back into rows, and read them.
+"""Engine input and output: an event's rows → a matching Problem; a Result → a saved version.
 
 This is the one place that speaks both languages: attendee rows and the engine's string ids
 (``str(attendee.id)``). Event rounds are numbered 1..R, the same numbers the engine uses.
+Solver indices never leave ``matching``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from flask import current_app
 
-from .extensions import db
-from .matching import FixedMeeting, Participant, Problem, ProblemError, Result, Settings, solve
-from .models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion, utcnow
+from ..extensions import db
+from ..matching import FixedMeeting, Participant, Problem, ProblemError, Result, Settings, solve
+from ..models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion
+from ..registration import active_attendees
+from .versions import copy_meeting, next_version_number
 
 
 class BuildError(Exception):
@@ -31,64 +33,6 @@ class BuildInputs:
     based_on: ScheduleVersion | None = None
     kept: int = 0  # future meetings of the base version passed on unchanged
     notes: list[str] = field(default_factory=list)
-
-
-# ------------------------------------------------------------------ reading
-
-
-def published_version(event_id: int) -> ScheduleVersion | None:
-    """The newest published schedule version of an event."""
-    return db.session.execute(
-        db.select(ScheduleVersion)
-        .filter_by(event_id=event_id, status="published")
-        .order_by(ScheduleVersion.number.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
-
-def published_meetings_for(attendee: Attendee) -> list[Meeting] | None:
-    """The attendee's meetings in the published schedule, in time order; None if none published."""
-    version = published_version(attendee.event_id)
-    if version is None:
-        return None
-    return meetings_for(version, attendee.id)
-
-
-def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[Meeting]:
-    """One attendee's meetings in a version, in time order."""
-    return list(
-        db.session.execute(
-            db.select(Meeting)
-            .filter_by(version_id=version.id)
-            .where((Meeting.attendee_a_id == attendee_id) | (Meeting.attendee_b_id == attendee_id))
-            .order_by(Meeting.round_number)
-        ).scalars()
-    )
-
-
-def version_by_number(event: Event, number: int) -> ScheduleVersion | None:
-    return db.session.execute(
-        db.select(ScheduleVersion).filter_by(event_id=event.id, number=number)
-    ).scalar_one_or_none()
-
-
-def versions_of(event: Event) -> list[ScheduleVersion]:
-    return list(db.session.execute(
-        db.select(ScheduleVersion).filter_by(event_id=event.id).order_by(ScheduleVersion.number.desc())
-    ).scalars())
-
-
-def details_of(version: ScheduleVersion) -> dict[str, Any]:
-    return json.loads(version.details or "{}")
-
-
-def active_attendees(event: Event) -> list[Attendee]:
-    return [a for a in event.attendees if a.is_active]
-
-
-def active_attendees_by_name(event: Event) -> list[Attendee]:
-    """Active attendees in the order people look names up (pickers, status lists)."""
-    return sorted(active_attendees(event), key=lambda a: a.name.casefold())
 
 
 # ------------------------------------------------------------------ rows → Problem
@@ -214,14 +158,6 @@ def current_fingerprint(event: Event) -> str | None:
 # ------------------------------------------------------------------ Result → rows
 
 
-def next_version_number(event: Event) -> int:
-    """The number the next schedule version of this event gets."""
-    top = db.session.execute(
-        db.select(db.func.max(ScheduleVersion.number)).filter_by(event_id=event.id)
-    ).scalar()
-    return (top or 0) + 1
-
-
 def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) -> ScheduleVersion:
     """Store a solver result as a new draft version (held rounds copied exactly); commits."""
     names = {str(a.id): a.name for a in event.attendees}
@@ -263,13 +199,6 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
     return version
 
 
-def copy_meeting(m: Meeting) -> Meeting:
-    """An unsaved copy of a meeting, for a new version."""
-    return Meeting(round_number=m.round_number, table_number=m.table_number,
-                   attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
-                   score=m.score, why=m.why)
-
-
 def solver_problems(result: Result, names: dict[str, str], event: Event) -> list[dict[str, str]]:
     """What the solver could not satisfy: the rule, for whom, and what to change."""
     problems = []
@@ -307,53 +236,3 @@ def build_schedule(event: Event, *, progress: Callable[[dict], None] | None = No
     result = solve(inputs.problem, time_limit=limit, seed=seed,
                    workers=int(config["SOLVER_WORKERS"]), progress=progress)
     return save_schedule(event, inputs, result, seed)
-
-
-# ------------------------------------------------------------------ publish and compare
-
-
-def publish_version(version: ScheduleVersion) -> None:
-    """Make a draft the published version; attendees see it from now on."""
-    if version.status != "published":
-        version.status = "published"
-        version.published_at = utcnow()
-        db.session.commit()
-
-
-def previous_published(version: ScheduleVersion) -> ScheduleVersion | None:
-    """The published version before this one (what attendees were told last)."""
-    return db.session.execute(
-        db.select(ScheduleVersion)
-        .filter(ScheduleVersion.event_id == version.event_id, ScheduleVersion.status == "published",
-                ScheduleVersion.number < version.number)
-        .order_by(ScheduleVersion.number.desc()).limit(1)
-    ).scalar_one_or_none()
-
-
-def _plan(version: ScheduleVersion | None) -> dict[int, set[tuple[int, int, int]]]:
-    plan: dict[int, set[tuple[int, int, int]]] = {}
-    for m in (version.meetings if version else []):
-        plan.setdefault(m.attendee_a_id, set()).add((m.round_number, m.table_number, m.attendee_b_id))
-        plan.setdefault(m.attendee_b_id, set()).add((m.round_number, m.table_number, m.attendee_a_id))
-    return plan
-
-
-def changes_between(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[int, dict[str, list]]:
-    """Per attendee id whose meetings differ: {"added": [...], "removed": [...]} of
-    (round, table, partner id) tuples, sorted by round."""
-    before, after = _plan(old), _plan(new)
-    changed = {}
-    for attendee_id in set(before) | set(after):
-        b, a = before.get(attendee_id, set()), after.get(attendee_id, set())
-        if a != b:
-            changed[attendee_id] = {"added": sorted(a - b), "removed": sorted(b - a)}
-    return changed
-
-
-def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
-    """Meetings of the new version that were not in the old one, as they were."""
-    def key(m: Meeting):
-        return (m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))
-
-    old_keys = {key(m) for m in (old.meetings if old else [])}
-    return sum(1 for m in new.meetings if key(m) not in old_keys)

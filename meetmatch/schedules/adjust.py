@@ -6,10 +6,10 @@ which rule and what to do instead. Published versions never change: copy them to
 
 from __future__ import annotations
 
-from .extensions import db
-from .matching import score_event
-from .models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion
-from .scheduling import copy_meeting, next_version_number, problem_from_event
+from ..extensions import db
+from ..matching import score_event
+from ..models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion
+from .engine_io import problem_from_event
 
 
 class AdjustmentRefused(Exception):
@@ -19,22 +19,6 @@ class AdjustmentRefused(Exception):
 def _editable(version: ScheduleVersion) -> None:
     if version.status != "draft":
         raise AdjustmentRefused("Published versions never change. Copy it to a new draft first.")
-
-
-def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
-    """A new draft with the same meetings, to adjust by hand."""
-    draft = ScheduleVersion(
-        event_id=version.event_id, number=next_version_number(version.event), status="draft",
-        based_on_id=version.id, held_rounds=version.held_rounds,
-        inputs_fingerprint=version.inputs_fingerprint, seed=version.seed,
-        solver_status=version.solver_status, solver_message=f"Copy of version {version.number}",
-        objective=version.objective, upper_bound=version.upper_bound, gap=version.gap,
-        wall_time=0.0, details=version.details,
-    )
-    draft.meetings = [copy_meeting(m) for m in version.meetings]
-    db.session.add(draft)
-    db.session.commit()
-    return draft
 
 
 def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int,

@@ -1,28 +1,98 @@
-"""The ``render_pdf`` job: print PDFs are made by ``meetmatch worker``, never in a web request.
+"""Print PDFs: made by ``meetmatch worker`` with WeasyPrint, never inside a web request.
 
-A job renders the three kinds (master, tables, agenda) of one version, then checks the event's
-published version too: one job per event at a time (``jobs.enqueue_job``) must not leave a
-version that was published meanwhile without fresh PDFs. Each kind is skipped when its file
-for the current content already exists, so repeated jobs cost one HTML render per kind.
+A PDF is kept as a file named by a fingerprint of the exact HTML and CSS it was made from:
+when a draft is adjusted its HTML changes, and so does the file name. A request only serves a
+finished file, or queues a ``render_pdf`` job (``jobs``) and shows a page that waits for it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from .. import jobs, printing, scheduling
+from .. import jobs
 from ..extensions import db
-from ..models import Event, Job, ScheduleVersion, utcnow
+from ..models import Event, Job, ScheduleVersion
+from .printing import KINDS, PRINT_CSS, print_html
 
 log = logging.getLogger(__name__)
 
 JOB_KIND = "render_pdf"
+
+
+# ------------------------------------------------------------------ files
+
+
+def pdf_html(event: Event, version: ScheduleVersion, kind: str) -> str:
+    """The HTML a PDF of this kind is made from (no links, no stylesheet tag)."""
+    return print_html(event, version, kind, pdf=True)
+
+
+def fingerprint(html: str) -> str:
+    """Names the PDF that ``html`` (with today's print CSS) turns into."""
+    digest = hashlib.sha256(PRINT_CSS.read_bytes())
+    digest.update(b"\0")
+    digest.update(html.encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A4 PDF of a print page's HTML (fonts from the system; no network access). Slow: worker only."""
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html, base_url=str(PRINT_CSS.parent), url_fetcher=_no_fetch).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+def _no_fetch(url: str, *args, **kwargs):  # noqa: ARG001
+    raise ValueError(f"print pages load nothing from the network ({url})")
+
+
+def pdf_dir() -> Path:
+    """Where PDFs are kept: ``PDF_DIR`` (``MEETMATCH_PDF_DIR``), else ``instance/pdf``.
+
+    The web app and the worker must see the same folder."""
+    return Path(current_app.config.get("PDF_DIR") or Path(current_app.instance_path) / "pdf")
+
+
+def pdf_path(event_id: int, version_id: int, kind: str, print_fingerprint: str) -> Path:
+    """The file of one kind of PDF of a version, made from content with this fingerprint."""
+    return pdf_dir() / str(event_id) / f"v{version_id}-{kind}-{print_fingerprint}.pdf"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file and a rename: a reader sees the whole file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_older_pdfs(current: Path) -> None:
+    """Delete the files of the same version and kind made from earlier content."""
+    prefix = current.name.rsplit("-", 1)[0] + "-"
+    for old in current.parent.glob(f"{prefix}*.pdf"):
+        if old != current:
+            old.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ state seen by the web
 
 
 @dataclass
@@ -40,8 +110,8 @@ class PdfState:
 
 def pdf_state(event: Event, version: ScheduleVersion, kind: str) -> PdfState:
     """Look without changing anything: the HTML render (fast) names the file to look for."""
-    print_fingerprint = printing.fingerprint(printing.pdf_html(event, version, kind))
-    path = printing.pdf_path(event.id, version.id, kind, print_fingerprint)
+    print_fingerprint = fingerprint(pdf_html(event, version, kind))
+    path = pdf_path(event.id, version.id, kind, print_fingerprint)
     if path.is_file():
         return PdfState("ready", path)
     job = jobs.latest_job(event.id, JOB_KIND)
@@ -81,53 +151,28 @@ def ensure_pdf(event: Event, version: ScheduleVersion, kind: str) -> PdfState:
     return PdfState("pending", found.path, job)
 
 
+# ------------------------------------------------------------------ rendering (worker only)
+
+
 def render_version_pdfs(version_id: int, report=None) -> dict[str, str]:
     """Make the missing PDFs of one version; return {kind: fingerprint} of its current files."""
     done: dict[str, str] = {}
-    for kind in printing.KINDS:
+    for kind in KINDS:
         version = db.session.get(ScheduleVersion, version_id)
         if version is None:
             return done
         event = version.event
-        html = printing.pdf_html(event, version, kind)
-        print_fingerprint = printing.fingerprint(html)
-        path = printing.pdf_path(event.id, version.id, kind, print_fingerprint)
+        html = pdf_html(event, version, kind)
+        print_fingerprint = fingerprint(html)
+        path = pdf_path(event.id, version.id, kind, print_fingerprint)
         # The worker's transactions hold SQLite's write lock: end this one before the slow part.
         db.session.rollback()
         if not path.is_file():
             if report is not None:
                 report({"phase": "rendering", "version_id": version_id, "kind": kind})
             started = time.perf_counter()
-            printing.write_atomically(path, printing.html_to_pdf(html))
+            write_atomically(path, html_to_pdf(html))
             log.info("rendered %s in %.1f s", path.name, time.perf_counter() - started)
-        printing.remove_older_pdfs(path)
+        remove_older_pdfs(path)
         done[kind] = print_fingerprint
     return done
-
-
-@jobs.handler(JOB_KIND)
-def render_pdf_job(job: Job) -> None:
-    """Render the job's version, then the event's published version if it is not current."""
-    job_id, event_id = job.id, job.event_id
-    params = json.loads(job.params or "{}")
-    reporter = jobs.ProgressReporter(job_id)
-
-    def report(info: dict) -> None:
-        reporter(info, force=True)
-
-    started = time.perf_counter()
-    rendered = {}
-    version_id = params.get("version_id")
-    if version_id is not None:
-        rendered[str(version_id)] = render_version_pdfs(int(version_id), report)
-    # Read anew: a publish while this job ran changes what the published version's pages show.
-    db.session.rollback()
-    published = scheduling.published_version(event_id)
-    if published is not None:
-        rendered[str(published.id)] = render_version_pdfs(published.id, report)
-    job = db.session.get(Job, job_id)
-    job.progress = json.dumps({"phase": "done", "rendered": rendered,
-                               "elapsed": round(time.perf_counter() - started, 2)})
-    job.status = "done"
-    job.finished_at = utcnow()
-    db.session.commit()

@@ -1,19 +1,20 @@
-"""The ``build_schedule`` job: runs in ``meetmatch worker``, never in a web request.
+"""The schedule job handlers: ``build_schedule`` and ``render_pdf``, run by ``meetmatch worker``.
 
-Importing this module registers every schedule job kind (``render_pdf`` lives in pdf_tasks)."""
+Importing this module registers both job kinds."""
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 
 from flask import current_app, has_app_context
 
-from .. import jobs, scheduling
+from .. import jobs
 from ..extensions import db
 from ..models import Event, Job, ScheduleVersion, utcnow
-from . import pdf_tasks  # noqa: F401 - registers the render_pdf job
+from . import engine_io, pdf, versions
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +44,10 @@ def run_build(job: Job, echo: Callable[[dict], None] | None = None) -> None:
             echo(info)
 
     try:
-        version = scheduling.build_schedule(
+        version = engine_io.build_schedule(
             event, progress=progress, time_limit=params.get("time_limit"), seed=params.get("seed"),
             held_rounds=int(params.get("held_rounds") or 0), based_on=based_on)
-    except scheduling.BuildError as error:
+    except engine_io.BuildError as error:
         db.session.rollback()
         job = db.session.get(Job, job_id)
         job.status = "failed"
@@ -66,3 +67,31 @@ def run_build(job: Job, echo: Callable[[dict], None] | None = None) -> None:
 @jobs.handler("build_schedule")
 def build_schedule_job(job: Job) -> None:
     run_build(job)
+
+
+@jobs.handler(pdf.JOB_KIND)
+def render_pdf_job(job: Job) -> None:
+    """Render the job's version, then the event's published version if it is not current."""
+    job_id, event_id = job.id, job.event_id
+    params = json.loads(job.params or "{}")
+    reporter = jobs.ProgressReporter(job_id)
+
+    def report(info: dict) -> None:
+        reporter(info, force=True)
+
+    started = time.perf_counter()
+    rendered = {}
+    version_id = params.get("version_id")
+    if version_id is not None:
+        rendered[str(version_id)] = pdf.render_version_pdfs(int(version_id), report)
+    # Read anew: a publish while this job ran changes what the published version's pages show.
+    db.session.rollback()
+    published = versions.published_version(event_id)
+    if published is not None:
+        rendered[str(published.id)] = pdf.render_version_pdfs(published.id, report)
+    job = db.session.get(Job, job_id)
+    job.progress = json.dumps({"phase": "done", "rendered": rendered,
+                               "elapsed": round(time.perf_counter() - started, 2)})
+    job.status = "done"
+    job.finished_at = utcnow()
+    db.session.commit()

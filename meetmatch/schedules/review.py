@@ -1,13 +1,44 @@
-"""Read-only views of a saved version: by round, by attendee, and a summary. No solving."""
+"""Read models of a saved version: a person's agenda, by round, by attendee, and a summary.
+
+Read only, never solving. ``agenda`` is the one "meetings of a person" that the attendee's
+page, the printed agenda cards, the schedule mail and its calendar file all show.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from statistics import median
 
 from ..models import Attendee, Event, Meeting, Round, ScheduleVersion
-from ..scheduling import details_of
+from .versions import details_of, published_meetings_for
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One meeting as the person in it sees it (times are the event's local wall-clock time)."""
+
+    round: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+    table: str  # the table's label
+    partner: str
+    organisation: str
+    title: str
+    why: str
+    uid: str  # stable per event, round and pair: a calendar replaces the entry, never doubles it
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """A meeting added to or removed from someone's schedule between two versions."""
+
+    round: int
+    starts_at: datetime | None
+    table: str
+    partner: str
+    organisation: str
 
 
 @dataclass
@@ -27,7 +58,40 @@ class PersonView:
 
 
 def rounds_of(event: Event) -> dict[int, Round]:
+    """The event's rounds by number."""
     return {r.number: r for r in event.rounds}
+
+
+def agenda(event: Event, attendee: Attendee, meetings: list[Meeting]) -> list[AgendaItem]:
+    """What ``attendee`` needs to know about each of ``meetings``, in time order."""
+    rounds = rounds_of(event)
+    items = []
+    for m in sorted(meetings, key=lambda m: m.round_number):
+        partner = m.partner_of(attendee.id)
+        r = rounds.get(m.round_number)
+        low, high = sorted((m.attendee_a_id, m.attendee_b_id))
+        items.append(AgendaItem(
+            round=m.round_number, starts_at=r.starts_at if r else None,
+            ends_at=r.ends_at if r else None, table=event.table_label(m.table_number),
+            partner=partner.name, organisation=partner.organisation, title=partner.title,
+            why=m.why, uid=f"meetmatch-{event.id}-{m.round_number}-{low}-{high}"))
+    return items
+
+
+def published_agenda(attendee: Attendee) -> list[AgendaItem] | None:
+    """The attendee's agenda in the published schedule; None while nothing is published."""
+    meetings = published_meetings_for(attendee)
+    return None if meetings is None else agenda(attendee.event, attendee, meetings)
+
+
+def change_items(event: Event, rows: list[tuple[int, int, int]],
+                 people: dict[int, Attendee]) -> list[ChangeItem]:
+    """(round, table, partner id) rows of ``versions.changes_between`` in words."""
+    rounds = rounds_of(event)
+    return [ChangeItem(round=r, starts_at=rounds[r].starts_at if r in rounds else None,
+                       table=event.table_label(t), partner=people[p].name,
+                       organisation=people[p].organisation)
+            for r, t, p in rows if p in people]
 
 
 def people_in(event: Event, version: ScheduleVersion) -> list[Attendee]:
@@ -38,6 +102,7 @@ def people_in(event: Event, version: ScheduleVersion) -> list[Attendee]:
 
 
 def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
+    """Everyone in the version with their meetings, target and rounds sitting out, by name."""
     targets = details_of(version).get("targets", {})
     views = {a.id: PersonView(a, target=targets.get(str(a.id))) for a in people_in(event, version)}
     for m in version.meetings:
@@ -53,6 +118,7 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
 
 
 def by_round(event: Event, version: ScheduleVersion) -> list[RoundView]:
+    """Each round with its meetings by table and who sits it out."""
     people = by_attendee(event, version)
     out = []
     for r in event.rounds:
@@ -64,6 +130,7 @@ def by_round(event: Event, version: ScheduleVersion) -> list[RoundView]:
 
 
 def summary(event: Event, version: ScheduleVersion) -> dict:
+    """The numbers of a version's summary page: meetings, per attendee, scores, unmet needs."""
     people = by_attendee(event, version)
     active = [p for p in people if p.attendee.is_active]
     scores = [m.score for m in version.meetings]

@@ -6,67 +6,19 @@ so pressing Send twice, or two organisers at once, queues one mail per attendee 
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import icalendar
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .mail import Attachment, already_queued, queue_message, requeue_message
-from .models import Attendee, Event, Meeting, OutboxMessage, Round, ScheduleVersion
-from .registration import issue_manage_link, public_url
-from .scheduling import active_attendees, changes_between, meetings_for, previous_published
+from ..extensions import db
+from ..mail import Attachment, already_queued, queue_message, requeue_message
+from ..models import Attendee, Event, OutboxMessage, ScheduleVersion
+from ..registration import active_attendees, issue_manage_link, public_url
+from .ics import schedule_ics
+from .review import agenda, change_items
+from .versions import changes_between, meetings_for, previous_published
 
 
 class SendRefused(Exception):
     pass
-
-
-def _rounds(event: Event) -> dict[int, Round]:
-    return {r.number: r for r in event.rounds}
-
-
-def meeting_items(event: Event, attendee: Attendee, meetings: list[Meeting]) -> list[dict]:
-    """What a person needs to know about each meeting, in time order."""
-    rounds = _rounds(event)
-    items = []
-    for m in sorted(meetings, key=lambda m: m.round_number):
-        partner = m.partner_of(attendee.id)
-        r = rounds.get(m.round_number)
-        items.append({
-            "round": m.round_number, "starts_at": r.starts_at if r else None,
-            "ends_at": r.ends_at if r else None, "table": event.table_label(m.table_number),
-            "partner": partner.name, "organisation": partner.organisation, "title": partner.title,
-            "why": m.why, "uid": f"meetmatch-{event.id}-{m.round_number}-"
-                                  f"{min(m.attendee_a_id, m.attendee_b_id)}-{max(m.attendee_a_id, m.attendee_b_id)}",
-        })
-    return items
-
-
-def schedule_ics(event: Event, attendee: Attendee, items: list[dict]) -> bytes:
-    """An iCalendar file: one VEVENT per meeting, times with the event's TZID (+ VTIMEZONE)."""
-    tz = ZoneInfo(event.timezone)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//meetmatch//schedule//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", event.name)
-    for item in items:
-        if item["starts_at"] is None:
-            continue
-        vevent = icalendar.Event()
-        vevent.add("uid", f"{item['uid']}@meetmatch")
-        vevent.add("dtstamp", datetime.now(ZoneInfo("UTC")))
-        vevent.add("dtstart", item["starts_at"].replace(tzinfo=tz))
-        vevent.add("dtend", item["ends_at"].replace(tzinfo=tz))
-        who = item["partner"] + (f" ({item['organisation']})" if item["organisation"] else "")
-        vevent.add("summary", f"Meeting: {who}")
-        vevent.add("location", ", ".join(x for x in (event.venue, item["table"]) if x))
-        vevent.add("description", f"Round {item['round']}, {item['table']}. {item['why']}".strip())
-        cal.add_component(vevent)
-    cal.add_missing_timezones()
-    return cal.to_ical()
 
 
 def _manage_link(event: Event, attendee: Attendee, personal: bool, purpose: str) -> str:
@@ -82,7 +34,7 @@ def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, 
                     template: str = "schedule", extra: dict | None = None) -> OutboxMessage | None:
     if already_queued(dedupe_key):  # before issuing a manage link for a mail never sent
         return None
-    items = meeting_items(event, attendee, meetings_for(version, attendee.id))
+    items = agenda(event, attendee, meetings_for(version, attendee.id))
     link = _manage_link(event, attendee, personal=to_addr is None, purpose=kind)
     attachments = [Attachment("schedule.ics", "text/calendar", schedule_ics(event, attendee, items))] if items else None
     return queue_message(
@@ -166,12 +118,6 @@ def send_updates(version: ScheduleVersion) -> int:
         raise SendRefused("There is no earlier published version to compare with; use Send schedules.")
     changes = changes_between(old, version)
     people = {a.id: a for a in event.attendees}
-    rounds = _rounds(event)
-
-    def describe(rows) -> list[dict]:
-        return [{"round": r, "starts_at": rounds[r].starts_at if r in rounds else None,
-                 "table": event.table_label(t), "partner": people[p].name,
-                 "organisation": people[p].organisation} for r, t, p in rows if p in people]
 
     def queue_all() -> int:
         count = 0
@@ -182,7 +128,8 @@ def send_updates(version: ScheduleVersion) -> int:
             queued = _queue_schedule(
                 event, version, attendee, dedupe_key=f"update:{version.id}:{attendee.id}",
                 kind="schedule_update", template="update",
-                extra={"added": describe(change["added"]), "removed": describe(change["removed"]),
+                extra={"added": change_items(event, change["added"], people),
+                       "removed": change_items(event, change["removed"], people),
                        "old_version": old})
             count += queued is not None
         return count

@@ -1,0 +1,56 @@
+"""Print-ready schedules: the master schedule, table cards and agenda cards of a saved version.
+
+The same HTML serves the print page in the browser and the PDF the worker makes (``pdf``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import render_template
+
+from ..models import Event, ScheduleVersion
+from . import review
+
+# The stylesheet is served by the schedule blueprint and handed to WeasyPrint from the same file.
+PRINT_CSS = Path(__file__).resolve().parent.parent / "schedule" / "static" / "print.css"
+KINDS = {"master": "Master schedule", "tables": "Table cards", "agenda": "Agenda cards"}
+
+
+def render_print_html(template: str, *, pdf: bool = False, **context) -> str:
+    """Render ``print/<template>.html``; for a PDF the stylesheet is handed to WeasyPrint."""
+    return render_template(f"print/{template}.html", pdf=pdf, **context)
+
+
+def print_context(event: Event, version: ScheduleVersion, kind: str) -> dict:
+    """What the print page of one kind shows, read from the saved version."""
+    context = {"event": event, "version": version, "kind": kind, "title": KINDS[kind]}
+    if kind == "master":
+        context["rounds"] = review.by_round(event, version)
+    elif kind == "tables":
+        tables: dict[int, list] = {}
+        for m in version.meetings:
+            tables.setdefault(m.table_number, []).append(m)
+        context["tables"] = [(t, sorted(ms, key=lambda m: m.round_number)) for t, ms in sorted(tables.items())]
+        context["round_by_number"] = review.rounds_of(event)
+    else:
+        cards = [(p.attendee, review.agenda(event, p.attendee, p.meetings))
+                 for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
+        # Four cards to a page while they fit; people with more meetings get half a page each
+        # (full width, so each reason takes fewer lines). Cards grow rather than clip.
+        longest = max((len(items) for _, items in cards), default=0)
+        per_page = 4 if longest <= 4 else 2
+        context["pages"] = agenda_pages(cards, per_page)
+        context["wide"] = per_page == 2
+    return context
+
+
+def print_html(event: Event, version: ScheduleVersion, kind: str, *, pdf: bool = False) -> str:
+    """The print page of one kind; with ``pdf`` the HTML a PDF is made from (no links, no
+    stylesheet tag)."""
+    return render_print_html(kind, pdf=pdf, **print_context(event, version, kind))
+
+
+def agenda_pages(cards: list, per_page: int = 4) -> list[list]:
+    """Agenda cards grouped several to an A4 page, ready to cut."""
+    return [cards[i:i + per_page] for i in range(0, len(cards), per_page)]

@@ -1,0 +1,148 @@
+"""Schedule versions: find them, publish one, copy one to a draft, and compare two.
+
+A version is one saved solver result. Drafts may be adjusted by hand (``adjust``); published
+versions never change, so what attendees were told can always be compared with what is new.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..extensions import db
+from ..models import Attendee, Event, Meeting, ScheduleVersion, utcnow
+
+# ------------------------------------------------------------------ finding versions
+
+
+def published_version(event_id: int) -> ScheduleVersion | None:
+    """The newest published schedule version of an event."""
+    return db.session.execute(
+        db.select(ScheduleVersion)
+        .filter_by(event_id=event_id, status="published")
+        .order_by(ScheduleVersion.number.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def previous_published(version: ScheduleVersion) -> ScheduleVersion | None:
+    """The published version before this one (what attendees were told last)."""
+    return db.session.execute(
+        db.select(ScheduleVersion)
+        .filter(ScheduleVersion.event_id == version.event_id, ScheduleVersion.status == "published",
+                ScheduleVersion.number < version.number)
+        .order_by(ScheduleVersion.number.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def version_by_number(event: Event, number: int) -> ScheduleVersion | None:
+    """The event's version with this number (numbers count 1, 2, … per event)."""
+    return db.session.execute(
+        db.select(ScheduleVersion).filter_by(event_id=event.id, number=number)
+    ).scalar_one_or_none()
+
+
+def versions_of(event: Event) -> list[ScheduleVersion]:
+    """Every version of the event, newest first."""
+    return list(db.session.execute(
+        db.select(ScheduleVersion).filter_by(event_id=event.id).order_by(ScheduleVersion.number.desc())
+    ).scalars())
+
+
+def next_version_number(event: Event) -> int:
+    """The number the next schedule version of this event gets."""
+    top = db.session.execute(
+        db.select(db.func.max(ScheduleVersion.number)).filter_by(event_id=event.id)
+    ).scalar()
+    return (top or 0) + 1
+
+
+def details_of(version: ScheduleVersion) -> dict[str, Any]:
+    """What the build recorded beside the meetings: problems, short, targets, kept, notes."""
+    return json.loads(version.details or "{}")
+
+
+def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[Meeting]:
+    """One attendee's meetings in a version, in time order."""
+    return list(
+        db.session.execute(
+            db.select(Meeting)
+            .filter_by(version_id=version.id)
+            .where((Meeting.attendee_a_id == attendee_id) | (Meeting.attendee_b_id == attendee_id))
+            .order_by(Meeting.round_number)
+        ).scalars()
+    )
+
+
+def published_meetings_for(attendee: Attendee) -> list[Meeting] | None:
+    """The attendee's meetings in the published schedule, in time order; None if none published."""
+    version = published_version(attendee.event_id)
+    if version is None:
+        return None
+    return meetings_for(version, attendee.id)
+
+
+# ------------------------------------------------------------------ publish and copy
+
+
+def publish_version(version: ScheduleVersion) -> None:
+    """Make a draft the published version; attendees see it from now on."""
+    if version.status != "published":
+        version.status = "published"
+        version.published_at = utcnow()
+        db.session.commit()
+
+
+def copy_meeting(m: Meeting) -> Meeting:
+    """An unsaved copy of a meeting, for a new version."""
+    return Meeting(round_number=m.round_number, table_number=m.table_number,
+                   attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
+                   score=m.score, why=m.why)
+
+
+def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
+    """A new draft with the same meetings, to adjust by hand; commits."""
+    draft = ScheduleVersion(
+        event_id=version.event_id, number=next_version_number(version.event), status="draft",
+        based_on_id=version.id, held_rounds=version.held_rounds,
+        inputs_fingerprint=version.inputs_fingerprint, seed=version.seed,
+        solver_status=version.solver_status, solver_message=f"Copy of version {version.number}",
+        objective=version.objective, upper_bound=version.upper_bound, gap=version.gap,
+        wall_time=0.0, details=version.details,
+    )
+    draft.meetings = [copy_meeting(m) for m in version.meetings]
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+# ------------------------------------------------------------------ compare
+
+
+def _plan(version: ScheduleVersion | None) -> dict[int, set[tuple[int, int, int]]]:
+    plan: dict[int, set[tuple[int, int, int]]] = {}
+    for m in (version.meetings if version else []):
+        plan.setdefault(m.attendee_a_id, set()).add((m.round_number, m.table_number, m.attendee_b_id))
+        plan.setdefault(m.attendee_b_id, set()).add((m.round_number, m.table_number, m.attendee_a_id))
+    return plan
+
+
+def changes_between(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[int, dict[str, list]]:
+    """Per attendee id whose meetings differ: {"added": [...], "removed": [...]} of
+    (round, table, partner id) tuples, sorted by round."""
+    before, after = _plan(old), _plan(new)
+    changed = {}
+    for attendee_id in set(before) | set(after):
+        b, a = before.get(attendee_id, set()), after.get(attendee_id, set())
+        if a != b:
+            changed[attendee_id] = {"added": sorted(a - b), "removed": sorted(b - a)}
+    return changed
+
+
+def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
+    """Meetings of the new version that were not in the old one, as they were."""
+    def key(m: Meeting):
+        return (m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))
+
+    old_keys = {key(m) for m in (old.meetings if old else [])}
+    return sum(1 for m in new.meetings if key(m) not in old_keys)
