@@ -27,8 +27,9 @@ def one(n: int, rounds: int, mode: str, time_limit: float, seed: int) -> dict:
     from generate import generate, round_robin
 
     from meetmatch.matching import problem_from_dict, score_event, solve
-    from meetmatch.matching.baseline import evaluate, random_pairing, round_by_round
+    from meetmatch.matching.baseline import random_pairing, round_by_round
     from meetmatch.matching.instance import build_instance
+    from meetmatch.matching.schedule import evaluate
 
     if mode == "round-robin":
         event = round_robin(n)

@@ -12,6 +12,14 @@ from .problem import (
     Settings,
     problem_from_dict,
 )
+from .result import (
+    Meeting,
+    Result,
+    RoundResult,
+    ScheduledMeeting,
+    SolveStatus,
+    result_to_dict,
+)
 from .rules import (
     Placement,
     Rule,
@@ -21,12 +29,12 @@ from .rules import (
     schedule_violations,
 )
 from .scoring import Explanation, ScoreModel, benefit, explain, mutual_score, score_event
-from .solve import Meeting, Result, RoundResult, SolveStatus, result_to_dict, solve
+from .solve import solve
 
 __all__ = [
     "DEFAULT_MUTUALITY", "Explanation", "FixedMeeting", "Meeting", "Participant", "Placement",
-    "Problem", "ProblemError", "Result", "RoundResult", "Rule", "ScoreModel", "Settings",
-    "SolveStatus", "Violation", "benefit", "explain", "meeting_violations", "mutual_score",
-    "placements", "problem_from_dict", "result_to_dict", "schedule_violations", "score_event",
-    "solve",
+    "Problem", "ProblemError", "Result", "RoundResult", "Rule", "ScheduledMeeting",
+    "ScoreModel", "Settings", "SolveStatus", "Violation", "benefit", "explain",
+    "meeting_violations", "mutual_score", "placements", "problem_from_dict", "result_to_dict",
+    "schedule_violations", "score_event", "solve",
 ]

@@ -1,7 +1,5 @@
-"""Round-by-round maximum-weight matching (blossom, rustworkx): the warm start and baseline.
-
-A schedule here is ``dict[edge id, round]`` over ``Instance.edges``; fixed meetings live in
-the Instance and are never part of it.
+"""Round-by-round schedules: maximum-weight matching per round (blossom, rustworkx), the
+warm start and the benchmark's baseline, and the naive random pairing.
 """
 
 from __future__ import annotations
@@ -14,8 +12,7 @@ import numpy as np
 import rustworkx as rx
 
 from .instance import Instance
-
-Schedule = dict[int, int]
+from .schedule import Schedule
 
 
 class _State:
@@ -74,46 +71,18 @@ def round_by_round(inst: Instance, edges: Iterable[int] | None = None, *, fairne
     pool = sorted(set(range(len(inst.edges)) if edges is None else edges) - set(state.assign))
     if not pool:
         return state.assign
-    top = max(inst.iscore(e) for e in pool) + 1
-    bonus = 2 * top
-    requested = set(inst.requested)
-    need = inst.need
-    remaining_deg = np.zeros(inst.n, dtype=int)
-    if critical_degree:
-        for e in pool:
-            i, j = inst.edges[e]
-            remaining_deg[[i, j]] += 1
+    weigh = _Weights(inst, pool, fairness=fairness, critical_degree=critical_degree)
     last = 0.0
     for r in range(1, inst.rounds + 1):
         began = time.monotonic()
         if deadline is not None and began + last > deadline:
             break
+        weights = weigh.of_round(state, pool, r)
+        if not weights:
+            continue
         graph = rx.PyGraph(multigraph=False)
         graph.add_nodes_from(range(inst.n))
-        weights: dict[int, int] = {}
-        urgency = np.zeros(inst.n, dtype=int)
-        for i in range(inst.n):
-            if r not in inst.free_rounds[i] or r in state.busy[i]:
-                continue
-            left = state.open_after(i, r)
-            if critical_degree:
-                urgency[i] = 4 if remaining_deg[i] >= left else 0
-            elif fairness:
-                short = need[i] - state.deg[i]
-                urgency[i] = (4 if short >= left else 1) if short > 0 else 0
-        batch = []
-        for e in pool:
-            if e in state.assign or not state.can(e, r):
-                continue
-            i, j = inst.edges[e]
-            w = inst.iscore(e) + 1 + bonus * int(urgency[i] + urgency[j]) // 4
-            if e in requested:
-                w += 8 * bonus
-            weights[e] = w
-            batch.append((i, j, w))
-        if not batch:
-            continue
-        graph.add_edges_from(batch)
+        graph.add_edges_from([(*inst.edges[e], w) for e, w in weights.items()])
         matching = rx.max_weight_matching(graph, max_cardinality=max_cardinality,
                                           weight_fn=int)
         chosen = sorted((weights[inst.edge_index[(min(a, b), max(a, b))]],
@@ -121,11 +90,62 @@ def round_by_round(inst: Instance, edges: Iterable[int] | None = None, *, fairne
         for _, e in reversed(chosen):  # best first, so table limits drop the weakest
             if state.can(e, r):
                 state.add(e, r)
-                if critical_degree:
-                    i, j = inst.edges[e]
-                    remaining_deg[[i, j]] -= 1
+                weigh.placed(e)
         last = time.monotonic() - began
     return state.assign
+
+
+class _Weights:
+    """Matching weights of one round: score + 1, a bonus for attendees who must meet now
+    (to reach their target, or with ``critical_degree`` to place all their pairs), and a
+    bonus above everything for requested pairs."""
+
+    def __init__(self, inst: Instance, pool: list[int], *, fairness: bool,
+                 critical_degree: bool):
+        self.inst, self.fairness, self.critical_degree = inst, fairness, critical_degree
+        self.bonus = 2 * (max(inst.iscore(e) for e in pool) + 1)
+        self.requested = set(inst.requested)
+        self.need = inst.need
+        self.remaining_deg = np.zeros(inst.n, dtype=int)  # pairs still to place, per attendee
+        if critical_degree:
+            for e in pool:
+                i, j = inst.edges[e]
+                self.remaining_deg[[i, j]] += 1
+
+    def placed(self, e: int) -> None:
+        if self.critical_degree:
+            i, j = self.inst.edges[e]
+            self.remaining_deg[[i, j]] -= 1
+
+    def _urgency(self, state: _State, r: int) -> np.ndarray:
+        """0..4 per attendee: 4 when round r is needed to meet the goal, 1 when short."""
+        inst = self.inst
+        urgency = np.zeros(inst.n, dtype=int)
+        for i in range(inst.n):
+            if r not in inst.free_rounds[i] or r in state.busy[i]:
+                continue
+            left = state.open_after(i, r)
+            if self.critical_degree:
+                urgency[i] = 4 if self.remaining_deg[i] >= left else 0
+            elif self.fairness:
+                short = self.need[i] - state.deg[i]
+                urgency[i] = (4 if short >= left else 1) if short > 0 else 0
+        return urgency
+
+    def of_round(self, state: _State, pool: list[int], r: int) -> dict[int, int]:
+        """Weight per pair of ``pool`` that may still meet in round r (in pool order)."""
+        inst, bonus = self.inst, self.bonus
+        urgency = self._urgency(state, r)
+        weights: dict[int, int] = {}
+        for e in pool:
+            if e in state.assign or not state.can(e, r):
+                continue
+            i, j = inst.edges[e]
+            w = inst.iscore(e) + 1 + bonus * int(urgency[i] + urgency[j]) // 4
+            if e in self.requested:
+                w += 8 * bonus
+            weights[e] = w
+        return weights
 
 
 def random_pairing(inst: Instance, seed: int = 0) -> Schedule:
@@ -140,22 +160,3 @@ def random_pairing(inst: Instance, seed: int = 0) -> Schedule:
             if e is not None and inst.edge_score[e] > 0 and state.can(e, r):
                 state.add(e, r)
     return state.assign
-
-
-def evaluate(inst: Instance, assign: Schedule) -> tuple[int, int, float]:
-    """(unmet requests, attendees short of target, total score of new meetings)."""
-    deg = inst.fixed_count.copy()
-    for e in assign:
-        i, j = inst.edges[e]
-        deg[i] += 1
-        deg[j] += 1
-    unmet = sum(1 for e in inst.requested if e not in assign)
-    short = int(np.sum(deg < inst.target))
-    score = float(sum(inst.edge_score[e] for e in assign))
-    return unmet, short, score
-
-
-def better(inst: Instance, a: Schedule, b: Schedule) -> Schedule:
-    """The lexicographically better schedule: requests, then fairness, then score."""
-    ka, kb = evaluate(inst, a), evaluate(inst, b)
-    return a if (ka[0], ka[1], -round(ka[2], 9)) <= (kb[0], kb[1], -round(kb[2], 9)) else b

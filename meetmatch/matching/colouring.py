@@ -12,8 +12,9 @@ import time
 
 import numpy as np
 
-from .baseline import Schedule, round_by_round
+from .baseline import round_by_round
 from .instance import Instance
+from .schedule import Schedule
 
 
 class _Rounds:
@@ -247,29 +248,7 @@ def fix_short(inst: Instance, state: _Rounds) -> None:
     for u in sorted(incident):
         if deg[u] >= need[u]:
             continue
-        best = None
-        for e in incident[u]:
-            if e in state.assign or deg[u] >= inst.cap[u]:
-                continue
-            i, j = inst.edges[e]
-            v = j if i == u else i
-            for r in inst.edge_rounds[e]:
-                if not state.free(u, r) or r not in inst.free_rounds[v]:
-                    continue
-                if state.free(v, r):
-                    if deg[v] < inst.cap[v] and state.table_ok(e, r):
-                        option = (-inst.edge_score[e], e, r, None)
-                    else:
-                        continue
-                else:
-                    f = state.at[v][r]
-                    a, b = inst.edges[f]
-                    w = b if a == v else a
-                    if deg[w] - 1 < need[w] or f in inst.requested:
-                        continue
-                    option = (inst.edge_score[f] - inst.edge_score[e], e, r, f)
-                if best is None or option[:2] < best[:2]:
-                    best = option
+        best = _best_option(inst, state, deg, u, incident[u])
         if best is None:
             continue
         _, e, r, f = best
@@ -285,3 +264,33 @@ def fix_short(inst: Instance, state: _Rounds) -> None:
             state._put(f, r)
             for x in inst.edges[f]:
                 deg[x] += 1
+
+
+def _best_option(inst: Instance, state: _Rounds, deg: np.ndarray, u: int, edges: list[int]):
+    """The cheapest (score lost, pair e, round, pair f to take out or None) that gives u one
+    more meeting, or None."""
+    need = inst.need
+    best = None
+    for e in edges:
+        if e in state.assign or deg[u] >= inst.cap[u]:
+            continue
+        i, j = inst.edges[e]
+        v = j if i == u else i
+        for r in inst.edge_rounds[e]:
+            if not state.free(u, r) or r not in inst.free_rounds[v]:
+                continue
+            if state.free(v, r):
+                if deg[v] < inst.cap[v] and state.table_ok(e, r):
+                    option = (-inst.edge_score[e], e, r, None)
+                else:
+                    continue
+            else:
+                f = state.at[v][r]
+                a, b = inst.edges[f]
+                w = b if a == v else a
+                if deg[w] - 1 < need[w] or f in inst.requested:
+                    continue
+                option = (inst.edge_score[f] - inst.edge_score[e], e, r, f)
+            if best is None or option[:2] < best[:2]:
+                best = option
+    return best

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .problem import Problem
+from .problem import Participant, Problem
 from .rules import ZERO_SCORE, organisation_key
 from .scoring import ScoreModel
 
@@ -28,6 +28,7 @@ class Instance:
     n: int
     rounds: int
     ids: tuple[str, ...]
+    people: list[Participant]  # in the order of ids
     free_rounds: list[tuple[int, ...]]  # rounds (1-based) in which i may get a new meeting
     cap: np.ndarray  # new meetings i may still get
     target: np.ndarray  # fairness target (all meetings, fixed included)
@@ -60,41 +61,18 @@ class Instance:
 def build_instance(problem: Problem, scores: ScoreModel, keep: int | None = None) -> Instance:
     """Derive availability, capacities and pruned candidate pairs from a Problem."""
     ids = scores.ids
-    index = scores.index
     n, R = len(ids), problem.rounds
-    people = scores.people
+    by_id = {p.id: p for p in problem.attendees}
+    people = [by_id[x] for x in ids]
     all_rounds = tuple(range(1, R + 1))
     avail = [tuple(sorted(p.available_rounds)) if p.available_rounds is not None else all_rounds
              for p in people]
     host = [p.host_table for p in people]
-    groups: dict[int, list[int]] = {}
-    for i, t in enumerate(host):
-        if t is not None:
-            groups.setdefault(t, []).append(i)
-    # Fixed meetings: occupy rounds, tables and capacity.
-    busy = [set() for _ in range(n)]
-    fixed_count = np.zeros(n, dtype=int)
-    fixed = []
-    host_busy: set[tuple[int, int]] = set()
-    explicit_tables: dict[int, set[int]] = {r: set() for r in all_rounds}
-    tableless: dict[int, int] = {r: 0 for r in all_rounds}
-    for f in sorted(problem.fixed_meetings, key=lambda f: (f.round, min(f.a, f.b), max(f.a, f.b))):
-        i, j = sorted((index[f.a], index[f.b]))
-        fixed.append((i, j, f.round, f.table))
-        busy[i].add(f.round)
-        busy[j].add(f.round)
-        fixed_count[[i, j]] += 1
-        table = f.table if f.table is not None else (host[i] if host[i] is not None else host[j])
-        if table is not None:
-            explicit_tables[f.round].add(table)
-            if table in groups:
-                host_busy.add((table, f.round))
-        else:
-            tableless[f.round] += 1
+    used = _FixedUse(problem, scores.index, host)
     free_rounds = []
     for i in range(n):
-        rs = [r for r in avail[i] if r not in busy[i]
-              and not (host[i] is not None and (host[i], r) in host_busy)]
+        rs = [r for r in avail[i] if r not in used.busy[i]
+              and not (host[i] is not None and (host[i], r) in used.host_busy)]
         free_rounds.append(tuple(rs))
     cap = np.array([len(free_rounds[i]) for i in range(n)], dtype=int)
     mm = problem.min_meetings
@@ -102,33 +80,66 @@ def build_instance(problem: Problem, scores: ScoreModel, keep: int | None = None
     for i, p in enumerate(people):
         t = min(mm, len(avail[i]))
         if p.max_meetings is not None:
-            cap[i] = max(0, min(cap[i], p.max_meetings - fixed_count[i]))
+            cap[i] = max(0, min(cap[i], p.max_meetings - used.count[i]))
             t = min(t, p.max_meetings)
         target[i] = t
-    infeasible = ""
-    if problem.tables is None:
-        free_cap = {r: math.inf for r in all_rounds}
-    else:
-        hosts = set(groups)
-        free_cap = {}
-        for r in all_rounds:
-            free_tables = [t for t in range(1, problem.tables + 1)
-                           if t not in hosts and t not in explicit_tables[r]]
-            free_cap[r] = max(0, len(free_tables) - tableless[r])
-            if len(free_tables) < tableless[r] and not infeasible:
-                infeasible = (f"fixed_meetings: round {r} has {tableless[r]} fixed meetings "
-                              f"without a table but only {len(free_tables)} free tables")
-    inst = Instance(problem=problem, scores=scores, n=n, rounds=R, ids=ids,
-                    free_rounds=free_rounds, cap=cap, target=target, fixed_count=fixed_count,
-                    host=host, free_cap=free_cap, host_busy=host_busy, fixed=fixed,
+    free_cap, infeasible = used.free_tables(problem.tables)
+    inst = Instance(problem=problem, scores=scores, n=n, rounds=R, ids=ids, people=people,
+                    free_rounds=free_rounds, cap=cap, target=target, fixed_count=used.count,
+                    host=host, free_cap=free_cap, host_busy=used.host_busy, fixed=used.fixed,
                     infeasible=infeasible)
     _candidates(inst, keep)
     return inst
 
 
+class _FixedUse:
+    """What the fixed meetings occupy: rounds of people, meetings counted, tables per round."""
+
+    def __init__(self, problem: Problem, index, host: list[int | None]):
+        n, rounds = len(host), tuple(range(1, problem.rounds + 1))
+        self.hosts = {t for t in host if t is not None}
+        self.busy: list[set[int]] = [set() for _ in range(n)]
+        self.count = np.zeros(n, dtype=int)
+        self.fixed: list[tuple[int, int, int, int | None]] = []
+        self.host_busy: set[tuple[int, int]] = set()
+        self.tables: dict[int, set[int]] = {r: set() for r in rounds}  # given or host tables
+        self.tableless: dict[int, int] = {r: 0 for r in rounds}
+        for f in sorted(problem.fixed_meetings,
+                        key=lambda f: (f.round, min(f.a, f.b), max(f.a, f.b))):
+            i, j = sorted((index[f.a], index[f.b]))
+            self.fixed.append((i, j, f.round, f.table))
+            self.busy[i].add(f.round)
+            self.busy[j].add(f.round)
+            self.count[[i, j]] += 1
+            table = f.table if f.table is not None else (
+                host[i] if host[i] is not None else host[j])
+            if table is not None:
+                self.tables[f.round].add(table)
+                if table in self.hosts:
+                    self.host_busy.add((table, f.round))
+            else:
+                self.tableless[f.round] += 1
+
+    def free_tables(self, tables: int | None) -> tuple[dict[int, float], str]:
+        """Per round, how many meetings without a host table still fit; and why the fixed
+        meetings alone do not fit ("" when they do)."""
+        if tables is None:
+            return {r: math.inf for r in self.tables}, ""
+        free_cap: dict[int, float] = {}
+        infeasible = ""
+        for r in self.tables:
+            free = [t for t in range(1, tables + 1)
+                    if t not in self.hosts and t not in self.tables[r]]
+            free_cap[r] = max(0, len(free) - self.tableless[r])
+            if len(free) < self.tableless[r] and not infeasible:
+                infeasible = (f"fixed_meetings: round {r} has {self.tableless[r]} fixed meetings "
+                              f"without a table but only {len(free)} free tables")
+        return free_cap, infeasible
+
+
 def _masks(inst: Instance):
     """What the pair rules need per attendee: free-round matrix, organisation, hosts, blocks."""
-    problem, people = inst.problem, inst.scores.people
+    problem, people = inst.problem, inst.people
     n, R = inst.n, inst.rounds
     avail = np.zeros((n, R), dtype=np.float32)
     for i, rs in enumerate(inst.free_rounds):
@@ -210,29 +221,7 @@ def _candidates(inst: Instance, keep: int | None) -> None:
                 # A request never overrides the hard rule that score-0 pairs do not meet.
                 if valid[k, j] and S[k, j] > ZERO_SCORE:
                     score_of[(min(i, j), max(i, j))] = float(S[k, j])
-        positive = S > ZERO_SCORE
-        counts = positive.sum(axis=1)
-        if counts.max(initial=0) > keep:
-            # Best `keep` per row; ties broken by partner index (canonical).
-            part = np.argpartition(-S, keep, axis=1)[:, : keep + 1]
-        for k, i in enumerate(rows):
-            row = S[k]
-            if counts[k] == 0:
-                continue
-            if counts[k] <= keep:
-                js = np.flatnonzero(positive[k])
-            else:
-                cand = part[k]
-                order = cand[np.lexsort((cand, -row[cand]))]
-                js = order[:keep]
-                threshold[i] = row[order[keep]]
-                inst.pruned = True
-            for j in js:
-                if row[j] <= ZERO_SCORE:
-                    continue
-                pair = (min(i, int(j)), max(i, int(j)))
-                kept.add(pair)
-                score_of[pair] = float(row[j])
+        inst.pruned |= _keep_best(rows, S, keep, threshold, kept, score_of)
     for (i, j), (a, b) in sorted(requested.items()):
         if (i, j) in kept or (i, j) in score_of:
             kept.add((i, j))
@@ -241,6 +230,36 @@ def _candidates(inst: Instance, keep: int | None) -> None:
     inst.threshold = threshold
     inst.requested_pairs = set(requested)
     set_edges(inst, kept, score_of)
+
+
+def _keep_best(rows, S: np.ndarray, keep: int, threshold: np.ndarray,
+               kept: set[tuple[int, int]], score_of: dict[tuple[int, int], float]) -> bool:
+    """Keep each row's best ``keep`` positive partners (ties by partner index, canonical);
+    record the best dropped score as the row's threshold. True if anything was dropped."""
+    pruned = False
+    positive = S > ZERO_SCORE
+    counts = positive.sum(axis=1)
+    if counts.max(initial=0) > keep:
+        part = np.argpartition(-S, keep, axis=1)[:, : keep + 1]
+    for k, i in enumerate(rows):
+        row = S[k]
+        if counts[k] == 0:
+            continue
+        if counts[k] <= keep:
+            js = np.flatnonzero(positive[k])
+        else:
+            cand = part[k]
+            order = cand[np.lexsort((cand, -row[cand]))]
+            js = order[:keep]
+            threshold[i] = row[order[keep]]
+            pruned = True
+        for j in js:
+            if row[j] <= ZERO_SCORE:
+                continue
+            pair = (min(i, int(j)), max(i, int(j)))
+            kept.add(pair)
+            score_of[pair] = float(row[j])
+    return pruned
 
 
 def add_candidates(inst: Instance, pairs: list[tuple[int, int, float]]) -> None:
@@ -266,7 +285,7 @@ def set_edges(inst: Instance, pairs, score_of: dict[tuple[int, int], float]) -> 
 
 def _request_reason(inst: Instance, i: int, j: int, a: str, b: str, org, blocked) -> str:
     problem = inst.problem
-    pa, pb = inst.scores.people[i], inst.scores.people[j]
+    pa, pb = inst.people[i], inst.people[j]
     if any((x, y) in {(a, b), (b, a)} for x, y in problem.blocked_pairs):
         return "the pair is also blocked"
     if any({f.a, f.b} == {a, b} for f in problem.fixed_meetings):

@@ -1,12 +1,12 @@
 """CP-SAT models, one ``add_<rule>`` per constraint family.
 
 * :class:`RoundModel`: one boolean per (candidate pair, free common round). Exact for the
-  pairs it is given; used whole on small events and to colour chosen pairs into rounds.
+  pairs it is given; used on small events to prove the schedule optimal.
 * :class:`PairModel`: one boolean per candidate pair (a b-matching: each attendee in at most
   ``cap`` meetings), small enough for large events; its pairs are coloured afterwards.
 
-Both solve lexicographically in two phases: first requests and fairness
-(``(n + 1) * unmet requests + attendees short``), then, with that fixed, the total score.
+Both rank schedules by the priorities with one weighted objective: the penalty
+``(n + 1) * unmet requests + attendees short`` weighs more than any total score can.
 Scores are integers (thousandths) so CP-SAT works on exact integers.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from .baseline import Schedule
 from .instance import SCALE, Instance
+from .schedule import Schedule
 
 Progress = Callable[[dict], None]
 
@@ -75,8 +75,8 @@ class _Lexicographic:
 
     def run(self, *, time_limit: float, seed: int, workers: int, hint: Schedule | None,
             report: Progress | None, start: float, deterministic: bool = True
-            ) -> tuple[Schedule | None, bool, float | None]:
-        """Solve; return (schedule or None, proven optimal, best score bound in units)."""
+            ) -> tuple[Schedule | None, bool]:
+        """Solve within ``time_limit`` seconds; return (schedule or None, proven optimal)."""
         if hint:
             self._hint(hint)
         score = self._score_expr()
@@ -105,19 +105,8 @@ class _Lexicographic:
             p.max_time_in_seconds = budget
         status = solver.Solve(self.model, _Callback("search", report, start, score))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, False, None
-        return self._decode(solver), status == cp_model.OPTIMAL, None
-
-    def _penalty_of(self, schedule: Schedule) -> int:
-        inst = self.inst
-        deg = [0] * inst.n
-        for e in schedule:
-            i, j = inst.edges[e]
-            deg[i] += 1
-            deg[j] += 1
-        unmet = sum(1 for e in inst.requested if e in self.selected and e not in schedule)
-        short = sum(1 for i in range(inst.n) if inst.need[i] > 0 and deg[i] < inst.need[i])
-        return (inst.n + 1) * unmet + short
+            return None, False
+        return self._decode(solver), status == cp_model.OPTIMAL
 
 
 class RoundModel(_Lexicographic):
@@ -140,11 +129,7 @@ class RoundModel(_Lexicographic):
             i, j = inst.edges[e]
             degree.setdefault(i, []).append(v)
             degree.setdefault(j, []).append(v)
-        self.degree = degree
         self._setup_fairness(degree)
-
-    def size(self) -> int:
-        return len(self.x)
 
     def _by(self, key) -> dict:
         out: dict = {}
@@ -189,10 +174,6 @@ class RoundModel(_Lexicographic):
         for (e, r), v in self.x.items():
             self.model.AddHint(v, 1 if hint.get(e) == r else 0)
 
-    def _all_vars(self):
-        return [v for _, v in sorted(self.x.items())] + [
-            v for c, v in self.penalty_terms if c == 1]
-
     def _decode(self, solver) -> Schedule:
         return {e: r for (e, r), v in sorted(self.x.items()) if solver.Value(v)}
 
@@ -216,9 +197,6 @@ class PairModel(_Lexicographic):
         if round_capacity < len(self.x):
             self.model.Add(sum(self.x.values()) <= round_capacity)
         self._setup_fairness(degree)
-
-    def size(self) -> int:
-        return len(self.x)
 
     def add_max_meetings(self) -> None:
         for i, vs in sorted(self.degree.items()):
@@ -246,10 +224,6 @@ class PairModel(_Lexicographic):
     def _hint(self, hint: Schedule) -> None:
         for e, v in self.x.items():
             self.model.AddHint(v, 1 if e in hint else 0)
-
-    def _all_vars(self):
-        return [v for _, v in sorted(self.x.items())] + [
-            v for c, v in self.penalty_terms if c == 1]
 
     def _decode(self, solver) -> Schedule:
         # Round 0 = chosen, round not yet assigned.

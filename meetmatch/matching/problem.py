@@ -286,13 +286,7 @@ def problem_from_dict(d: Any) -> Problem:
         raise ProblemError("rounds", "is required")
     if "attendees" not in d:
         raise ProblemError("attendees", "is required")
-    raw_settings = d.get("settings") or {}
-    if not isinstance(raw_settings, Mapping):
-        raise ProblemError("settings", "must be an object")
-    block = raw_settings.get("block_same_organisation", True)
-    settings = Settings(block_same_organisation=True if block is None else block,
-                        min_meetings=raw_settings.get("min_meetings"),
-                        mutuality=raw_settings.get("mutuality"))
+    settings = _settings_from_dict(d.get("settings") or {})
     raw_attendees = d["attendees"]
     if not isinstance(raw_attendees, Sequence) or isinstance(raw_attendees, str):
         raise ProblemError("attendees", "must be a list")
@@ -317,15 +311,7 @@ def problem_from_dict(d: Any) -> Problem:
     weights = d.get("weights")
     if weights is not None:
         weights = tuple((w[0], w[1], w[2]) for w in _pair_list(weights, "weights", 3))
-    fixed = []
-    raw_fixed = d.get("fixed_meetings") or []
-    if not isinstance(raw_fixed, Sequence) or isinstance(raw_fixed, str):
-        raise ProblemError("fixed_meetings", "must be a list")
-    for k, f in enumerate(raw_fixed):
-        if not isinstance(f, Mapping) or not {"a", "b", "round"} <= set(f):
-            raise ProblemError(f"fixed_meetings[{k}]", "must be an object with a, b, round")
-        a, b = (str(x) if _is_int(x) else x for x in (f["a"], f["b"]))
-        fixed.append(FixedMeeting(a=a, b=b, round=f["round"], table=f.get("table")))
+    fixed = _fixed_from_dict(d.get("fixed_meetings") or [])
     return Problem(
         rounds=d["rounds"],
         attendees=tuple(attendees),
@@ -334,8 +320,28 @@ def problem_from_dict(d: Any) -> Problem:
         blocked_pairs=_pair_list(d.get("blocked_pairs"), "blocked_pairs"),
         requested_pairs=_pair_list(d.get("requested_pairs"), "requested_pairs"),
         weights=weights,
-        fixed_meetings=tuple(fixed),
+        fixed_meetings=fixed,
     )
+
+
+def _settings_from_dict(raw: Any) -> Settings:
+    if not isinstance(raw, Mapping):
+        raise ProblemError("settings", "must be an object")
+    block = raw.get("block_same_organisation", True)
+    return Settings(block_same_organisation=True if block is None else block,
+                    min_meetings=raw.get("min_meetings"), mutuality=raw.get("mutuality"))
+
+
+def _fixed_from_dict(raw: Any) -> tuple[FixedMeeting, ...]:
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        raise ProblemError("fixed_meetings", "must be a list")
+    fixed = []
+    for k, f in enumerate(raw):
+        if not isinstance(f, Mapping) or not {"a", "b", "round"} <= set(f):
+            raise ProblemError(f"fixed_meetings[{k}]", "must be an object with a, b, round")
+        a, b = (str(x) if _is_int(x) else x for x in (f["a"], f["b"]))
+        fixed.append(FixedMeeting(a=a, b=b, round=f["round"], table=f.get("table")))
+    return tuple(fixed)
 
 
 def _participant_kwargs(a: Mapping[str, Any], where: str, ident: Any) -> dict[str, Any]:
