@@ -94,17 +94,18 @@ def test_explanation_names_both_directions():
     e = explain(alice, bruno)
     assert e.a_gives == ["UX design"]
     assert e.b_gives == ["seed funding"]
-    assert e.text == ("Alice offers UX design, which Bruno needs; "
-                      "Bruno offers seed funding, which Alice needs.")
+    assert e.text == ("Alice offers 'UX design', which Bruno needs. "
+                      "Bruno offers 'seed funding', which Alice needs.")
 
 
-def test_explanation_names_matched_free_text():
-    m = model(person("a", offers_text="Rekrytering av utvecklare och design", name="Cia"),
+def test_explanation_quotes_both_sides_of_free_text():
+    m = model(person("a", offers_text="Rekrytering av utvecklare. Design.", name="Cia"),
               person("b", needs_text="Vi behöver rekrytera utvecklare", name="Dan"))
     e = m.explain("a", "b")
     assert e.a_gives == ["Rekrytering av utvecklare"]
     assert e.b_gives == []
-    assert "Cia offers Rekrytering av utvecklare, which Dan needs" in e.text
+    assert e.text == ("Cia: 'Rekrytering av utvecklare' \u2194 Dan: 'Vi behöver rekrytera "
+                      "utvecklare'. Dan listed nothing Cia needs.")
 
 
 def test_weights_replace_scoring():

@@ -1,0 +1,193 @@
+"""Reasons for a meeting that quote both sides, in the third or the second person.
+
+An :class:`Explanation` holds, per direction, the :class:`Match` es that make the meeting
+worth having: which of the giver's offer items answers which of the receiver's need
+items, quoting both people's own words (or topic). Render it with
+
+* :func:`third_person` for organiser pages and printouts:
+  ``Ida: 'front-end performance audits' ↔ Leo: 'our web shop is painfully slow on phones'.``
+* :func:`second_person` for one attendee's own mail, page and calendar:
+  ``You can help Leo with 'our web shop is painfully slow on phones' (you offer
+  'front-end performance audits'). Leo can help you with …``
+
+A one-way meeting says so ("Leo listed nothing you need."). Every fixed word comes from
+:data:`WORDS`, one table per language ("en", "sv"), so a translation only adds a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .items import normalise, shorten
+
+QUOTE_CHARS = 60  # a quote is cut at a word boundary to about this many characters
+SHOWN = 2  # matches quoted per direction; the strongest first
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "quote": "'{}'",
+        "pair": "{giver}: {offer} \u2194 {receiver}: {need}",
+        "same": "{giver} offers {offer}, which {receiver} needs",
+        "nothing": "{giver} listed nothing {receiver} needs.",
+        "nothing_both": "{a} and {b} listed nothing the other needs.",
+        "you_help": "You can help {other} with {items}",
+        "they_help": "{other} can help you with {items}",
+        "you_offer": "{need} (you offer {offer})",
+        "they_offer": "{need} ({other} offers {offer})",
+        "you_nothing": "You listed nothing {other} needs.",
+        "they_nothing": "{other} listed nothing you need.",
+        "neither": "Neither of you listed something the other needs.",
+        "weight": "The organiser rated a meeting between {a} and {b} at {w}.",
+        "weight_you": "The organiser rated your meeting with {other} at {w}.",
+        "and": " and ",
+    },
+    "sv": {
+        "quote": "\u201d{}\u201d",
+        "pair": "{giver}: {offer} \u2194 {receiver}: {need}",
+        "same": "{giver} erbjuder {offer}, som {receiver} behöver",
+        "nothing": "{giver} angav inget som {receiver} behöver.",
+        "nothing_both": "{a} och {b} angav inget som den andra behöver.",
+        "you_help": "Du kan hjälpa {other} med {items}",
+        "they_help": "{other} kan hjälpa dig med {items}",
+        "you_offer": "{need} (du erbjuder {offer})",
+        "they_offer": "{need} ({other} erbjuder {offer})",
+        "you_nothing": "Du angav inget som {other} behöver.",
+        "they_nothing": "{other} angav inget som du behöver.",
+        "neither": "Ingen av er angav något som den andra behöver.",
+        "weight": "Arrangören gav ett möte mellan {a} och {b} vikten {w}.",
+        "weight_you": "Arrangören gav ditt möte med {other} vikten {w}.",
+        "and": " och ",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One of the giver's offer items answering one of the receiver's need items.
+
+    ``offer`` and ``need`` are the people's own words (full; renderers shorten them);
+    ``strength`` is the calibrated gain, 0..1 (1: exact topic or squarely answered).
+    """
+
+    offer: str
+    need: str
+    strength: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a and b should meet: per direction, what the giver offers that the other needs.
+
+    ``a_to_b`` are a's offers answering b's needs (strongest first), ``b_to_a`` the other
+    way. ``benefit_ab`` / ``benefit_ba`` are the benefits, ``two_way`` whether both reach
+    the two-way threshold. ``weight`` is set (and the matches empty) when the organiser
+    gave the scores as weights. ``text`` is the English third-person sentence.
+    """
+
+    a: str
+    b: str
+    a_name: str
+    b_name: str
+    a_to_b: tuple[Match, ...] = ()
+    b_to_a: tuple[Match, ...] = ()
+    benefit_ab: float = 0.0
+    benefit_ba: float = 0.0
+    two_way: bool = False
+    weight: float | None = None
+
+    @property
+    def a_gives(self) -> list[str]:
+        """a's offer items that answer b (own words, strongest first, no repeats)."""
+        return list(dict.fromkeys(m.offer for m in self.a_to_b))
+
+    @property
+    def b_gives(self) -> list[str]:
+        return list(dict.fromkeys(m.offer for m in self.b_to_a))
+
+    @property
+    def text(self) -> str:
+        return third_person(self)
+
+    def matches_from(self, pid: str) -> tuple[Match, ...]:
+        """The matches where ``pid`` (a or b) is the giver."""
+        return self.a_to_b if pid == self.a else self.b_to_a
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["en"])
+
+
+def _quote(text: str, w: dict[str, str]) -> str:
+    return w["quote"].format(shorten(text, QUOTE_CHARS))
+
+
+def _shown(matches: tuple[Match, ...]) -> list[Match]:
+    """The strongest matches, each need and each offer quoted once."""
+    out: list[Match] = []
+    needs: set[str] = set()
+    offers: set[str] = set()
+    for m in matches:
+        if m.need.lower() in needs or m.offer.lower() in offers:
+            continue
+        needs.add(m.need.lower())
+        offers.add(m.offer.lower())
+        out.append(m)
+        if len(out) == SHOWN:
+            break
+    return out
+
+
+def _same(m: Match) -> bool:
+    return normalise(m.offer) == normalise(m.need)
+
+
+def _number(w: float) -> str:
+    return f"{w:g}"
+
+
+def third_person(e: Explanation, lang: str = "en") -> str:
+    """The reason for organisers and printouts, naming both people, both directions."""
+    w = _words(lang)
+    if e.weight is not None:
+        return w["weight"].format(a=e.a_name, b=e.b_name, w=_number(e.weight))
+    if not e.a_to_b and not e.b_to_a:
+        return w["nothing_both"].format(a=e.a_name, b=e.b_name)
+    parts = []
+    for giver, receiver, matches in ((e.a_name, e.b_name, e.a_to_b),
+                                     (e.b_name, e.a_name, e.b_to_a)):
+        if matches:
+            parts.append("; ".join(
+                w["same" if _same(m) else "pair"].format(
+                    giver=giver, offer=_quote(m.offer, w), receiver=receiver,
+                    need=_quote(m.need, w)) for m in _shown(matches)) + ".")
+        else:
+            parts.append(w["nothing"].format(giver=giver, receiver=receiver))
+    return " ".join(parts)
+
+
+def second_person(e: Explanation, viewer: str, lang: str = "en") -> str:
+    """The reason for ``viewer`` (a's or b's id) in their own mail, page and calendar."""
+    w = _words(lang)
+    you_a = viewer == e.a
+    other = e.b_name if you_a else e.a_name
+    if e.weight is not None:
+        return w["weight_you"].format(other=other, w=_number(e.weight))
+    give, get = (e.a_to_b, e.b_to_a) if you_a else (e.b_to_a, e.a_to_b)
+    if not give and not get:
+        return w["neither"]
+
+    def items(matches: tuple[Match, ...], template: str) -> str:
+        out = []
+        for m in _shown(matches):
+            need = _quote(m.need, w)
+            if _same(m):
+                out.append(need)
+            else:
+                out.append(w[template].format(need=need, offer=_quote(m.offer, w), other=other))
+        return w["and"].join(out)
+
+    first = (w["you_help"].format(other=other, items=items(give, "you_offer")) + "."
+             if give else w["you_nothing"].format(other=other))
+    second = (w["they_help"].format(other=other, items=items(get, "they_offer")) + "."
+              if get else w["they_nothing"].format(other=other))
+    return f"{first} {second}" if give or not get else f"{second} {first}"
