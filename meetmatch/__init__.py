@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
+from .mail_headers import check_mail_from
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -80,6 +81,10 @@ def _finish_config(app: Flask) -> None:
     if url.startswith("postgresql"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     set_sqlite_busy_timeout(int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+    try:  # a From header must be one plain address: it is in every mail we send
+        check_mail_from(app.config["MAIL_FROM"])
+    except ValueError as error:
+        raise ConfigError(f"MAIL_FROM: {error}") from error
     if not app.config.get("MAIL_FILE_DIR"):
         app.config["MAIL_FILE_DIR"] = str(Path(app.instance_path) / "outbox")
     relaxed = app.config.get("ENV") in {"development", "testing"} or app.testing

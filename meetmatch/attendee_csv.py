@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from .extensions import db
 from .formatting import split_topics
 from .forms import has_control_characters
+from .mail_headers import ENCODED_WORD
 from .models import Attendee, Event
 from .registration import apply_profile, normalise_email
 
@@ -104,6 +105,9 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
     bad_cells = sorted(col for col, value in values.items() if has_control_characters(value))
     if bad_cells:
         errors.append("invisible control characters in " + ", ".join(bad_cells))
+    encoded = sorted(col for col in SINGLE_LINE if ENCODED_WORD.search(values.get(col, "")))
+    if encoded:  # these reach mail headers (see mail_headers.py)
+        errors.append("mail encoding syntax “=?…?=” in " + ", ".join(encoded))
     for column, limit in LIMITS.items():
         value = values.get(column, "")
         if column in SINGLE_LINE:

@@ -43,9 +43,13 @@ def register_commands(app: Flask) -> None:
 def create_organiser(email: str, name: str, password: str) -> None:
     """Create an organiser account (or set a new password for an existing one)."""
     from .accounts import set_organiser_password
+    from .mail_headers import header_text_problem
 
     if len(password) < 8:
         raise click.BadParameter("use at least 8 characters", param_hint="password")
+    for value, hint in ((name, "--name"), (email, "email")):  # both go into mail headers
+        if problem := header_text_problem(value):
+            raise click.BadParameter(problem, param_hint=hint)
     organiser, created = set_organiser_password(email, password, name)
     click.echo(f"{'Created' if created else 'Updated'} organiser {organiser.email}.")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
+from .mail_headers import CONTROL_PROBLEM, check_header_text
+
 try:
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # WTForms < 3.3 takes plain (value, label) tuples
@@ -21,8 +23,9 @@ def strip_text(value):
 
 
 def one_line(value):
-    """Single-line fields: line breaks and tabs become single spaces (names end up in mail headers)."""
-    return " ".join(value.split()) if isinstance(value, str) else value
+    """Single-line fields: line breaks and tabs become single spaces; names end up in mail
+    headers, so mail encoding syntax ("=?…?=") and other control characters are refused."""
+    return check_header_text(" ".join(value.split())) if isinstance(value, str) else value
 
 
 def has_control_characters(value: str) -> bool:
@@ -37,7 +40,7 @@ class SafeForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if isinstance(field.data, str) and has_control_characters(field.data):
-                field.errors = [*field.errors, "Remove the invisible control characters from this field."]
+                field.errors = [*(e for e in field.errors if e != CONTROL_PROBLEM), CONTROL_PROBLEM]
                 valid = False
         self._errors = None
         return valid

@@ -27,6 +27,7 @@ from flask import current_app, render_template
 from sqlalchemy import update
 
 from .extensions import db
+from .mail_headers import MAIL_POLICY, check_mail_from, header_text, header_text_problem
 from .models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -110,14 +111,21 @@ def decode_attachments(raw: str | None) -> list[Attachment]:
 
 
 def build_email(message: OutboxMessage, mail_from: str) -> EmailMessage:
-    """A MIME message built with the ``email`` package: header values can never inject headers."""
-    email = EmailMessage()
-    email["Subject"] = _one_line(message.subject)
-    email["From"] = mail_from
-    email["To"] = Address(display_name=_one_line(message.to_name), addr_spec=message.to_addr)
+    """A MIME message whose headers are exactly the ones set here.
+
+    Names and subjects go through ``header_text`` (one line, no encoded-word syntax); the
+    message is built with ``MAIL_POLICY`` and rendered once here, so a header that would still
+    break into extra lines raises (and the message fails) instead of being sent.
+    """
+    if header_text_problem(message.to_addr):
+        raise ValueError(f"the address {message.to_addr!r} cannot be put in a mail header")
+    sender = check_mail_from(mail_from)
+    email = EmailMessage(policy=MAIL_POLICY)
+    email["Subject"] = header_text(message.subject)
+    email["From"] = sender
+    email["To"] = Address(display_name=header_text(message.to_name), addr_spec=message.to_addr)
     email["Date"] = format_datetime(datetime.now(UTC))
-    domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "meetmatch.invalid"
-    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=domain)
+    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=sender.domain)
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -126,12 +134,8 @@ def build_email(message: OutboxMessage, mail_from: str) -> EmailMessage:
         email.add_attachment(
             attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
         )
+    email.as_bytes()  # renders every header through the verifying policy; raises if unsafe
     return email
-
-
-def _one_line(value: str) -> str:
-    """Collapse CR/LF and other control characters so a value stays one header line."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in value or "").split())
 
 
 class PermanentFailure(Exception):
