@@ -10,7 +10,8 @@ from functools import wraps
 from flask import abort, g, redirect, request, session, url_for
 
 from .extensions import db
-from .models import Attendee, Event, Organiser
+from .models import Attendee, Event, Organiser, ScheduleVersion
+from .schedules.versions import version_by_number
 
 TOKEN_BYTES = 32  # 256 bits of randomness; only the SHA-256 hash is stored
 
@@ -45,6 +46,8 @@ def current_organiser() -> Organiser | None:
 
 
 def login_required(view):
+    """Organiser pages: anyone not logged in goes to the login page (and comes back after)."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_organiser() is None:
@@ -69,3 +72,43 @@ def event_attendee_or_404(event: Event, attendee_id: int) -> Attendee:
     if attendee is None or attendee.event_id != event.id:
         abort(404)
     return attendee
+
+
+def own_event_view(view):
+    """An organiser view under ``/events/<slug>``: login required, then the view is called with
+    ``event`` (the logged-in organiser's own; 404 for anyone else's) instead of ``slug``, and,
+    where the URL has a schedule version ``<number>``, with ``version`` (404 if the event has no
+    such version) instead of ``number``. The one place these checks are written."""
+
+    @wraps(view)
+    def wrapped(*, slug: str, **kwargs):
+        if current_organiser() is None:
+            return redirect(url_for("organiser.login", next=request.path))
+        event = own_event_or_404(slug)
+        if "number" in kwargs:
+            kwargs["version"] = event_version_or_404(event, kwargs.pop("number"))
+        return view(event=event, **kwargs)
+
+    return wrapped
+
+
+def event_version_or_404(event: Event, number: int) -> ScheduleVersion:
+    """This event's schedule version with this number; 404 if it has none."""
+    version = version_by_number(event, number)
+    if version is None:
+        abort(404)
+    return version
+
+
+def public_event_view(view):
+    """A public page under ``/e/<slug>``: the view is called with ``event`` instead of ``slug``
+    (404 for a slug no event has)."""
+
+    @wraps(view)
+    def wrapped(*, slug: str, **kwargs):
+        event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+        if event is None:
+            abort(404)
+        return view(event=event, **kwargs)
+
+    return wrapped

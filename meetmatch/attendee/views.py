@@ -5,19 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import registration
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms import ConfirmForm
 from ..models import Event
 from ..schedules.review import published_agenda
+from ..security import public_event_view
 from . import bp
 from .forms import EditForm, RegistrationForm, ResendForm
-
-
-def _event_or_404(slug: str) -> Event:
-    event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
-    if event is None:
-        abort(404)
-    return event
 
 
 def _register_limit() -> str:
@@ -39,17 +33,17 @@ def index():
 
 
 @bp.get("/e/<slug>")
-def event_page(slug: str):
+@public_event_view
+def event_page(event: Event):
     """The public event page organisers share."""
-    event = _event_or_404(slug)
     return render_template("attendee/event.html", event=event)
 
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, exempt_when=lambda: _post_only(request.method))
-def register(slug: str):
+@public_event_view
+def register(event: Event):
     """Registration form."""
-    event = _event_or_404(slug)
     form = RegistrationForm()
     form.set_event_choices(event)
     if not event.registration_open:
@@ -57,32 +51,32 @@ def register(slug: str):
     if form.validate_on_submit():
         outcome = registration.register_attendee(event, form.data)
         if outcome.created:
-            return redirect(url_for("attendee.registered", slug=slug))
+            return redirect(url_for("attendee.registered", slug=event.slug))
         flash("You are already registered for this event with that email. We have sent you a new "
               "private link so you can view or change your registration.", "info")
-        return redirect(url_for("attendee.event_page", slug=slug))
+        return redirect(url_for("attendee.event_page", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("attendee/register.html", event=event, form=form), status
 
 
 @bp.get("/e/<slug>/registered")
-def registered(slug: str):
+@public_event_view
+def registered(event: Event):
     """Confirmation page after a successful registration."""
-    event = _event_or_404(slug)
     return render_template("attendee/registered.html", event=event)
 
 
 @bp.route("/e/<slug>/link", methods=["GET", "POST"])
 @limiter.limit(_resend_limit, exempt_when=lambda: _post_only(request.method))
-def resend_link(slug: str):
+@public_event_view
+def resend_link(event: Event):
     """Re-send the private manage link; the answer is the same whether or not the email exists."""
-    event = _event_or_404(slug)
     form = ResendForm()
     if form.validate_on_submit():
         registration.resend_manage_link(event, form.email.data)
         flash("If you are registered for this event, we have sent a new private link to that "
               "address. Earlier links no longer work.", "info")
-        return redirect(url_for("attendee.event_page", slug=slug))
+        return redirect(url_for("attendee.event_page", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("attendee/resend.html", event=event, form=form), status
 
@@ -95,16 +89,16 @@ def _attendee_for_link(event: Event, token: str):
 
 
 @bp.route("/e/<slug>/manage/<token>", methods=["GET", "POST"])
-def manage(slug: str, token: str):
+@public_event_view
+def manage(event: Event, token: str):
     """View and edit one's registration (GET never changes anything)."""
-    event = _event_or_404(slug)
     attendee = _attendee_for_link(event, token)
     form = EditForm(data=None if request.method == "POST" else registration.profile_data(attendee))
     form.set_event_choices(event)
     if form.validate_on_submit():
         registration.update_attendee(attendee, form.data)
         flash("Your changes are saved.", "success")
-        return redirect(url_for("attendee.manage", slug=slug, token=token))
+        return redirect(url_for("attendee.manage", slug=event.slug, token=token))
     status = 400 if form.is_submitted() else 200
     return render_template(
         "attendee/manage.html", event=event, attendee=attendee, form=form, token=token,
@@ -113,23 +107,23 @@ def manage(slug: str, token: str):
 
 
 @bp.post("/e/<slug>/manage/<token>/withdraw")
-def withdraw(slug: str, token: str):
+@public_event_view
+def withdraw(event: Event, token: str):
     """Withdraw one's registration."""
-    event = _event_or_404(slug)
     attendee = _attendee_for_link(event, token)
     if ConfirmForm().validate_on_submit():
         registration.set_status(attendee, "withdrawn")
         flash("Your registration is withdrawn. You will not be matched. Changed your mind? "
               "Use the button below to register again.", "info")
-    return redirect(url_for("attendee.manage", slug=slug, token=token))
+    return redirect(url_for("attendee.manage", slug=event.slug, token=token))
 
 
 @bp.post("/e/<slug>/manage/<token>/reactivate")
-def reactivate(slug: str, token: str):
+@public_event_view
+def reactivate(event: Event, token: str):
     """Undo a withdrawal."""
-    event = _event_or_404(slug)
     attendee = _attendee_for_link(event, token)
     if ConfirmForm().validate_on_submit():
         registration.set_status(attendee, "registered")
         flash("Welcome back: your registration is active again.", "success")
-    return redirect(url_for("attendee.manage", slug=slug, token=token))
+    return redirect(url_for("attendee.manage", slug=event.slug, token=token))

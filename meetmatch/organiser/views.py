@@ -22,8 +22,8 @@ from ..accounts import authenticate_organiser
 from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
-from ..models import Attendee
-from ..security import current_organiser, event_attendee_or_404, login_required, own_event_or_404
+from ..models import Attendee, Event
+from ..security import current_organiser, event_attendee_or_404, login_required, own_event_view
 from . import bp
 from .forms import EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
 
@@ -128,10 +128,9 @@ def _event_form_data(event) -> dict:
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
-@login_required
-def edit_event(slug: str):
+@own_event_view
+def edit_event(event: Event):
     """Edit an event's settings, rounds and topics."""
-    event = own_event_or_404(slug)
     form = EventForm(data=None if request.method == "POST" else _event_form_data(event))
     if form.validate_on_submit():
         if _save_event(form, event) is not None:
@@ -141,10 +140,9 @@ def edit_event(slug: str):
 
 
 @bp.get("/events/<slug>")
-@login_required
-def event(slug: str):
+@own_event_view
+def event(event: Event):
     """Registrations: search, counts, topics nobody offers or needs."""
-    event = own_event_or_404(slug)
     search = SearchForm(request.args)
     searchable = search.validate()  # an over-long or garbled query shows its error, not a 500
     query = db.select(Attendee).filter_by(event_id=event.id).order_by(Attendee.name)
@@ -164,14 +162,13 @@ def event(slug: str):
 
 
 @bp.post("/events/<slug>/registration")
-@login_required
-def toggle_registration(slug: str):
+@own_event_view
+def toggle_registration(event: Event):
     """Open or close registration."""
-    event = own_event_or_404(slug)
     if ConfirmForm().validate_on_submit():
         events.set_registration_open(event, not event.registration_open)
         flash("Registration is now " + ("open." if event.registration_open else "closed."), "info")
-    return redirect(url_for("organiser.event", slug=slug))
+    return redirect(url_for("organiser.event", slug=event.slug))
 
 
 def _rule_form(event, person, *, submitted: bool = True) -> PairRuleForm:
@@ -192,25 +189,23 @@ def _attendee_page(event, person, form=None, rule_form=None, status: int = 200):
 
 
 @bp.route("/events/<slug>/attendees/<int:attendee_id>", methods=["GET", "POST"])
-@login_required
-def attendee(slug: str, attendee_id: int):
+@own_event_view
+def attendee(event: Event, attendee_id: int):
     """View and edit one attendee and their meeting rules."""
-    event = own_event_or_404(slug)
     person = event_attendee_or_404(event, attendee_id)
     form = EditForm(data=None if request.method == "POST" else registration.profile_data(person))
     form.set_event_choices(event)
     if form.validate_on_submit():
         registration.update_attendee(person, form.data)
         flash(f"Saved {person.name}.", "success")
-        return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+        return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     return _attendee_page(event, person, form=form, status=400 if form.is_submitted() else 200)
 
 
 @bp.post("/events/<slug>/attendees/<int:attendee_id>/rules")
-@login_required
-def add_pair_rule(slug: str, attendee_id: int):
+@own_event_view
+def add_pair_rule(event: Event, attendee_id: int):
     """Add a must-meet or must-not-meet rule (replacing the pair's rule if it has one)."""
-    event = own_event_or_404(slug)
     person = event_attendee_or_404(event, attendee_id)
     form = _rule_form(event, person)
     if form.validate_on_submit():
@@ -223,15 +218,14 @@ def add_pair_rule(slug: str, attendee_id: int):
             kind = "must meet" if form.requested else "must not meet"
             flash(f"{person.name} and {other.name} {kind}. This applies at the next build or "
                   "rebuild of the schedule.", "success")
-            return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+            return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     return _attendee_page(event, person, rule_form=form, status=400)
 
 
 @bp.post("/events/<slug>/attendees/<int:attendee_id>/rules/remove")
-@login_required
-def remove_pair_rule(slug: str, attendee_id: int):
+@own_event_view
+def remove_pair_rule(event: Event, attendee_id: int):
     """Remove a meeting rule (its id in the form, beside the CSRF token)."""
-    event = own_event_or_404(slug)
     person = event_attendee_or_404(event, attendee_id)
     rule_id = request.form.get("rule", "")
     rule = pair_rules.pair_rule_of(event, int(rule_id)) if rule_id.isdecimal() else None
@@ -240,14 +234,13 @@ def remove_pair_rule(slug: str, attendee_id: int):
     if ConfirmForm().validate_on_submit():
         pair_rules.remove_pair_rule(rule)
         flash("Rule removed. This applies at the next build or rebuild of the schedule.", "info")
-    return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+    return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
 
 
 @bp.route("/events/<slug>/attendees/new", methods=["GET", "POST"])
-@login_required
-def add_attendee(slug: str):
+@own_event_view
+def add_attendee(event: Event):
     """Add an attendee by hand (a walk-in on the day)."""
-    event = own_event_or_404(slug)
     form = AddAttendeeForm()
     form.set_event_choices(event)
     if form.validate_on_submit():
@@ -259,7 +252,7 @@ def add_attendee(slug: str):
         else:
             flash(f"Added {person.name}." + (" Rebuild the remaining rounds to match them."
                                                if person.walk_in else ""), "success")
-            return redirect(url_for("organiser.attendee", slug=slug, attendee_id=person.id))
+            return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=person.id))
     else:
         existing = None
     return render_template("organiser/add_attendee.html", event=event, form=form,
@@ -267,23 +260,21 @@ def add_attendee(slug: str):
 
 
 @bp.post("/events/<slug>/attendees/<int:attendee_id>/status")
-@login_required
-def attendee_status(slug: str, attendee_id: int):
+@own_event_view
+def attendee_status(event: Event, attendee_id: int):
     """Withdraw, mark as no-show, or reactivate an attendee."""
-    event = own_event_or_404(slug)
     person = event_attendee_or_404(event, attendee_id)
     new_status = request.form.get("status", "")
     if ConfirmForm().validate_on_submit() and new_status in ("registered", "withdrawn", "no_show"):
         registration.set_status(person, new_status)
         flash(f"{person.name} is now {new_status.replace('_', ' ')}.", "info")
-    return redirect(url_for("organiser.attendee", slug=slug, attendee_id=attendee_id))
+    return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
 
 
 @bp.route("/events/<slug>/import", methods=["GET", "POST"])
-@login_required
-def import_csv(slug: str):
+@own_event_view
+def import_csv(event: Event):
     """Import attendees from CSV: all rows or none."""
-    event = own_event_or_404(slug)
     form = ImportForm()
     report = None
     if form.validate_on_submit():
@@ -298,17 +289,16 @@ def import_csv(slug: str):
             if not report.errors:
                 attendee_csv.import_attendees(event, report)
                 flash(f"Imported {report.created} new and updated {report.updated} attendees.", "success")
-                return redirect(url_for("organiser.event", slug=slug))
+                return redirect(url_for("organiser.event", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("organiser/import.html", event=event, form=form, report=report,
                            columns=attendee_csv.COLUMNS), status
 
 
 @bp.get("/events/<slug>/attendees.csv")
-@login_required
-def export_csv(slug: str):
+@own_event_view
+def export_csv(event: Event):
     """Export attendees as CSV (safe to open in a spreadsheet)."""
-    event = own_event_or_404(slug)
     return Response(
         "\ufeff" + attendee_csv.export_attendees_csv(event),
         mimetype="text/csv",
