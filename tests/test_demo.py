@@ -34,4 +34,4 @@ def test_demo_event_page_and_form(app, client):
     page = client.get(f"/e/{DEMO_SLUG}").get_data(as_text=True)
     assert "Startup &amp; Investor Afternoon" in page and "Register" in page
     form = client.get(f"/e/{DEMO_SLUG}/register").get_data(as_text=True)
-    assert "Seed funding" in form and "Round 6" in form
+    assert "Seed funding" in form and "Round 5" in form
