@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export MEETMATCH_ENV ?= development
 
-.PHONY: run test install install-test lint bench worker clean
+.PHONY: run test test-fast smoke-wheel install install-test lint bench worker clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ worker: install
 test: install-test
 	$(BIN)/ruff check meetmatch tests bench wsgi.py
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-fast: the edit-test loop: SQLite only, no browser or slow tests, stop at the first failure
+test-fast: install-test
+	$(BIN)/pytest --db sqlite -m "not browser and not slow" -x -q $(PYTEST_ARGS)
+
+## smoke-wheel: build the wheel, install it in a fresh venv outside the checkout and use it there
+smoke-wheel:
+	PYTHON=$(PYTHON) bash .ci/smoke-wheel
 
 lint: install-test
 	$(BIN)/ruff check meetmatch tests bench wsgi.py
