@@ -1,9 +1,10 @@
-"""Put chosen pairs into rounds: matchings first, then Kempe-chain swaps for the rest.
+"""Put chosen pairs into rounds: matchings first, Kempe-chain swaps, then exact repair.
 
 Colouring the pairs of a b-matching into rounds is list edge colouring (each pair may only
 use the rounds both people attend). Round-by-round matchings that favour attendees with many
 pairs left place almost everything; a pair left over is placed by swapping two rounds along
-an alternating chain (the classic Kempe/Vizing step), checked against availability and tables.
+an alternating chain (the classic Kempe/Vizing step), checked against availability and tables;
+what is still left is placed by recolouring a few rounds at a time (:mod:`.recolour`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ import numpy as np
 
 from .baseline import round_by_round
 from .instance import Instance
+from .recolour import repair
 from .schedule import Schedule
 
 
-class _Rounds:
+class RoundState:
+    """A partial colouring: each placed pair's round, and what every round uses."""
+
     def __init__(self, inst: Instance, assign: Schedule):
         self.inst = inst
         self.assign = dict(assign)
+        self.in_round: dict[int, set[int]] = {r: set() for r in range(1, inst.rounds + 1)}
         self.at: list[dict[int, int]] = [{} for _ in range(inst.n)]  # vertex -> round -> edge
         self.free_used = {r: 0 for r in range(1, inst.rounds + 1)}
         self.host_used: dict[tuple[int, int], int] = {}
@@ -34,6 +39,7 @@ class _Rounds:
         self.at[i][r] = e
         self.at[j][r] = e
         self.assign[e] = r
+        self.in_round[r].add(e)
         t = self.inst.edge_table[e]
         if t is None:
             self.free_used[r] += 1
@@ -42,6 +48,7 @@ class _Rounds:
 
     def _take(self, e: int) -> int:
         r = self.assign.pop(e)
+        self.in_round[r].discard(e)
         i, j = self.inst.edges[e]
         del self.at[i][r]
         del self.at[j][r]
@@ -120,36 +127,42 @@ class _Rounds:
 
 
 def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
-                 blossom_top_up: bool = True, deadline: float | None = None) -> Schedule:
+                 blossom_top_up: bool = True, exact: bool = False,
+                 deadline: float | None = None, seed: int = 0) -> Schedule:
     """Rounds for the chosen pairs (as many as fit), then top up with the best other pairs.
 
     ``blossom`` colours with one maximum matching per round (best on small and mid-size
     events); without it, pairs are placed greedily, most constrained first, which is
     linear-time and what large events use. Either way Kempe swaps and fairness trades
     follow. ``blossom_top_up`` fills the free places with matchings too (else greedily).
-    Rounds the matchings cannot reach before ``deadline`` are filled greedily.
+    Rounds the matchings cannot reach before ``deadline`` are filled greedily. With
+    ``exact``, pairs the swaps cannot place are placed by recolouring a few rounds at a time
+    with CP-SAT (see :mod:`.recolour`) until none is left or the deadline comes.
     """
     pairs = sorted(pairs)
-    state = _Rounds(inst, {})
+    state = RoundState(inst, {})
     if blossom:
-        state = _Rounds(inst, round_by_round(inst, pairs, fairness=True, max_cardinality=True,
-                                             critical_degree=True, deadline=deadline))
+        state = RoundState(inst, round_by_round(inst, pairs, fairness=True,
+                                                max_cardinality=True, critical_degree=True,
+                                                deadline=deadline))
     _greedy(inst, state, [e for e in pairs if e not in state.assign])
     left = [e for e in pairs if e not in state.assign]
     requested = set(inst.requested)
     left.sort(key=lambda e: (e not in requested, -inst.edge_score[e], e))
     left = [e for e in left if not state.place(e)]
+    if left and exact:
+        left = repair(inst, state, left, deadline=deadline, seed=seed)
     if left:
         _trade(inst, state, left)
     if blossom_top_up and (deadline is None or time.monotonic() < deadline):
-        state = _Rounds(inst, round_by_round(inst, None, fairness=True, start=state.assign,
-                                             deadline=deadline))
+        state = RoundState(inst, round_by_round(inst, None, fairness=True,
+                                                start=state.assign, deadline=deadline))
     top_up(inst, state)
     fix_short(inst, state)
     return state.assign
 
 
-def _greedy(inst: Instance, state: _Rounds, pairs: list[int]) -> None:
+def _greedy(inst: Instance, state: RoundState, pairs: list[int]) -> None:
     """Place pairs one by one: requested first, then those whose people have the least
     room (pairs left versus free rounds), then by score."""
     load = np.zeros(inst.n, dtype=int)
@@ -171,7 +184,7 @@ def _greedy(inst: Instance, state: _Rounds, pairs: list[int]) -> None:
                 break
 
 
-def top_up(inst: Instance, state: _Rounds) -> None:
+def top_up(inst: Instance, state: RoundState) -> None:
     """Fill free places with the best remaining pairs, people short of target first."""
     need = inst.need
     deg = np.array([len(state.at[i]) for i in range(inst.n)])
@@ -194,7 +207,7 @@ def top_up(inst: Instance, state: _Rounds) -> None:
                 break
 
 
-def _trade(inst: Instance, state: _Rounds, left: list[int]) -> None:
+def _trade(inst: Instance, state: RoundState, left: list[int]) -> None:
     """Place a left-over pair whose loss would leave someone short of target by taking out
     a weaker pair whose people stay at or above target (fairness before score)."""
     need = inst.need
@@ -229,7 +242,7 @@ def _trade(inst: Instance, state: _Rounds, left: list[int]) -> None:
             state._put(f, r)
 
 
-def fix_short(inst: Instance, state: _Rounds) -> None:
+def fix_short(inst: Instance, state: RoundState) -> None:
     """Give attendees below target a meeting where one fits: with a free partner, or by
     taking a partner away from someone who stays at or above target (fairness before
     score; among the options the smallest loss of score wins)."""
@@ -266,7 +279,7 @@ def fix_short(inst: Instance, state: _Rounds) -> None:
                 deg[x] += 1
 
 
-def _best_option(inst: Instance, state: _Rounds, deg: np.ndarray, u: int, edges: list[int]):
+def _best_option(inst: Instance, state: RoundState, deg: np.ndarray, u: int, edges: list[int]):
     """The cheapest (score lost, pair e, round, pair f to take out or None) that gives u one
     more meeting, or None."""
     need = inst.need

@@ -133,7 +133,7 @@ def _warm_start(inst: Instance, lp: LPBound) -> Schedule:
     the LP's chosen pairs coloured greedily into rounds."""
     if len(inst.edges) > BLOSSOM_EDGES:
         lp_pairs = {e: 0 for e in np.flatnonzero(lp.x > 0.5).tolist()}
-        return _colour(inst, lp_pairs, fast=True)
+        return colour_pairs(inst, lp_pairs, blossom=False, blossom_top_up=False)  # greedy
     best = round_by_round(inst, fairness=True)
     if inst.n <= BLOSSOM_ATTENDEES:
         best = better(inst, best, round_by_round(inst, fairness=True, max_cardinality=True))
@@ -156,7 +156,9 @@ def _choose_and_colour(inst: Instance, lp: LPBound, best: Schedule, clock: _Cloc
     clock.phase("colouring")
     # Leave time to write the reasons (about 0.15 ms per meeting).
     reserve = 0.5 + 2e-4 * inst.n * inst.rounds
-    coloured = _colour(inst, chosen, deadline=clock.start + clock.limit - reserve)
+    coloured = colour_pairs(inst, chosen, blossom=True, exact=True,
+                            blossom_top_up=inst.n <= BLOSSOM_ATTENDEES,
+                            deadline=clock.start + clock.limit - reserve, seed=run["seed"])
     proven = proven and all(e in coloured for e in chosen)
     return better(inst, coloured, best), proven
 
@@ -210,14 +212,6 @@ def _pair_model_edges(inst: Instance, lp: LPBound) -> list[int]:
     keep |= short[ends[:, 0]] | short[ends[:, 1]]
     keep[inst.requested] = True
     return np.flatnonzero(keep).tolist()
-
-
-def _colour(inst: Instance, pairs, *, fast: bool = False, deadline: float | None = None
-            ) -> Schedule:
-    """Colour chosen pairs into rounds; ``fast`` (a warm start on a large event) is greedy."""
-    small = inst.n <= BLOSSOM_ATTENDEES
-    return colour_pairs(inst, pairs, blossom=not fast, blossom_top_up=small and not fast,
-                        deadline=deadline)
 
 
 __all__ = ["Meeting", "Result", "RoundResult", "SCALE", "ScheduledMeeting", "SolveStatus",

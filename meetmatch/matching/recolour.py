@@ -1,0 +1,145 @@
+"""Exact repair of a colouring: chosen pairs the heuristics could not give a round.
+
+A pair is left over when every Kempe swap of two rounds fails (the alternating chain closes
+an odd cycle). The repair takes a few rounds -- one free at each end of the pair plus some
+more -- and lets CP-SAT recolour every meeting of those rounds together with the left-over
+pairs that fit there: meetings already placed keep a round among them, left-over pairs are
+placed where possible. Rounds and tables outside stay as they are, so each step is small.
+When steps place nothing, the next ones take twice as many rounds; a step over all rounds
+is exact, so a pair is given up only when no colouring of the chosen pairs has room for it
+(or the deadline comes first). Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from .instance import Instance
+
+if TYPE_CHECKING:
+    from .colouring import RoundState
+
+FIRST_ROUNDS = 3  # rounds in a first repair step (2 is a Kempe swap)
+TRIES_PER_SIZE = 4  # failed steps before a step takes twice as many rounds
+STEP_SECONDS = 2.0  # cap on one CP-SAT step (deterministic time, a quarter of it)
+
+
+def repair(inst: Instance, state: RoundState, left: list[int], *, deadline: float | None,
+           seed: int = 0) -> list[int]:
+    """Place left-over pairs ``left`` by recolouring a few rounds at a time.
+
+    Changes ``state`` in place; returns the pairs still without a round, in ``left``'s
+    order of priority.
+    """
+    rng = random.Random(seed)
+    left = list(left)
+    given_up: list[int] = []
+    size, failures = FIRST_ROUNDS, 0
+    while left:
+        budget = STEP_SECONDS if deadline is None else min(STEP_SECONDS,
+                                                           deadline - time.monotonic())
+        if budget <= 0.05:
+            break
+        rounds = _pick_rounds(inst, state, left[0], size, rng)
+        placed, exact = _recolour(inst, state, rounds, left, seed, budget)
+        if placed:
+            left = [f for f in left if f not in placed]
+            size, failures = FIRST_ROUNDS, 0
+            continue
+        failures += 1
+        if len(rounds) == inst.rounds and (exact or failures >= TRIES_PER_SIZE):
+            # Every round was free to change: proven (or, out of tries, taken) as no room.
+            given_up.append(left.pop(0))
+            size, failures = FIRST_ROUNDS, 0
+        elif failures >= TRIES_PER_SIZE:
+            size, failures = size * 2, 0
+    return given_up + left
+
+
+def _pick_rounds(inst: Instance, state: RoundState, e: int, size: int,
+                 rng: random.Random) -> list[int]:
+    """Rounds for one step on pair e: one free for each end (when any), then random rounds
+    the pair could use, then any others (moving a meeting out can make room too)."""
+    if size >= inst.rounds:
+        return list(range(1, inst.rounds + 1))
+    u, v = inst.edges[e]
+    allowed = list(inst.edge_rounds[e])
+    chosen: list[int] = []
+    for x in (u, v):
+        free = [r for r in allowed if state.free(x, r) and r not in chosen]
+        if free:
+            chosen.append(rng.choice(free))
+    usable = [r for r in allowed if r not in chosen]
+    others = [r for r in range(1, inst.rounds + 1) if r not in allowed]
+    rng.shuffle(usable)
+    rng.shuffle(others)
+    return sorted((chosen + usable + others)[:size])
+
+
+def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[int],
+              seed: int, budget: float) -> tuple[set[int], bool]:
+    """One CP-SAT step over ``rounds``; returns (left-over pairs placed, solved exactly)."""
+    in_rounds = set(rounds)
+    moving = sorted(f for r in rounds for f in state.in_round[r])
+    waiting = [f for f in left if in_rounds.intersection(inst.edge_rounds[f])]
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for f in moving + waiting:
+        for r in inst.edge_rounds[f]:
+            if r in in_rounds and _table_possible(inst, state, f, r):
+                x[f, r] = model.NewBoolVar("")
+    by_edge: dict[int, list] = {}
+    by_person_round: dict[tuple[int, int], list] = {}
+    by_table_round: dict[tuple[int | None, int], list] = {}
+    for (f, r), var in x.items():
+        by_edge.setdefault(f, []).append(var)
+        for person in inst.edges[f]:
+            by_person_round.setdefault((person, r), []).append(var)
+        by_table_round.setdefault((inst.edge_table[f], r), []).append(var)
+    for f in moving:
+        model.AddExactlyOne(by_edge[f])  # a placed meeting keeps a round (its own is allowed)
+    for f in waiting:
+        if f in by_edge:
+            model.AddAtMostOne(by_edge[f])
+    for vs in by_person_round.values():
+        model.AddAtMostOne(vs)
+    for (t, r), vs in by_table_round.items():
+        room = inst.free_cap[r] if t is None else 1
+        if room < len(vs):
+            model.Add(sum(vs) <= int(room))
+    for (f, r), var in x.items():
+        model.AddHint(var, 1 if state.assign.get(f) == r else 0)
+    requested = set(inst.requested)
+    top = max((inst.iscore(f) for f in waiting), default=0) + 1
+    model.Maximize(sum((inst.iscore(f) + top * (1 + 8 * (f in requested))) * var
+                       for (f, r), var in x.items() if f not in state.assign))
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers, p.random_seed, p.log_search_progress = 1, seed, False
+    p.max_deterministic_time = budget / 4.0
+    p.max_time_in_seconds = budget
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return set(), status == cp_model.INFEASIBLE
+    placed = {f for (f, r), var in x.items() if f not in state.assign and solver.Value(var)}
+    if placed:
+        for f in moving:
+            state._take(f)
+        for (f, r), var in sorted(x.items()):
+            if solver.Value(var):
+                state._put(f, r)
+    return placed, status == cp_model.OPTIMAL
+
+
+def _table_possible(inst: Instance, state: RoundState, f: int, r: int) -> bool:
+    """Whether round r has room for pair f's table, counting only meetings outside the step
+    (those of round r are all in it)."""
+    t = inst.edge_table[f]
+    if t is None:
+        return math.isinf(inst.free_cap[r]) or inst.free_cap[r] >= 1
+    return state.host_used.get((t, r), 0) != -1  # -1: a fixed meeting holds it
