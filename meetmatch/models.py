@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -215,11 +217,18 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-JOB_STATUSES = ("queued", "running", "done", "failed")
+class JobStatus(StrEnum):
+    """Where a job stands. A str, so it is stored as its value and compares with plain strings."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class Job(db.Model):
-    """Background work (a schedule build). At most one active job per event and kind."""
+    """Background work (a schedule build, the PDFs of a version). At most one active job per
+    event and kind. ``jobs.run_job`` takes it from claimed to done or failed."""
 
     __table_args__ = (
         Index(
@@ -234,14 +243,24 @@ class Job(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(db.String(40))
     event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(db.String(16), default="queued")
-    params: Mapped[str] = mapped_column(db.Text, default="{}")  # JSON
-    progress: Mapped[str] = mapped_column(db.Text, default="{}")  # JSON, updated while running
-    error: Mapped[str | None] = mapped_column(db.Text, default=None)
-    version_id: Mapped[int | None] = mapped_column(default=None)
+    status: Mapped[JobStatus] = mapped_column(
+        db.Enum(JobStatus, native_enum=False, length=16, validate_strings=True,
+                values_callable=lambda statuses: [s.value for s in statuses]),
+        default=JobStatus.QUEUED)
+    params: Mapped[dict[str, Any]] = mapped_column(db.JSON, default=dict)
+    progress: Mapped[dict[str, Any]] = mapped_column(db.JSON, default=dict)  # while running, then the result
+    error: Mapped[str | None] = mapped_column(db.Text, default=None)  # why it failed, for the organiser
+    # The version the job is about: the one a build made, the one a PDF job draws.
+    version_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("schedule_version.id", ondelete="SET NULL"), index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Which worker claimed it and when it last said it is alive (room for leases on crashed workers).
+    claimed_by: Mapped[str | None] = mapped_column(db.String(100), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    version: Mapped[ScheduleVersion | None] = relationship()
 
 
 class ScheduleVersion(db.Model):

@@ -9,10 +9,18 @@ from collections.abc import Callable
 from flask import current_app
 
 from . import jobs, mail
+from .schedules import jobs as schedule_jobs
+
+
+def register_handlers() -> None:
+    """Every kind of background job and its handler, registered explicitly (no import side
+    effects, and nothing here loads the web views)."""
+    schedule_jobs.register_handlers()
 
 
 def work_once() -> dict[str, int]:
     """Run every due job and send due mail once; return what was done."""
+    register_handlers()
     ran = 0
     while jobs.run_next_job():
         ran += 1
@@ -22,7 +30,6 @@ def work_once() -> dict[str, int]:
 
 def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
     """Poll for work until stopped (SIGTERM/SIGINT finish the current step, then exit)."""
-    _import_job_handlers()
     stopping = False
 
     def stop(signum, frame):  # noqa: ARG001
@@ -45,10 +52,3 @@ def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
             return
         time.sleep(poll)
 
-
-def _import_job_handlers() -> None:
-    """Job kinds register their handlers on import."""
-    try:
-        from .schedules import jobs as schedule_jobs  # noqa: F401
-    except ImportError:
-        pass

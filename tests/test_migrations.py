@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -123,4 +125,78 @@ def test_links_mailed_before_the_manage_token_table_keep_working(make_app):
             assert [tuple(row) for row in hashes] == [(1, hash_token(newest)), (2, None)]
             assert conn.execute(sa.text("SELECT count(*) FROM attendee_offer")).scalar() == 1
             assert conn.execute(sa.text("SELECT count(*) FROM blocked_pair")).scalar() == 1
+        downgrade(revision="base")
+
+
+BEFORE_JOB_COLUMNS = "47fdcba41a01"  # job.params/progress as TEXT, version_id without a key
+
+
+def _event_with_a_version(t, now) -> None:
+    """Rows of the pre-upgrade schema: an organiser, event 1, and its schedule version 1."""
+    with db.engine.begin() as conn:
+        conn.execute(t["organiser"].insert(), {"id": 1, "email": "org@example.com", "name": "Org",
+                                               "password_hash": "x", "created_at": now})
+        conn.execute(t["event"].insert(), {
+            "id": 1, "organiser_id": 1, "slug": "e", "name": "E", "description": "", "venue": "",
+            "timezone": "Europe/Stockholm", "table_names": "", "registration_open": True,
+            "block_same_organisation": True, "created_at": now})
+        conn.execute(t["schedule_version"].insert(), {
+            "id": 1, "event_id": 1, "number": 1, "status": "published", "held_rounds": 0,
+            "inputs_fingerprint": "", "seed": 0, "solver_status": "optimal", "solver_message": "",
+            "objective": 1.0, "upper_bound": 1.0, "gap": 0.0, "wall_time": 0.1, "details": "{}",
+            "created_at": now})
+
+
+def test_jobs_keep_their_params_progress_and_version(make_app):
+    """The job migration keeps what each job said (its JSON text becomes JSON), moves a PDF
+    job's version out of its params into the new key, clears a version id that points
+    nowhere, and keeps the one-active-job-per-event rule; the downgrade puts it all back."""
+    from datetime import datetime
+
+    from meetmatch import jobs
+    from meetmatch.models import Job, JobStatus
+
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade(revision=BEFORE_JOB_COLUMNS)
+        old = sa.MetaData()
+        old.reflect(db.engine)
+        now = datetime(2026, 11, 1, 12, 0)
+        _event_with_a_version(old.tables, now)
+        job = {"event_id": 1, "error": None, "created_at": now, "started_at": now, "finished_at": now}
+        with db.engine.begin() as conn:
+            conn.execute(old.tables["job"].insert(), [
+                job | {"id": 11, "kind": "build_schedule", "status": "done", "version_id": 1,
+                       "params": '{"time_limit": 5}', "progress": '{"phase": "done", "objective": 3.5}'},
+                job | {"id": 12, "kind": "build_schedule", "status": "failed", "version_id": 99,
+                       "params": "{}", "progress": "", "error": "Ada: no rounds"},
+                job | {"id": 13, "kind": "render_pdf", "status": "done", "version_id": None,
+                       "params": '{"version_id": 1}',
+                       "progress": '{"phase": "done", "rendered": {"1": {"master": "abc"}}}'},
+                job | {"id": 14, "kind": "render_pdf", "status": "queued", "version_id": None,
+                       "params": '{"version_id": 1}', "progress": "{}", "finished_at": None}])
+
+        upgrade()
+        found = {j.id: j for j in db.session.execute(db.select(Job)).scalars()}
+        assert (found[11].status, found[11].params, found[11].progress, found[11].version_id) == (
+            JobStatus.DONE, {"time_limit": 5}, {"phase": "done", "objective": 3.5}, 1)
+        assert (found[12].status, found[12].version_id, found[12].progress, found[12].error) == (
+            JobStatus.FAILED, None, {}, "Ada: no rounds")
+        assert (found[13].params, found[13].version_id) == ({}, 1)
+        assert found[13].progress["rendered"] == {"1": {"master": "abc"}}
+        assert (found[14].status, found[14].version_id) == (JobStatus.QUEUED, 1)
+        # one active job per event and kind, as before: a new build is queued, a second is not
+        build, created = jobs.enqueue_job(1, "build_schedule")
+        assert created and jobs.enqueue_job(1, "build_schedule") == (build, False)
+        assert jobs.enqueue_job(1, "render_pdf", version_id=1) == (found[14], False)
+        db.session.remove()
+
+        downgrade(revision=BEFORE_JOB_COLUMNS)
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, params, progress, version_id FROM job "
+                                        "WHERE id BETWEEN 11 AND 14 ORDER BY id")).all()
+        assert [(r[0], json.loads(r[1]), r[3]) for r in rows] == [
+            (11, {"time_limit": 5}, 1), (12, {}, None), (13, {"version_id": 1}, None),
+            (14, {"version_id": 1}, None)]
+        assert json.loads(rows[0][2]) == {"phase": "done", "objective": 3.5}
         downgrade(revision="base")

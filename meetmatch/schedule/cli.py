@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import update
 
 from .. import jobs
 from ..extensions import db
-from ..models import Event, Job, ScheduleVersion, utcnow
-from ..schedules.jobs import run_build
+from ..models import Event, Job, JobStatus
+from ..schedules.jobs import BUILD_SCHEDULE
+from ..worker import register_handlers
 
 
 def _line(info: dict) -> str:
@@ -37,27 +36,20 @@ def build_schedule_command(event_slug: str, time_limit: float | None, seed: int 
     if event is None:
         click.echo(f"error: no event with slug {event_slug!r}", err=True)
         sys.exit(2)
-    job, created = jobs.enqueue_job(event.id, "build_schedule",
+    job, created = jobs.enqueue_job(event.id, BUILD_SCHEDULE,
                                     {"time_limit": time_limit, "seed": seed, "source": "cli"})
     if not created:
         click.echo("A build for this event is already queued or running; following it.", err=True)
-    won = created and db.session.execute(
-        update(Job).where(Job.id == job.id, Job.status == "queued")
-        .values(status="running", started_at=utcnow())).rowcount == 1
-    db.session.commit()
-    if won:
-        # run_job records any failure on the job, so a crash never leaves it "running"
-        # (which would block every later build of this event).
-        jobs.run_job(db.session.get(Job, job.id),
-                     fn=lambda claimed: run_build(claimed, echo=lambda info: click.echo(_line(info))))
+    claimed = jobs.claim_job(job.id) if created else None
+    if claimed is not None:  # run here, through the same lifecycle as the worker
+        register_handlers()
+        job = jobs.run_job(claimed, listener=lambda info: click.echo(_line(info)))
     else:  # a worker took it: follow its progress from the database
         job = _follow(job.id)
-    job = db.session.get(Job, job.id)
-    db.session.refresh(job)
-    if job.status != "done":
+    if job.status != JobStatus.DONE:
         click.echo(f"error: {job.error or 'the build failed'}", err=True)
         sys.exit(1)
-    version = db.session.get(ScheduleVersion, job.version_id)
+    version = job.version
     click.echo(f"Saved draft version {version.number}: {version.solver_status}, "
                f"score {version.objective:.2f} of at most {version.upper_bound:.2f} "
                f"(gap {version.gap:.1%}), {len(version.meetings)} meetings, {version.wall_time:.1f}s.")
@@ -72,7 +64,7 @@ def _follow(job_id: int) -> Job:
         db.session.commit()  # never sit in a transaction: on SQLite it would hold the write lock
         if progress != last:
             last = progress
-            click.echo(_line(json.loads(progress or "{}")))
-        if status in ("done", "failed"):
-            return job
+            click.echo(_line(progress or {}))
+        if status in (JobStatus.DONE, JobStatus.FAILED):
+            return db.session.get(Job, job_id)
         time.sleep(0.5)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 
@@ -14,6 +13,7 @@ from ..forms import ConfirmForm
 from ..models import Event, Job, Meeting, ScheduleVersion
 from ..registration import active_attendees_by_name
 from ..schedules import adjust, engine_io, pdf, review, versions
+from ..schedules.jobs import BUILD_SCHEDULE
 from ..security import event_attendee_or_404, own_event_view
 from . import bp
 from .forms import AddMeetingForm, BuildForm, MoveForm, RebuildForm
@@ -32,13 +32,13 @@ def index(event: Event):
     """Schedule versions, the current build, and the build button."""
     return render_template(
         "organiser/schedule.html", event=event, versions=versions.versions_of(event),
-        job=jobs.latest_job(event.id, "build_schedule"), form=BuildForm(),
+        job=jobs.latest_job(event.id, BUILD_SCHEDULE), form=BuildForm(),
         rebuild=_rebuild_form(event), published=versions.published_version(event.id),
         fingerprint=engine_io.current_fingerprint(event), confirm=ConfirmForm())
 
 
 def _enqueue(event: Event, params: dict):
-    job, created = jobs.enqueue_job(event.id, "build_schedule", params)
+    job, created = jobs.enqueue_job(event.id, BUILD_SCHEDULE, params)
     if not created:
         flash("A build is already running for this event; here is its progress.", "info")
     return redirect(url_for("schedule.job", slug=event.slug, job_id=job.id))
@@ -78,14 +78,13 @@ def job(event: Event, job_id: int):
     found = db.session.get(Job, job_id)
     if found is None or found.event_id != event.id:
         abort(404)
-    version = db.session.get(ScheduleVersion, found.version_id) if found.version_id else None
+    version = found.version
     base = db.session.get(ScheduleVersion, version.based_on_id) if version and version.based_on_id else None
     changed = versions.count_changed_meetings(base, version) if base else None
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
                            base=base, changed=changed,
                            kept=versions.details_of(version).get("kept", 0) if version else 0,
-                           progress=json.loads(found.progress or "{}"),
-                           params=json.loads(found.params or "{}"))
+                           progress=found.progress or {}, params=found.params or {})
 
 
 @bp.get("/v/<int:number>")

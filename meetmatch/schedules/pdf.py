@@ -2,13 +2,13 @@
 
 A PDF is kept as a file named by a fingerprint of the exact HTML and CSS it was made from:
 when a draft is adjusted its HTML changes, and so does the file name. A request only serves a
-finished file, or queues a ``render_pdf`` job (``jobs``) and shows a page that waits for it.
+finished file, or queues a ``render_pdf`` job (its handler is in ``jobs``) and shows a page that
+waits for it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -120,17 +120,17 @@ def pdf_state(event: Event, version: ScheduleVersion, kind: str) -> PdfState:
     if job.status in ("queued", "running"):
         # Possibly for another version: when it ends, the next look queues this one.
         return PdfState("pending", path, job)
-    rendered = json.loads(job.progress or "{}").get("rendered", {}).get(str(version.id), {})
+    rendered = (job.progress or {}).get("rendered", {}).get(str(version.id), {})
     if job.status == "done" and rendered.get(kind) == print_fingerprint:
         return PdfState("unreachable", path, job)
-    if job.status == "failed" and json.loads(job.params or "{}").get("version_id") == version.id:
+    if job.status == "failed" and job.version_id == version.id:
         return PdfState("failed", path, job)
     return PdfState("missing", path, job)
 
 
 def queue_pdf_render(version: ScheduleVersion) -> tuple[Job, bool]:
     """Queue the PDFs of a version (nothing new if a render job is already active for the event)."""
-    return jobs.enqueue_job(version.event_id, JOB_KIND, {"version_id": version.id})
+    return jobs.enqueue_job(version.event_id, JOB_KIND, version_id=version.id)
 
 
 def ensure_pdf(event: Event, version: ScheduleVersion, kind: str) -> PdfState:
