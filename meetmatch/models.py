@@ -176,15 +176,28 @@ class ManageToken(db.Model):
     attendee: Mapped[Attendee] = relationship(back_populates="manage_tokens")
 
 
-class BlockedPair(db.Model):
-    """Two attendees who must not meet (a competitor, a conflict of interest)."""
+class PairRuleKind(StrEnum):
+    """What the organiser said about two attendees."""
 
-    __table_args__ = (UniqueConstraint("event_id", "attendee_a_id", "attendee_b_id"),)
+    MUST_MEET = "must_meet"  # the schedule gives them a meeting whenever it can
+    MUST_NOT_MEET = "must_not_meet"  # never scheduled together (a competitor, a conflict)
+
+
+class PairRule(db.Model):
+    """The organiser's rule for two attendees of an event: one row per unordered pair,
+    smaller attendee id first (see ``pair_rules``)."""
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "attendee_a_id", "attendee_b_id"),
+        CheckConstraint("kind IN ('must_meet', 'must_not_meet')", name="kind"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     attendee_a_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
     attendee_b_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
-    requested: Mapped[bool] = mapped_column(default=False)  # True: a requested pair, not a block
+    kind: Mapped[PairRuleKind] = mapped_column(
+        db.Enum(PairRuleKind, native_enum=False, length=16, validate_strings=True,
+                values_callable=lambda kinds: [k.value for k in kinds]))
 
 
 MESSAGE_STATUSES = ("queued", "sending", "sent", "failed")

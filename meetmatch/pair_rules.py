@@ -1,8 +1,8 @@
 """Meeting rules an organiser sets between two attendees: "must meet" or "must not meet".
 
-Stored as ``BlockedPair`` rows (``requested`` True: must meet; False: must not meet), one row per
-unordered pair, smaller attendee id first. ``schedules.engine_io.problem_from_event`` reads them at the
-next build or rebuild. Each function that changes rows owns its transaction.
+Stored as ``PairRule`` rows with a ``kind`` (``PairRuleKind.MUST_MEET`` or ``MUST_NOT_MEET``), one
+row per unordered pair, smaller attendee id first. ``schedules.engine_io.problem_from_event``
+reads them at the next build or rebuild. Each function that changes rows owns its transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import Attendee, BlockedPair, Event
+from .models import Attendee, Event, PairRule, PairRuleKind
 
 
 class PairRuleError(ValueError):
@@ -21,7 +21,7 @@ class PairRuleError(ValueError):
 
 
 class AttendeeRule(NamedTuple):
-    rule: BlockedPair
+    rule: PairRule
     other: Attendee  # the person at the other end of the rule
 
 
@@ -30,13 +30,13 @@ def canonical_pair(a_id: int, b_id: int) -> tuple[int, int]:
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
-def _rows_for_pair(event: Event, a_id: int, b_id: int) -> list[BlockedPair]:
+def _rows_for_pair(event: Event, a_id: int, b_id: int) -> list[PairRule]:
     # Both orders: rows written before this module (or by hand) may be in either order.
     return db.session.execute(
-        db.select(BlockedPair).filter_by(event_id=event.id).where(or_(
-            and_(BlockedPair.attendee_a_id == a_id, BlockedPair.attendee_b_id == b_id),
-            and_(BlockedPair.attendee_a_id == b_id, BlockedPair.attendee_b_id == a_id),
-        )).order_by(BlockedPair.id)
+        db.select(PairRule).filter_by(event_id=event.id).where(or_(
+            and_(PairRule.attendee_a_id == a_id, PairRule.attendee_b_id == b_id),
+            and_(PairRule.attendee_a_id == b_id, PairRule.attendee_b_id == a_id),
+        )).order_by(PairRule.id)
     ).scalars().all()
 
 
@@ -47,11 +47,10 @@ def _check(event: Event, a: Attendee, b: Attendee) -> None:
         raise PairRuleError("A person cannot have a rule with themselves.")
 
 
-def _store(event: Event, first: int, second: int, requested: bool) -> BlockedPair:
+def _store(event: Event, first: int, second: int, kind: PairRuleKind) -> PairRule:
     rows = _rows_for_pair(event, first, second)
     if not rows:
-        rule = BlockedPair(event_id=event.id, attendee_a_id=first, attendee_b_id=second,
-                           requested=requested)
+        rule = PairRule(event_id=event.id, attendee_a_id=first, attendee_b_id=second, kind=kind)
         db.session.add(rule)
         return rule
     # Keep one row (the canonical one if there is one); a pair never has two rules.
@@ -60,12 +59,12 @@ def _store(event: Event, first: int, second: int, requested: bool) -> BlockedPai
         if extra is not rule:
             db.session.delete(extra)
     db.session.flush()
-    rule.attendee_a_id, rule.attendee_b_id, rule.requested = first, second, requested
+    rule.attendee_a_id, rule.attendee_b_id, rule.kind = first, second, kind
     return rule
 
 
-def add_pair_rule(event: Event, a: Attendee, b: Attendee, requested: bool) -> BlockedPair:
-    """Set the rule between a and b: must meet (``requested``) or must not meet.
+def add_pair_rule(event: Event, a: Attendee, b: Attendee, kind: PairRuleKind) -> PairRule:
+    """Set the rule between a and b: must meet or must not meet (``kind``).
 
     A pair that already has a rule gets the new kind instead of a second rule.
     Raises PairRuleError if either person is not of this event or a is b.
@@ -73,45 +72,46 @@ def add_pair_rule(event: Event, a: Attendee, b: Attendee, requested: bool) -> Bl
     _check(event, a, b)
     first, second = canonical_pair(a.id, b.id)
     try:
-        rule = _store(event, first, second, bool(requested))
+        rule = _store(event, first, second, PairRuleKind(kind))
         db.session.commit()
     except IntegrityError:
         # Someone added the same pair at the same moment: theirs exists now, so update it.
         db.session.rollback()
-        rule = _store(event, first, second, bool(requested))
+        rule = _store(event, first, second, PairRuleKind(kind))
         db.session.commit()
     return rule
 
 
-def remove_pair_rule(rule: BlockedPair) -> None:
+def remove_pair_rule(rule: PairRule) -> None:
     """Delete one rule."""
     db.session.delete(rule)
     db.session.commit()
 
 
-def pair_rule_of(event: Event, rule_id: int) -> BlockedPair | None:
+def pair_rule_of(event: Event, rule_id: int) -> PairRule | None:
     """The event's rule with this id, or None (a rule of another event is None too)."""
-    rule = db.session.get(BlockedPair, rule_id)
+    rule = db.session.get(PairRule, rule_id)
     return rule if rule is not None and rule.event_id == event.id else None
 
 
 def pair_rules_for(attendee: Attendee) -> list[AttendeeRule]:
     """This attendee's rules with the other person, must-meet first, then by the other's name."""
     rows = db.session.execute(
-        db.select(BlockedPair).filter_by(event_id=attendee.event_id).where(or_(
-            BlockedPair.attendee_a_id == attendee.id, BlockedPair.attendee_b_id == attendee.id))
+        db.select(PairRule).filter_by(event_id=attendee.event_id).where(or_(
+            PairRule.attendee_a_id == attendee.id, PairRule.attendee_b_id == attendee.id))
     ).scalars().all()
     others = {a.id: a for a in db.session.execute(db.select(Attendee).where(Attendee.id.in_(
         {r.attendee_b_id if r.attendee_a_id == attendee.id else r.attendee_a_id for r in rows})
     )).scalars()}
     result = [AttendeeRule(r, others[r.attendee_b_id if r.attendee_a_id == attendee.id
                                     else r.attendee_a_id]) for r in rows]
-    return sorted(result, key=lambda x: (not x.rule.requested, x.other.name.casefold(), x.other.id))
+    must_meet_first = {PairRuleKind.MUST_MEET: 0, PairRuleKind.MUST_NOT_MEET: 1}
+    return sorted(result, key=lambda x: (must_meet_first[x.rule.kind], x.other.name.casefold(), x.other.id))
 
 
 def count_pair_rules(event: Event) -> dict[str, int]:
     """How many must-meet and must-not-meet rules the event has."""
     counts = dict(db.session.execute(
-        db.select(BlockedPair.requested, func.count()).filter_by(event_id=event.id)
-        .group_by(BlockedPair.requested)).all())
-    return {"must_meet": counts.get(True, 0), "must_not_meet": counts.get(False, 0)}
+        db.select(PairRule.kind, func.count()).filter_by(event_id=event.id)
+        .group_by(PairRule.kind)).all())
+    return {kind.value: counts.get(kind, 0) for kind in PairRuleKind}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -106,7 +107,7 @@ def test_links_mailed_before_the_manage_token_table_keep_working(make_app):
                                             ManageToken.purpose, ManageToken.revoked_at)).all()
         assert rows == [(1, token_hash, "migrated", None)]
         assert [topic.name for topic in ada.offers] == ["A"]
-        assert db.session.execute(sa.text("SELECT count(*) FROM blocked_pair")).scalar() == 1
+        assert db.session.execute(sa.text("SELECT count(*) FROM pair_rule")).scalar() == 1
 
         with app.test_request_context():  # a link is a URL
             newest = issue_manage_link(ada, "schedule").rsplit("/", 1)[1]
@@ -199,4 +200,60 @@ def test_jobs_keep_their_params_progress_and_version(make_app):
             (11, {"time_limit": 5}, 1), (12, {}, None), (13, {"version_id": 1}, None),
             (14, {"version_id": 1}, None)]
         assert json.loads(rows[0][2]) == {"phase": "done", "objective": 3.5}
+        downgrade(revision="base")
+
+
+BEFORE_PAIR_RULES = "7f4bda4017ca"  # blocked_pair with requested = true for "must meet"
+
+
+def test_pair_rules_keep_their_kind_both_ways(make_app):
+    """blocked_pair rows become pair_rule rows of the right kind, with their ids; new rules get
+    new ids; the downgrade turns them back into blocked_pair rows."""
+    from datetime import datetime
+
+    from meetmatch import pair_rules
+    from meetmatch.models import Attendee, Event, PairRule, PairRuleKind
+
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade(revision=BEFORE_PAIR_RULES)
+        old = sa.MetaData()
+        old.reflect(db.engine)
+        t = old.tables
+        now = datetime(2026, 11, 1, 12, 0)
+        _event_with_a_version(t, now)
+        person = {"event_id": 1, "organisation": "", "title": "", "offers_text": "", "needs_text": "",
+                  "walk_in": False, "status": "registered", "created_at": now, "updated_at": now}
+        with db.engine.begin() as conn:
+            conn.execute(t["attendee"].insert(), [
+                person | {"id": n, "name": name, "email": f"{name.lower()}@example.com"}
+                for n, name in ((1, "Ada"), (2, "Ben"), (3, "Chloe"), (4, "Dev"))])
+            conn.execute(t["blocked_pair"].insert(), [
+                {"id": 5, "event_id": 1, "attendee_a_id": 1, "attendee_b_id": 2, "requested": True},
+                {"id": 7, "event_id": 1, "attendee_a_id": 1, "attendee_b_id": 3, "requested": False}])
+
+        upgrade()
+        rows = db.session.execute(db.select(PairRule.id, PairRule.attendee_a_id, PairRule.attendee_b_id,
+                                            PairRule.kind).order_by(PairRule.id)).all()
+        assert [tuple(r) for r in rows] == [(5, 1, 2, PairRuleKind.MUST_MEET),
+                                            (7, 1, 3, PairRuleKind.MUST_NOT_MEET)]
+        event = db.session.get(Event, 1)
+        ada, dev = db.session.get(Attendee, 1), db.session.get(Attendee, 4)
+        assert pair_rules.count_pair_rules(event) == {"must_meet": 1, "must_not_meet": 1}
+        added = pair_rules.add_pair_rule(event, dev, ada, PairRuleKind.MUST_MEET)
+        added_id = added.id
+        assert added_id > 7 and (added.attendee_a_id, added.attendee_b_id) == (1, 4)
+        with pytest.raises(sa.exc.IntegrityError):  # the kind is checked by the database too
+            db.session.execute(sa.text("INSERT INTO pair_rule (event_id, attendee_a_id, "
+                                       "attendee_b_id, kind) VALUES (1, 2, 3, 'maybe')"))
+        db.session.rollback()
+        db.session.remove()
+
+        downgrade(revision=BEFORE_PAIR_RULES)
+        assert "pair_rule" not in table_names()
+        with db.engine.connect() as conn:
+            back = conn.execute(sa.text("SELECT id, attendee_a_id, attendee_b_id, requested "
+                                        "FROM blocked_pair ORDER BY id")).all()
+        assert [(r[0], r[1], r[2], bool(r[3])) for r in back] == [
+            (5, 1, 2, True), (7, 1, 3, False), (added_id, 1, 4, True)]
         downgrade(revision="base")

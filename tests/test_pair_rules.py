@@ -8,7 +8,7 @@ import pytest
 
 from meetmatch import pair_rules
 from meetmatch.extensions import db
-from meetmatch.models import BlockedPair
+from meetmatch.models import PairRule, PairRuleKind
 from meetmatch.schedules.engine_io import build_schedule
 
 
@@ -41,7 +41,7 @@ def _add(client, event, person, other_id, kind="must_meet"):
 
 def _rules():
     db.session.expire_all()
-    return db.session.execute(db.select(BlockedPair).order_by(BlockedPair.id)).scalars().all()
+    return db.session.execute(db.select(PairRule).order_by(PairRule.id)).scalars().all()
 
 
 def _lists(section: str, kind: str, other) -> bool:
@@ -78,9 +78,9 @@ def test_add_must_meet_and_must_not_meet_listed_on_both_pages(client, login, peo
     for other, kind in (("Ben", "Must meet"), ("Dev", "Must not meet")):
         assert _lists(_rules_section(_page(client, event, p[other])), kind, p["Ada"])
     assert "No meeting rules for Chloe Martin." in _rules_section(_page(client, event, p["Chloe"]))
-    stored = {(r.attendee_a_id, r.attendee_b_id, r.requested) for r in _rules()}
-    assert stored == {(min(p["Ada"].id, p["Ben"].id), max(p["Ada"].id, p["Ben"].id), True),
-                      (min(p["Ada"].id, p["Dev"].id), max(p["Ada"].id, p["Dev"].id), False)}
+    stored = {(r.attendee_a_id, r.attendee_b_id, r.kind) for r in _rules()}
+    assert stored == {(min(p["Ada"].id, p["Ben"].id), max(p["Ada"].id, p["Ben"].id), PairRuleKind.MUST_MEET),
+                      (min(p["Ada"].id, p["Dev"].id), max(p["Ada"].id, p["Dev"].id), PairRuleKind.MUST_NOT_MEET)}
     # the registrations page counts them
     listing = client.get(f"/organiser/events/{event.slug}").get_data(as_text=True)
     assert "Meeting rules: 1 must meet, 1 must not meet." in listing
@@ -94,21 +94,21 @@ def test_reverse_order_is_the_same_rule_and_a_new_kind_replaces_it(client, login
     assert len(_rules()) == 1
     _add(client, event, p["Ada"], p["Ben"].id, "must_not_meet")
     rules = _rules()
-    assert len(rules) == 1 and rules[0].requested is False
+    assert len(rules) == 1 and rules[0].kind == PairRuleKind.MUST_NOT_MEET
     assert (rules[0].attendee_a_id, rules[0].attendee_b_id) == tuple(sorted((p["Ada"].id, p["Ben"].id)))
     section = _rules_section(_page(client, event, p["Ben"]))
     assert "Must not meet</strong>" in section and "Must meet</strong>" not in section
     _add(client, event, p["Ben"], p["Ada"].id, "must_meet")
-    assert [r.requested for r in _rules()] == [True]
+    assert [r.kind for r in _rules()] == [PairRuleKind.MUST_MEET]
 
 
 def test_a_pair_stored_in_the_old_order_is_replaced_not_duplicated(app, people):
     event, p = people()
     hi, lo = max(p["Ada"].id, p["Ben"].id), min(p["Ada"].id, p["Ben"].id)
-    db.session.add(BlockedPair(event_id=event.id, attendee_a_id=hi, attendee_b_id=lo, requested=True))
+    db.session.add(PairRule(event_id=event.id, attendee_a_id=hi, attendee_b_id=lo, kind=PairRuleKind.MUST_MEET))
     db.session.commit()
-    rule = pair_rules.add_pair_rule(event, p["Ada"], p["Ben"], requested=False)
-    assert [(r.attendee_a_id, r.attendee_b_id, r.requested) for r in _rules()] == [(lo, hi, False)]
+    rule = pair_rules.add_pair_rule(event, p["Ada"], p["Ben"], PairRuleKind.MUST_NOT_MEET)
+    assert [(r.attendee_a_id, r.attendee_b_id, r.kind) for r in _rules()] == [(lo, hi, PairRuleKind.MUST_NOT_MEET)]
     assert [x.other.id for x in pair_rules.pair_rules_for(p["Ada"])] == [p["Ben"].id]
     pair_rules.remove_pair_rule(rule)
     assert _rules() == []
@@ -128,7 +128,7 @@ def test_self_rule_and_inactive_or_unknown_people_are_refused(client, login, peo
         assert response.status_code == 400, bad
     assert _rules() == []
     with pytest.raises(pair_rules.PairRuleError, match="themselves"):
-        pair_rules.add_pair_rule(event, p["Ada"], p["Ada"], True)
+        pair_rules.add_pair_rule(event, p["Ada"], p["Ada"], PairRuleKind.MUST_MEET)
 
 
 def test_attendees_of_another_organisers_event_are_refused(client, login, people, make_organiser):
@@ -147,9 +147,9 @@ def test_attendees_of_another_organisers_event_are_refused(client, login, people
     assert _rules() == []
     # the service refuses a cross-event pair too
     with pytest.raises(pair_rules.PairRuleError):
-        pair_rules.add_pair_rule(event, p["Ada"], q["Ben"], True)
+        pair_rules.add_pair_rule(event, p["Ada"], q["Ben"], PairRuleKind.MUST_MEET)
     # a rule of their event cannot be removed through mine
-    their_rule = pair_rules.add_pair_rule(theirs, q["Ada"], q["Ben"], False)
+    their_rule = pair_rules.add_pair_rule(theirs, q["Ada"], q["Ben"], PairRuleKind.MUST_NOT_MEET)
     url = f"/organiser/events/{event.slug}/attendees/{p['Ada'].id}/rules/remove"
     assert client.post(url, data={"rule": str(their_rule.id)}).status_code == 404
     assert len(_rules()) == 1
@@ -160,7 +160,7 @@ def test_remove_a_rule(client, login, people):
     login()
     _add(client, event, p["Ada"], p["Ben"].id, "must_not_meet")
     _add(client, event, p["Chloe"], p["Dev"].id, "must_meet")
-    rule = next(r for r in _rules() if not r.requested)
+    rule = next(r for r in _rules() if r.kind == PairRuleKind.MUST_NOT_MEET)
     # only from the page of someone in the rule
     remove = f"/organiser/events/{event.slug}/attendees/{{}}/rules/remove"
     assert client.post(remove.format(p["Chloe"].id), data={"rule": str(rule.id)}).status_code == 404
@@ -172,7 +172,7 @@ def test_remove_a_rule(client, login, people):
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Rule removed." in page and "No meeting rules for Ben Okafor." in page
-    assert [r.requested for r in _rules()] == [True]
+    assert [r.kind for r in _rules()] == [PairRuleKind.MUST_MEET]
     assert client.get(remove.format(p["Ben"].id)).status_code == 405
 
 

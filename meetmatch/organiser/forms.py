@@ -29,6 +29,7 @@ from wtforms.validators import (
 
 from ..events import SLUG_PATTERN, valid_timezone
 from ..forms import SafeForm, SelectChoice, one_line, strip_text
+from ..models import PairRuleKind
 
 
 class LoginForm(SafeForm):
@@ -142,9 +143,6 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import attendees")
 
 
-MUST_MEET, MUST_NOT_MEET = "must_meet", "must_not_meet"
-
-
 class PairRuleForm(SafeForm):
     """A meeting rule from one attendee's page; use with ``prefix="rule"`` beside the edit form."""
 
@@ -154,8 +152,8 @@ class PairRuleForm(SafeForm):
         description="Registered attendees of this event, by name.",
     )
     kind = SelectField(
-        "Rule", choices=[SelectChoice(MUST_MEET, "Must meet"),
-                         SelectChoice(MUST_NOT_MEET, "Must not meet")],
+        "Rule", choices=[SelectChoice(PairRuleKind.MUST_MEET.value, "Must meet"),
+                         SelectChoice(PairRuleKind.MUST_NOT_MEET.value, "Must not meet")],
         description="Must meet: the schedule gives them a meeting whenever rounds, tables and "
         "their interests allow it (a pair with nothing to offer each other is never planned). "
         "Must not meet: they are never scheduled together. A pair has one rule; adding another "
@@ -177,8 +175,8 @@ class PairRuleForm(SafeForm):
             raise ValidationError("Pick a registered attendee of this event.")
 
     @property
-    def requested(self) -> bool:
-        return self.kind.data == MUST_MEET
+    def rule_kind(self) -> PairRuleKind:
+        return PairRuleKind(self.kind.data)
 
 
 __all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "PairRuleForm"]

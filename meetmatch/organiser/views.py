@@ -211,11 +211,11 @@ def add_pair_rule(event: Event, attendee_id: int):
     if form.validate_on_submit():
         other = event_attendee_or_404(event, form.other.data)
         try:
-            pair_rules.add_pair_rule(event, person, other, form.requested)
+            pair_rules.add_pair_rule(event, person, other, form.rule_kind)
         except pair_rules.PairRuleError as error:
             form.other.errors.append(str(error))
         else:
-            kind = "must meet" if form.requested else "must not meet"
+            kind = form.rule_kind.value.replace("_", " ")
             flash(f"{person.name} and {other.name} {kind}. This applies at the next build or "
                   "rebuild of the schedule.", "success")
             return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))

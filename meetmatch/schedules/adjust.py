@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..matching import score_event
-from ..models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion
+from ..models import Attendee, Event, Meeting, PairRule, PairRuleKind, ScheduleVersion
 from .engine_io import problem_from_event
 
 
@@ -83,7 +83,8 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
         raise AdjustmentRefused("Both people must be attendees of this event.")
     _check_slot(version, a, b, round_number, table)
     pair = {a.id, b.id}
-    blocked = db.session.execute(db.select(BlockedPair).filter_by(event_id=event.id, requested=False)).scalars()
+    blocked = db.session.execute(db.select(PairRule).filter_by(
+        event_id=event.id, kind=PairRuleKind.MUST_NOT_MEET)).scalars()
     if any({p.attendee_a_id, p.attendee_b_id} == pair for p in blocked):
         raise AdjustmentRefused(f"{a.name} and {b.name} must not meet (a blocked pair).")
     if (event.block_same_organisation and a.organisation.strip()

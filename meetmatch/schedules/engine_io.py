@@ -17,7 +17,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..matching import FixedMeeting, Participant, Problem, ProblemError, Result, Settings, solve
-from ..models import Attendee, BlockedPair, Event, Meeting, ScheduleVersion
+from ..models import Attendee, Event, Meeting, PairRule, PairRuleKind, ScheduleVersion
 from ..registration import active_attendees
 from .versions import copy_meeting, next_version_number
 
@@ -76,9 +76,11 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
     fixed: list[FixedMeeting] = []
     held_busy: dict[int, set[int]] = {}
     inputs = BuildInputs(problem=None, held_rounds=held_rounds, based_on=based_on)  # type: ignore[arg-type]
-    pairs = [(p.attendee_a_id, p.attendee_b_id, p.requested) for p in db.session.execute(
-        db.select(BlockedPair).filter_by(event_id=event.id)).scalars()]
-    blocked = {frozenset((a, b)) for a, b, req in pairs if not req}
+    rules = db.session.execute(db.select(PairRule).filter_by(event_id=event.id)).scalars().all()
+    must_meet = [(r.attendee_a_id, r.attendee_b_id) for r in rules if r.kind == PairRuleKind.MUST_MEET]
+    must_not_meet = [(r.attendee_a_id, r.attendee_b_id) for r in rules
+                     if r.kind == PairRuleKind.MUST_NOT_MEET]
+    blocked = {frozenset(pair) for pair in must_not_meet}
     if based_on is not None:
         for m in based_on.meetings:
             both_active = m.attendee_a_id in ids and m.attendee_b_id in ids
@@ -96,7 +98,6 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
     for a in people:
         allowed = None if held_rounds == 0 else future
         participants.append(_participant(a, n_rounds, allowed, held_busy.get(a.id, set())))
-    requested = tuple((str(a), str(b)) for a, b, req in pairs if req and a in ids and b in ids)
     try:
         inputs.problem = Problem(
             rounds=n_rounds,
@@ -104,9 +105,8 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
             tables=event.num_tables,
             settings=Settings(block_same_organisation=bool(event.block_same_organisation),
                               min_meetings=event.min_meetings, mutuality=event.mutuality),
-            blocked_pairs=tuple((str(a), str(b)) for a, b, req in pairs
-                                if not req and a in ids and b in ids),
-            requested_pairs=requested,
+            blocked_pairs=tuple((str(a), str(b)) for a, b in must_not_meet if a in ids and b in ids),
+            requested_pairs=tuple((str(a), str(b)) for a, b in must_meet if a in ids and b in ids),
             fixed_meetings=tuple(fixed),
         )
     except ProblemError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meetmatch.extensions import db
-from meetmatch.models import BlockedPair
+from meetmatch.models import PairRule, PairRuleKind
 from meetmatch.schedules import adjust, engine_io, versions
 
 
@@ -79,7 +79,8 @@ def test_rules_refuse_double_booking_blocks_availability_and_tables(app, draft):
         adjust.move_meeting(version, m1, 4, 6)
     adjust.cancel_meeting(version, m1)
     a2, b2 = m1.attendee_a, m1.attendee_b
-    db.session.add(BlockedPair(event_id=event.id, attendee_a_id=a2.id, attendee_b_id=b2.id))
+    db.session.add(PairRule(event_id=event.id, attendee_a_id=a2.id, attendee_b_id=b2.id,
+                            kind=PairRuleKind.MUST_NOT_MEET))
     db.session.commit()
     with pytest.raises(adjust.AdjustmentRefused, match="must not meet"):
         adjust.add_meeting(version, a2, b2, 1, 6)

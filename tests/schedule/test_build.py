@@ -111,14 +111,14 @@ def test_manage_page_shows_published_schedule(app, client, small_event):
 
 
 def test_unmet_request_and_bad_input_are_explained(app, client, login, small_event):
-    from meetmatch.models import BlockedPair
+    from meetmatch.models import PairRule, PairRuleKind
 
     event = small_event(rounds=2)
     people = event.attendees
     # Ada must meet Ben, Chloe, Dev and Eva: impossible in 2 rounds
     for other in people[1:5]:
-        db.session.add(BlockedPair(event_id=event.id, attendee_a_id=people[0].id,
-                                   attendee_b_id=other.id, requested=True))
+        db.session.add(PairRule(event_id=event.id, attendee_a_id=people[0].id,
+                                attendee_b_id=other.id, kind=PairRuleKind.MUST_MEET))
     db.session.commit()
     login()
     _build_via_web(client, event)
