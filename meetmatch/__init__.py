@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
 from .mail_headers import check_mail_from
+from .ratelimits import configure_rate_limit_storage, warn_if_limits_are_per_process
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,7 +54,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(resources.files("meetmatch.migrations")),
                      render_as_batch=True)
     csrf.init_app(app)
+    configure_rate_limit_storage(app)  # Redis down: limits kept in-process, never a 500
     limiter.init_app(app)
+    warn_if_limits_are_per_process(app, is_production(app))
 
     from . import attendee, organiser, schedule
 
@@ -68,6 +71,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
     return app
+
+
+def is_production(app: Flask) -> bool:
+    """Anything but ``MEETMATCH_ENV=development``/``testing`` (or a test app) is production."""
+    return not (app.config.get("ENV") in {"development", "testing"} or app.testing)
 
 
 def _finish_config(app: Flask) -> None:
@@ -87,8 +95,7 @@ def _finish_config(app: Flask) -> None:
         raise ConfigError(f"MAIL_FROM: {error}") from error
     if not app.config.get("MAIL_FILE_DIR"):
         app.config["MAIL_FILE_DIR"] = str(Path(app.instance_path) / "outbox")
-    relaxed = app.config.get("ENV") in {"development", "testing"} or app.testing
-    if relaxed:
+    if not is_production(app):
         # Plain-HTTP development server: a Secure cookie would never come back.
         app.config["SESSION_COOKIE_SECURE"] = bool(
             os.environ.get("MEETMATCH_SESSION_COOKIE_SECURE", "") in {"1", "true"}
