@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Z_ZERO = 1.6  # below this many spreads above typical, a match is noise: gain 0
+Z_ZERO = 1.8  # below this many spreads above typical, a match is noise: gain 0
 Z_FULL = 3.6  # at this many spreads above typical, a need is squarely answered: gain 1
 BACKGROUND_WEIGHT = 1.0  # each background item counts like one event item
 

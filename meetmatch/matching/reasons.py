@@ -156,13 +156,13 @@ def third_person(e: Explanation, lang: str = "en") -> str:
     for giver, receiver, matches in ((e.a_name, e.b_name, e.a_to_b),
                                      (e.b_name, e.a_name, e.b_to_a)):
         if matches:
-            parts.append("; ".join(
+            parts.append(", ".join(
                 w["same" if _same(m) else "pair"].format(
                     giver=giver, offer=_quote(m.offer, w), receiver=receiver,
-                    need=_quote(m.need, w)) for m in _shown(matches)) + ".")
+                    need=_quote(m.need, w)) for m in _shown(matches)))
         else:
-            parts.append(w["nothing"].format(giver=giver, receiver=receiver))
-    return " ".join(parts)
+            parts.append(w["nothing"].format(giver=giver, receiver=receiver).rstrip("."))
+    return "; ".join(parts) + "."
 
 
 def second_person(e: Explanation, viewer: str, lang: str = "en") -> str:

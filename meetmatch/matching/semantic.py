@@ -4,9 +4,10 @@ For each of b's need items, the best of a's offer items gives a *gain* in 0..1 (
 below); the need's gain is multiplied by its weight (1 for a sentence; for a topic
 ``0.5 + 0.5 * idf / idf_max``, so a rare topic counts more than one everybody lists),
 and a's gains by ``min(1, sqrt(OFFER_BREADTH / a's offer items))`` so that listing every
-topic buys little. The benefit adds b's best three needs with weights 1, 1/2, 1/4: one
-squarely answered need is worth 1, more answered needs add less each, and filler never
-dilutes a good match. An item identical to the other side's item (the same topic, or the
+topic buys little. The benefit adds b's best four needs with weights 1, 0.6, 0.36, 0.22:
+one squarely answered need is worth 1, more answered needs add less each (four add up to
+2.18, a little more than two people each answering one need of the other), and filler
+never dilutes a good match. An item identical to the other side's item (the same topic, or the
 same words) always gains 1.
 
 Gains come from one of two similarity sources with the same interface
@@ -38,7 +39,7 @@ from .reasons import Match
 from .text import text_keys
 
 OFFER_BREADTH = 6  # offer items a person may list before each counts a little less
-DECAY = (1.0, 0.5, 0.25)  # weights of b's best, second and third answered need
+DECAY = (1.0, 0.6, 0.36, 0.22)  # weights of b's best, second, ... answered need
 BLOCK_CELLS = 16_000_000  # floats per temporary array while computing the matrix
 
 
@@ -112,6 +113,21 @@ class LexicalGains:
         return np.asarray((self._need[need_units] @ offer.T).todense(), dtype=np.float32)
 
 
+_BACKGROUND: dict[tuple[str, str], dict[tuple[str, str], np.ndarray]] = {}
+
+
+def _background(encoder: Encoder, cache: VectorCache | None) -> dict[tuple[str, str], np.ndarray]:
+    """Vectors of the calibration background by (kind, language), once per process."""
+    key = (encoder.name, type(encoder).__qualname__)
+    if key not in _BACKGROUND:
+        C = calibration
+        _BACKGROUND[key] = {(kind, lang): encode_items(encoder, cache, texts, kind)
+                            for (kind, lang), texts in (
+            (("need", "en"), C.BACKGROUND_NEEDS_EN), (("need", "sv"), C.BACKGROUND_NEEDS_SV),
+            (("offer", "en"), C.BACKGROUND_OFFERS_EN), (("offer", "sv"), C.BACKGROUND_OFFERS_SV))}
+    return _BACKGROUND[key]
+
+
 class EmbeddingGains:
     """Gains from encoder vectors, calibrated against the event (and a fixed background)."""
 
@@ -120,9 +136,7 @@ class EmbeddingGains:
         self.name = encoder.name
         need = encode_items(encoder, cache, items.texts["need"], "need")
         offer = encode_items(encoder, cache, items.texts["offer"], "offer")
-        bg = {(kind, lang): encode_items(encoder, cache, texts, kind) for (kind, lang), texts in (
-            (("need", "en"), C.BACKGROUND_NEEDS_EN), (("need", "sv"), C.BACKGROUND_NEEDS_SV),
-            (("offer", "en"), C.BACKGROUND_OFFERS_EN), (("offer", "sv"), C.BACKGROUND_OFFERS_SV))}
+        bg = _background(encoder, cache)
         axis = C.language_axis(np.vstack([bg["need", "en"], bg["offer", "en"]]),
                                np.vstack([bg["need", "sv"], bg["offer", "sv"]]))
         bg_need = np.vstack([bg["need", "en"], bg["need", "sv"]])

@@ -94,7 +94,7 @@ def test_explanation_names_both_directions():
     e = explain(alice, bruno)
     assert e.a_gives == ["UX design"]
     assert e.b_gives == ["seed funding"]
-    assert e.text == ("Alice offers 'UX design', which Bruno needs. "
+    assert e.text == ("Alice offers 'UX design', which Bruno needs; "
                       "Bruno offers 'seed funding', which Alice needs.")
 
 
@@ -105,7 +105,7 @@ def test_explanation_quotes_both_sides_of_free_text():
     assert e.a_gives == ["Rekrytering av utvecklare"]
     assert e.b_gives == []
     assert e.text == ("Cia: 'Rekrytering av utvecklare' \u2194 Dan: 'Vi behöver rekrytera "
-                      "utvecklare'. Dan listed nothing Cia needs.")
+                      "utvecklare'; Dan listed nothing Cia needs.")
 
 
 def test_weights_replace_scoring():
