@@ -297,14 +297,18 @@ class ScheduleVersion(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(default=None)
 
     event: Mapped[Event] = relationship()
-    meetings: Mapped[list[Meeting]] = relationship(
+    meetings: Mapped[list[ScheduledMeeting]] = relationship(
         back_populates="version",
-        order_by="(Meeting.round_number, Meeting.table_number)",
+        order_by="(ScheduledMeeting.round_number, ScheduledMeeting.table_number)",
         cascade="all, delete-orphan",
     )
 
 
-class Meeting(db.Model):
+class ScheduledMeeting(db.Model):
+    """A meeting saved in a schedule version (the engine's own ``matching.Meeting`` is the
+    solver's output before it is saved)."""
+
+    __tablename__ = "meeting"
     __table_args__ = (
         UniqueConstraint("version_id", "round_number", "table_number"),
         Index("ix_meeting_version_round", "version_id", "round_number"),
