@@ -18,10 +18,12 @@ _INT_SETTINGS = {
     "SOLVER_WORKERS",
     "SOLVER_SEED",
     "MAIL_MAX_ATTEMPTS",
+    "MAIL_BACKOFF_MAX_SECONDS",
+    "MAIL_LEASE_SECONDS",
     "SQLITE_BUSY_TIMEOUT_MS",
     "TRUSTED_PROXIES",
 }
-_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS"}
+_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "MAIL_RETRY_HOURS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
 
 
@@ -49,7 +51,13 @@ class Defaults:
     SMTP_STARTTLS = False
     SMTP_SSL = False
     MAIL_FILE_DIR = None  # default: instance/outbox
-    MAIL_MAX_ATTEMPTS = 6
+    # Temporary failures: backoff 30 s, 1 min, 2 min … at most MAIL_BACKOFF_MAX_SECONDS, retried
+    # for MAIL_RETRY_HOURS (an SMTP outage of a day loses nothing); 5xx answers fail at once.
+    MAIL_RETRY_HOURS = 48.0
+    MAIL_BACKOFF_MAX_SECONDS = 1800
+    MAIL_MAX_ATTEMPTS = 0  # an optional cap on tries as well; 0: only the window counts
+    # A worker's claim on a message it is sending; longer than any one SMTP conversation.
+    MAIL_LEASE_SECONDS = 600
     # Rate limits (Flask-Limiter). memory:// is per process; use redis://127.0.0.1:6379 with gunicorn.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

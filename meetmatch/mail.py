@@ -1,12 +1,21 @@
 """The outbox: queue mail in the caller's transaction, send it later from the worker.
 
 ``queue_message`` adds a row to the session of the change that causes the mail, so the mail
-exists exactly when the change commits. ``send_due_messages`` (run by ``meetmatch worker``)
-claims queued rows one at a time with a compare-and-set update, sends them over SMTP (or
-writes ``.eml`` files when no SMTP server is configured) and marks each one sent. Temporary
-SMTP failures (4xx, connection errors) are retried with exponential backoff; permanent ones
-(5xx) are recorded and never retried. A claimed row is never claimed again, so no message is
-sent twice even with several workers.
+exists exactly when the change commits; its Message-ID is fixed then, once.
+``send_due_messages`` (run by ``meetmatch worker``) sends due rows in three steps, and never
+holds a transaction while it talks to the SMTP server (on SQLite that would hold the database's
+write lock and stall every registration behind a slow mail server):
+
+1. claim: a compare-and-set update marks the row ``sending`` with a lease (``lease_until``) and
+   counts the attempt; the message is built and the transaction commits;
+2. deliver over SMTP (or write an ``.eml`` file when no SMTP server is configured), outside
+   any transaction;
+3. record the outcome in a new short transaction, only if this attempt still holds the claim.
+
+A worker that dies mid-send leaves its row ``sending``; once the lease has passed, another
+worker sends it again with the same Message-ID, so a copy that did arrive is recognisable.
+Temporary SMTP failures (4xx, connection errors) are retried with exponential backoff capped
+at MAIL_BACKOFF_MAX_SECONDS for MAIL_RETRY_HOURS; permanent ones (5xx) fail at once.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import update
+from sqlalchemy import and_, case, or_, update
 
 from .extensions import db
 from .mail_headers import MAIL_POLICY, check_mail_from, header_text, header_text_problem
@@ -33,7 +42,8 @@ from .models import OutboxMessage, utcnow
 log = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 30
-BACKOFF_MAX_SECONDS = 3600
+INTERRUPTED = ("The previous attempt was interrupted (the worker stopped while sending); "
+               "sent again with the same Message-ID.")
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ def queue_message(
     subject = " ".join(render_template(f"email/{template}_subject.txt", **context).split())
     body_text = render_template(f"email/{template}.txt", **context)
     body_html = render_template(f"email/{template}.html", **context)
+    now = utcnow()
     message = OutboxMessage(
         kind=kind,
         to_addr=to_addr,
@@ -83,9 +94,19 @@ def queue_message(
         attendee_id=attendee_id,
         dedupe_key=dedupe_key,
         attachments=_encode_attachments(attachments) if attachments else None,
+        message_id=make_msgid(domain=_mail_domain(current_app.config["MAIL_FROM"])),
+        queued_at=now,
+        next_attempt_at=now,
     )
     db.session.add(message)
     return message
+
+
+def _mail_domain(mail_from: str) -> str:
+    try:
+        return check_mail_from(mail_from).domain
+    except ValueError:
+        return "meetmatch.invalid"
 
 
 def _encode_attachments(attachments: list[Attachment]) -> str:
@@ -125,7 +146,7 @@ def build_email(message: OutboxMessage, mail_from: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = Address(display_name=header_text(message.to_name), addr_spec=message.to_addr)
     email["Date"] = format_datetime(datetime.now(UTC))
-    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=sender.domain)
+    email["Message-ID"] = message.message_id or _fallback_message_id(message, sender.domain)
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -136,6 +157,12 @@ def build_email(message: OutboxMessage, mail_from: str) -> EmailMessage:
         )
     email.as_bytes()  # renders every header through the verifying policy; raises if unsafe
     return email
+
+
+def _fallback_message_id(message: OutboxMessage, domain: str) -> str:
+    """Rows queued before Message-IDs were stored: derived from the row, so retries share it."""
+    created = (message.created_at or datetime(1970, 1, 1)).strftime("%Y%m%d%H%M%S")
+    return f"<outbox{message.id}.{created}@{domain or 'meetmatch.invalid'}>"
 
 
 class PermanentFailure(Exception):
@@ -186,15 +213,123 @@ def _write_file(email: EmailMessage, directory: Path) -> None:
     (directory / f"{stamp}.eml").write_bytes(bytes(email))
 
 
+def _claimable(now: datetime):
+    """Due and queued, or claimed by a worker whose lease has run out (it died mid-send)."""
+    return or_(
+        and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending",
+             or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)),
+    )
+
+
 def _claim(message_id: int) -> bool:
-    """Compare-and-set queued → sending; only one worker can win a message."""
+    """Compare-and-set to ``sending`` with a lease; only one worker can win an attempt.
+
+    The caller commits (after building the message, in the same short transaction).
+    """
+    now = utcnow()
+    lease = timedelta(seconds=float(current_app.config.get("MAIL_LEASE_SECONDS", 600)))
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued")
-        .values(status="sending", attempts=OutboxMessage.attempts + 1)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(
+            status="sending",
+            attempts=OutboxMessage.attempts + 1,
+            lease_until=now + lease,
+            last_error=case((OutboxMessage.status == "sending", INTERRUPTED),
+                            else_=OutboxMessage.last_error),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """What step 3 needs, copied out so nothing touches the database during delivery."""
+
+    id: int
+    attempt: int
+    to_addr: str
+    window_start: datetime
+
+
+def _record(attempt: _Attempt, **values: Any) -> bool:
+    """Store an outcome, if this attempt still holds the claim (its lease may have passed and
+    another worker may have claimed the row since)."""
+    recorded = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == attempt.id, OutboxMessage.status == "sending",
+               OutboxMessage.attempts == attempt.attempt)
+        .values(lease_until=None, **values)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
-    return claimed == 1
+    if not recorded:
+        log.warning("outbox %s: attempt %s lost its claim; outcome not recorded",
+                    attempt.id, attempt.attempt)
+    return recorded == 1
+
+
+def retry_delay(attempts: int, config: dict[str, Any]) -> timedelta:
+    """Exponential backoff after ``attempts`` failed tries: 30 s, 1 min, 2 min … capped."""
+    cap = float(config.get("MAIL_BACKOFF_MAX_SECONDS", 1800))
+    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** min(attempts - 1, 30), cap))
+
+
+def _after_temporary_failure(attempt: _Attempt, error: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Queue again, or give up once the retry window (or an optional attempt cap) is used up."""
+    now = utcnow()
+    window_end = attempt.window_start + timedelta(hours=float(config.get("MAIL_RETRY_HOURS", 48)))
+    cap = int(config.get("MAIL_MAX_ATTEMPTS") or 0)
+    if now >= window_end or (cap and attempt.attempt >= cap):
+        return {"status": "failed",
+                "last_error": f"Gave up after {attempt.attempt} attempts: {error}"[:1000]}
+    return {"status": "queued", "last_error": error,
+            "next_attempt_at": min(now + retry_delay(attempt.attempt, config), window_end)}
+
+
+def _claim_and_build(message_id: int, mail_from: str) -> tuple[_Attempt, EmailMessage | None] | None:
+    """Step 1, one short transaction: claim, build, commit.
+
+    None: another worker has it. A message that cannot be built is marked failed at once
+    (it would never send) and comes back without an email.
+    """
+    if not _claim(message_id):
+        db.session.commit()
+        return None
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    attempt = _Attempt(message.id, message.attempts, message.to_addr,
+                       message.queued_at or message.created_at)
+    try:
+        built = build_email(message, mail_from)
+    except Exception as error:  # e.g. an unparsable address or an unsafe header
+        _record(attempt, status="failed", last_error=f"cannot build the message: {_describe(error)}")
+        return attempt, None
+    db.session.commit()  # the claim is visible; no transaction stays open while we deliver
+    return attempt, built
+
+
+def _send_one(message_id: int, config: dict[str, Any]) -> str | None:
+    """Claim, deliver and record one message; returns "sent", "retry", "failed" or None."""
+    claimed = _claim_and_build(message_id, config["MAIL_FROM"])
+    if claimed is None:
+        return None
+    attempt, built = claimed
+    if built is None:
+        return "failed"
+    try:
+        _deliver(built, config)
+    except PermanentFailure as error:
+        outcome = {"status": "failed", "last_error": str(error)}
+    except TemporaryFailure as error:
+        outcome = _after_temporary_failure(attempt, str(error), config)
+    else:
+        outcome = {"status": "sent", "sent_at": utcnow(), "last_error": None}
+    log.info("outbox %s → %s: %s", attempt.id, attempt.to_addr, outcome["status"])
+    if not _record(attempt, **outcome):
+        return None
+    return {"sent": "sent", "queued": "retry"}.get(outcome["status"], "failed")
 
 
 def send_due_messages(limit: int = 50) -> dict[str, int]:
@@ -203,47 +338,67 @@ def send_due_messages(limit: int = 50) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     due_ids = db.session.execute(
         db.select(OutboxMessage.id)
-        .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= utcnow())
+        .where(_claimable(utcnow()))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     ).scalars().all()
     db.session.commit()
     for message_id in due_ids:
-        if not _claim(message_id):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        try:
-            try:
-                built = build_email(message, config["MAIL_FROM"])
-            except Exception as error:  # e.g. an unparsable address: it will never send, so say so
-                raise PermanentFailure(f"cannot build the message: {_describe(error)}") from error
-            _deliver(built, config)
-        except PermanentFailure as error:
-            message.status = "failed"
-            message.last_error = str(error)
-            counts["failed"] += 1
-        except TemporaryFailure as error:
-            message.last_error = str(error)
-            if message.attempts >= int(config.get("MAIL_MAX_ATTEMPTS", 6)):
-                message.status = "failed"
-                counts["failed"] += 1
-            else:
-                message.status = "queued"
-                delay = min(BACKOFF_BASE_SECONDS * 2 ** (message.attempts - 1), BACKOFF_MAX_SECONDS)
-                message.next_attempt_at = utcnow() + timedelta(seconds=delay)
-                counts["retry"] += 1
-        else:
-            message.status = "sent"
-            message.sent_at = utcnow()
-            message.last_error = None
-            counts["sent"] += 1
-        db.session.commit()
-        log.info("outbox %s → %s: %s", message.id, message.to_addr, message.status)
+        result = _send_one(message_id, config)
+        if result is not None:
+            counts[result] += 1
     return counts
 
 
+def is_stuck(message: OutboxMessage, now: datetime | None = None) -> bool:
+    """Claimed by a worker whose lease ran out: it stopped mid-send; the next worker retries."""
+    now = now or utcnow()
+    return message.status == "sending" and (message.lease_until is None or message.lease_until < now)
+
+
+def can_requeue(message: OutboxMessage) -> bool:
+    """Anything not sent, except a message a live worker is sending right now (a resend then
+    could race it and send twice)."""
+    return message.status in ("failed", "queued") or is_stuck(message)
+
+
 def requeue_message(message: OutboxMessage) -> None:
-    """Send a failed message again (the organiser pressed "resend")."""
+    """Send a failed (or stuck, or retrying) message again now, with a fresh retry window (the
+    organiser pressed "resend"). The Message-ID stays: it is the same message."""
+    now = utcnow()
     message.status = "queued"
-    message.next_attempt_at = utcnow()
+    message.next_attempt_at = now
+    message.queued_at = now
+    message.lease_until = None
     message.last_error = None
+
+
+def _undelivered(event_id: int):
+    now = utcnow()
+    return and_(
+        OutboxMessage.event_id == event_id,
+        or_(
+            OutboxMessage.status == "failed",
+            and_(OutboxMessage.status == "sending",
+                 or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)),
+            and_(OutboxMessage.status == "queued", OutboxMessage.last_error.is_not(None)),
+        ),
+    )
+
+
+def undelivered_messages(event_id: int, exclude_kinds: tuple[str, ...] = (),
+                         limit: int = 200) -> list[OutboxMessage]:
+    """An event's mail the organiser should know about, newest first: failed, stuck with a
+    stopped worker, or waiting for another try after a temporary failure."""
+    query = (db.select(OutboxMessage).where(_undelivered(event_id))
+             .order_by(OutboxMessage.id.desc()).limit(limit))
+    if exclude_kinds:
+        query = query.where(OutboxMessage.kind.not_in(exclude_kinds))
+    return list(db.session.execute(query).scalars())
+
+
+def count_undelivered(event_id: int) -> int:
+    """How many of the event's messages ``undelivered_messages`` would list."""
+    return db.session.execute(
+        db.select(db.func.count(OutboxMessage.id)).where(_undelivered(event_id))
+    ).scalar_one()

@@ -228,6 +228,12 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(db.Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set once at queue time, so a retry after an uncertain outcome is recognisably the same mail.
+    message_id: Mapped[str | None] = mapped_column(db.String(255), default=None)
+    # While ``sending``: the claiming worker's lease; after it, another worker may retry.
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    # Start of the retry window (queued, or queued again by "resend"); None: created_at.
+    queued_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class JobStatus(StrEnum):
