@@ -303,16 +303,16 @@ class ScheduleVersion(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(default=None)
 
     event: Mapped[Event] = relationship()
-    meetings: Mapped[list[ScheduledMeeting]] = relationship(
+    meetings: Mapped[list[SavedMeeting]] = relationship(
         back_populates="version",
-        order_by="(ScheduledMeeting.round_number, ScheduledMeeting.table_number)",
+        order_by="(SavedMeeting.round_number, SavedMeeting.table_number)",
         cascade="all, delete-orphan",
     )
 
 
-class ScheduledMeeting(db.Model):
-    """A meeting saved in a schedule version (the engine's own ``matching.Meeting`` is the
-    solver's output before it is saved)."""
+class SavedMeeting(db.Model):
+    """A meeting saved in a schedule version: a row, where the engine's
+    ``matching.ScheduledMeeting`` is the solver's output before it is saved."""
 
     __tablename__ = "meeting"
     __table_args__ = (

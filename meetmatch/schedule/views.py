@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from .. import jobs
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..models import Event, Job, ScheduledMeeting, ScheduleVersion
+from ..models import Event, Job, SavedMeeting, ScheduleVersion
 from ..registration import active_attendees_by_name
 from ..schedules import adjust, engine_io, pdf, review, versions
 from ..schedules.jobs import BUILD_SCHEDULE
@@ -128,8 +128,8 @@ def copy(event: Event, version: ScheduleVersion):
     return redirect(url_for("schedule.adjust", slug=event.slug, number=draft.number))
 
 
-def _meeting_or_404(version: ScheduleVersion, meeting_id: int) -> ScheduledMeeting:
-    meeting = db.session.get(ScheduledMeeting, meeting_id)
+def _meeting_or_404(version: ScheduleVersion, meeting_id: int) -> SavedMeeting:
+    meeting = db.session.get(SavedMeeting, meeting_id)
     if meeting is None or meeting.version_id != version.id:
         abort(404)
     return meeting

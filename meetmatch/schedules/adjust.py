@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..matching import score_event
-from ..models import Attendee, Event, PairRule, PairRuleKind, ScheduledMeeting, ScheduleVersion
+from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
 from .engine_io import problem_from_event
 
 
@@ -22,7 +22,7 @@ def _editable(version: ScheduleVersion) -> None:
 
 
 def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int,
-                table: int, ignore: ScheduledMeeting | None = None) -> None:
+                table: int, ignore: SavedMeeting | None = None) -> None:
     """Double booking, availability, table range, table use and host tables."""
     event = version.event
     if round_number not in {r.number for r in event.rounds}:
@@ -55,7 +55,7 @@ def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
                                         f"{round_number} (double booking).")
 
 
-def cancel_meeting(version: ScheduleVersion, meeting: ScheduledMeeting) -> None:
+def cancel_meeting(version: ScheduleVersion, meeting: SavedMeeting) -> None:
     """Remove one meeting from a draft."""
     _editable(version)
     version.meetings.remove(meeting)
@@ -63,7 +63,7 @@ def cancel_meeting(version: ScheduleVersion, meeting: ScheduledMeeting) -> None:
     db.session.commit()
 
 
-def move_meeting(version: ScheduleVersion, meeting: ScheduledMeeting, round_number: int, table: int) -> None:
+def move_meeting(version: ScheduleVersion, meeting: SavedMeeting, round_number: int, table: int) -> None:
     """Move a meeting to another free table and/or round."""
     _editable(version)
     _check_slot(version, meeting.attendee_a, meeting.attendee_b, round_number, table, ignore=meeting)
@@ -73,7 +73,7 @@ def move_meeting(version: ScheduleVersion, meeting: ScheduledMeeting, round_numb
 
 
 def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int,
-                table: int) -> ScheduledMeeting:
+                table: int) -> SavedMeeting:
     """Add a meeting between two people who are free in that round."""
     _editable(version)
     event = version.event
@@ -98,7 +98,7 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
         if person.max_meetings is not None and count >= person.max_meetings:
             raise AdjustmentRefused(f"{person.name} wants at most {person.max_meetings} meetings.")
     score, why = _score(event, a, b)
-    meeting = ScheduledMeeting(round_number=round_number, table_number=table, attendee_a_id=a.id,
+    meeting = SavedMeeting(round_number=round_number, table_number=table, attendee_a_id=a.id,
                       attendee_b_id=b.id, score=score, why=why)
     version.meetings.append(meeting)
     db.session.commit()

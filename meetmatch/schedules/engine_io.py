@@ -17,7 +17,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..matching import FixedMeeting, Participant, Problem, ProblemError, Result, Settings, solve
-from ..models import Attendee, Event, PairRule, PairRuleKind, ScheduledMeeting, ScheduleVersion
+from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
 from ..registration import active_attendees
 from .versions import copy_meeting, next_version_number
 
@@ -114,7 +114,7 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
     return inputs
 
 
-def _still_valid(m: ScheduledMeeting, event: Event, blocked: set[frozenset[int]]) -> bool:
+def _still_valid(m: SavedMeeting, event: Event, blocked: set[frozenset[int]]) -> bool:
     a, b = m.attendee_a, m.attendee_b
     if frozenset((a.id, b.id)) in blocked:
         return False
@@ -169,7 +169,7 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
         objective=result.objective, upper_bound=result.upper_bound, gap=result.gap,
         wall_time=result.wall_time,
     )
-    kept: dict[tuple, ScheduledMeeting] = {}
+    kept: dict[tuple, SavedMeeting] = {}
     if inputs.based_on is not None:
         for m in inputs.based_on.meetings:
             if m.round_number <= inputs.held_rounds:
@@ -184,7 +184,7 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
             if same is not None:  # a kept meeting stays exactly as attendees were told
                 version.meetings.append(copy_meeting(same))
                 continue
-            version.meetings.append(ScheduledMeeting(
+            version.meetings.append(SavedMeeting(
                 round_number=rr.round, table_number=m.table, attendee_a_id=int(m.a),
                 attendee_b_id=int(m.b), score=m.score, why=m.why))
     version.details = json.dumps({

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
-from ..models import Attendee, Event, Round, ScheduledMeeting, ScheduleVersion
+from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
 from .versions import details_of, published_meetings_for
 
 
@@ -45,14 +45,14 @@ class ChangeItem:
 class RoundView:
     number: int
     round: Round | None
-    meetings: list[ScheduledMeeting]
+    meetings: list[SavedMeeting]
     sitting_out: list[Attendee]
 
 
 @dataclass
 class PersonView:
     attendee: Attendee
-    meetings: list[ScheduledMeeting] = field(default_factory=list)
+    meetings: list[SavedMeeting] = field(default_factory=list)
     target: int | None = None
     sits_out: list[int] = field(default_factory=list)
 
@@ -62,7 +62,7 @@ def rounds_of(event: Event) -> dict[int, Round]:
     return {r.number: r for r in event.rounds}
 
 
-def agenda(event: Event, attendee: Attendee, meetings: list[ScheduledMeeting]) -> list[AgendaItem]:
+def agenda(event: Event, attendee: Attendee, meetings: list[SavedMeeting]) -> list[AgendaItem]:
     """What ``attendee`` needs to know about each of ``meetings``, in time order."""
     rounds = rounds_of(event)
     items = []

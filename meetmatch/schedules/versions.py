@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from ..extensions import db
-from ..models import Attendee, Event, ScheduledMeeting, ScheduleVersion, utcnow
+from ..models import Attendee, Event, SavedMeeting, ScheduleVersion, utcnow
 
 # ------------------------------------------------------------------ finding versions
 
@@ -62,19 +62,19 @@ def details_of(version: ScheduleVersion) -> dict[str, Any]:
     return json.loads(version.details or "{}")
 
 
-def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[ScheduledMeeting]:
+def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[SavedMeeting]:
     """One attendee's meetings in a version, in time order."""
     return list(
         db.session.execute(
-            db.select(ScheduledMeeting)
+            db.select(SavedMeeting)
             .filter_by(version_id=version.id)
-            .where((ScheduledMeeting.attendee_a_id == attendee_id) | (ScheduledMeeting.attendee_b_id == attendee_id))
-            .order_by(ScheduledMeeting.round_number)
+            .where((SavedMeeting.attendee_a_id == attendee_id) | (SavedMeeting.attendee_b_id == attendee_id))
+            .order_by(SavedMeeting.round_number)
         ).scalars()
     )
 
 
-def published_meetings_for(attendee: Attendee) -> list[ScheduledMeeting] | None:
+def published_meetings_for(attendee: Attendee) -> list[SavedMeeting] | None:
     """The attendee's meetings in the published schedule, in time order; None if none published."""
     version = published_version(attendee.event_id)
     if version is None:
@@ -93,9 +93,9 @@ def publish_version(version: ScheduleVersion) -> None:
         db.session.commit()
 
 
-def copy_meeting(m: ScheduledMeeting) -> ScheduledMeeting:
+def copy_meeting(m: SavedMeeting) -> SavedMeeting:
     """An unsaved copy of a meeting, for a new version."""
-    return ScheduledMeeting(round_number=m.round_number, table_number=m.table_number,
+    return SavedMeeting(round_number=m.round_number, table_number=m.table_number,
                    attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
                    score=m.score, why=m.why)
 
@@ -141,7 +141,7 @@ def changes_between(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[i
 
 def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
     """Meetings of the new version that were not in the old one, as they were."""
-    def key(m: ScheduledMeeting):
+    def key(m: SavedMeeting):
         return (m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))
 
     old_keys = {key(m) for m in (old.meetings if old else [])}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from meetmatch.extensions import db
-from meetmatch.models import Job, ScheduledMeeting, ScheduleVersion
+from meetmatch.models import Job, SavedMeeting, ScheduleVersion
 from meetmatch.schedules import engine_io, versions
 from meetmatch.worker import work_once
 
@@ -145,7 +145,7 @@ def test_cli_build_schedule_shows_progress(app, small_event):
     result = app.test_cli_runner().invoke(build_schedule_command, [event.slug, "--time-limit", "2"])
     assert result.exit_code == 0, result.output
     assert "bound" in result.output and "Saved draft version 1" in result.output
-    assert db.session.query(ScheduledMeeting).count() > 0
+    assert db.session.query(SavedMeeting).count() > 0
     missing = app.test_cli_runner().invoke(build_schedule_command, ["nope"])
     assert missing.exit_code == 2
 
