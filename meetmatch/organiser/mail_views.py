@@ -1,0 +1,60 @@
+"""The event's mail that has not gone out: failed, stuck or retrying, with a resend button."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from .. import mail
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..models import OutboxMessage
+from ..security import login_required, own_event_or_404
+from . import bp
+
+KIND_LABELS = {
+    "registration_confirmation": "Registration confirmation",
+    "manage_link": "Manage link",
+    "schedule": "Schedule",
+    "schedule_update": "Schedule update",
+    "schedule_test": "Test copy",
+}
+SCHEDULE_KINDS = ("schedule", "schedule_update", "schedule_test")
+
+
+@bp.app_context_processor
+def undelivered_mail_helpers():
+    """Pages with an event show its undelivered mail (the nav, the schedule's mail page)."""
+    return {
+        "undelivered_mail": mail.undelivered_messages,
+        "count_undelivered_mail": mail.count_undelivered,
+        "mail_kind_label": lambda kind: KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        "mail_is_stuck": mail.is_stuck,
+        "SCHEDULE_MAIL_KINDS": SCHEDULE_KINDS,
+    }
+
+
+@bp.get("/events/<slug>/mail")
+@login_required
+def undelivered_mail(slug: str):
+    """Mail of this event that failed, is stuck or waits for another try."""
+    event = own_event_or_404(slug)
+    return render_template("organiser/undelivered_mail.html", event=event,
+                           messages=mail.undelivered_messages(event.id), confirm=ConfirmForm())
+
+
+@bp.post("/events/<slug>/mail/resend")
+@login_required
+def resend_message(slug: str):
+    """Send one undelivered message (``message_id`` in the form) again now."""
+    event = own_event_or_404(slug)
+    message_id = request.form.get("message_id", type=int)
+    message = db.session.get(OutboxMessage, message_id) if message_id else None
+    if message is None or message.event_id != event.id or not ConfirmForm().validate_on_submit():
+        abort(404)
+    if mail.can_requeue(message):
+        mail.requeue_message(message)
+        db.session.commit()
+        flash(f"The email to {message.to_addr} is queued again.", "success")
+    else:
+        flash(f"The email to {message.to_addr} is {message.status}; nothing to resend.", "info")
+    return redirect(url_for("organiser.undelivered_mail", slug=event.slug))
