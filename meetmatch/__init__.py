@@ -20,6 +20,10 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 
+# Responses that may hold personal data; static files and the print stylesheet may be cached.
+PRIVATE_TYPES = frozenset({"text/html", "text/csv", "application/pdf", "text/calendar",
+                           "application/json"})
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run safely (e.g. no SECRET_KEY in production)."""
@@ -103,9 +107,31 @@ def _finish_config(app: Flask) -> None:
     elif not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == config_module.DEV_SECRET_KEY:
         raise ConfigError(
             "SECRET_KEY is missing or is the development default. Set SECRET_KEY in the "
-            "environment (e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')) "
-            "or run with MEETMATCH_ENV=development for local use."
+            f"environment (e.g. {_MAKE_SECRET}) or run with MEETMATCH_ENV=development for local use."
         )
+    elif problem := config_module.weak_secret_key_problem(str(app.config["SECRET_KEY"])):
+        raise ConfigError(f"SECRET_KEY is too weak: {problem}. Make one with {_MAKE_SECRET}.")
+    if is_production(app):
+        _ignore_debug_flag(app)
+
+
+_MAKE_SECRET = "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+
+
+def _ignore_debug_flag(app: Flask) -> None:
+    """Production never runs in debug mode, whatever FLASK_DEBUG or DEBUG say: the debugger
+    runs code typed into an error page and debug mode shows tracebacks to visitors.
+
+    FLASK_DEBUG leaves the environment too, because the Flask CLI reads it again after the app
+    is built (``meetmatch run`` would start the debugger and reloader).
+    """
+    from flask.helpers import get_debug_flag
+
+    if app.config.get("DEBUG") or get_debug_flag():
+        app.logger.warning("FLASK_DEBUG/DEBUG is ignored in production (MEETMATCH_ENV=%s).",
+                           app.config.get("ENV"))
+    os.environ.pop("FLASK_DEBUG", None)
+    app.debug = False
 
 
 def _register_security_headers(app: Flask) -> None:
@@ -116,8 +142,10 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        if response.mimetype in PRIVATE_TYPES:
+            # Pages, exports and printouts show people's names and contacts: no copy may stay in
+            # a browser's or a proxy's cache (send_file's own "no-cache" still stores one).
+            response.headers["Cache-Control"] = "no-store"
         if request.is_secure:  # served over HTTPS: browsers must not fall back to plain HTTP
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

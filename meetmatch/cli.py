@@ -55,15 +55,40 @@ def create_organiser(email: str, name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
+@click.option("--force", is_flag=True,
+              help="Load it into a production instance too (the organiser gets a random password).")
 @with_appcontext
-def seed_demo() -> None:
+def seed_demo(force: bool) -> None:
     """Load the demo event (slug 'demo') with about 40 attendees. Safe to run again."""
-    from .demo import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, seed_demo_event
+    import secrets
 
+    from flask import current_app
+
+    from . import is_production
+    from .demo import (
+        DEMO_ORGANISER_EMAIL,
+        DEMO_ORGANISER_PASSWORD,
+        secure_demo_organiser,
+        seed_demo_event,
+    )
+
+    production = is_production(current_app)
+    if production and not force:
+        raise click.ClickException(
+            "This is a production instance (MEETMATCH_ENV is not 'development'): the demo adds "
+            "about 40 invented people and an organiser account. Use --force to load it anyway.")
+    password = DEMO_ORGANISER_PASSWORD
+    if production:  # the demo password is in the README: never a login on a real server
+        password = secrets.token_urlsafe(12)
+        if not secure_demo_organiser(password):
+            password = None
     event, created = seed_demo_event()
     click.echo(("Created" if created else "Kept") + f" the demo event '{event.name}' with "
                f"{len(event.attendees)} attendees.")
-    click.echo(f"Organiser login: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}")
+    if password is None:
+        click.echo(f"Organiser login: {DEMO_ORGANISER_EMAIL} (password unchanged)")
+    else:
+        click.echo(f"Organiser login: {DEMO_ORGANISER_EMAIL} / {password}")
 
 
 @click.command("worker")

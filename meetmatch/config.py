@@ -6,7 +6,9 @@ well-known names (``DATABASE_URL``, ``SECRET_KEY``, ``SMTP_HOST`` …) are read 
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from typing import Any
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -111,3 +113,26 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def weak_secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign production sessions, or None.
+
+    Whoever guesses the key can sign a session cookie for any organiser. Refused: fewer than 32
+    characters, fewer than 10 different ones, a repeated pattern, or under 80 bits by a
+    character-frequency estimate (``secrets.token_hex(32)``: 64 characters, about 240 bits).
+    """
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters; use at least {MIN_SECRET_KEY_LENGTH}"
+    if len(set(key)) < 10:
+        return f"it uses only {len(set(key))} different characters"
+    if any(key == (key[:period] * (len(key) // period + 1))[: len(key)]
+           for period in range(1, len(key) // 2 + 1)):
+        return "it repeats a shorter pattern"
+    bits = -sum(n * math.log2(n / len(key)) for n in Counter(key).values())
+    if bits < 80:
+        return f"its characters carry about {bits:.0f} bits; use at least 80"
+    return None

@@ -162,6 +162,19 @@ PEOPLE = [
 ]
 
 
+def secure_demo_organiser(password: str) -> bool:
+    """For a production instance: the demo organiser gets ``password`` (made if missing) unless
+    they already have one of their own; the published demo password never stays. Returns
+    whether ``password`` was set."""
+    organiser = db.session.execute(
+        db.select(Organiser).filter_by(email=DEMO_ORGANISER_EMAIL)
+    ).scalar_one_or_none()
+    if organiser is not None and not organiser.check_password(DEMO_ORGANISER_PASSWORD):
+        return False
+    set_organiser_password(DEMO_ORGANISER_EMAIL, password, "Demo Organiser")
+    return True
+
+
 def seed_demo_event(day: date | None = None) -> tuple[Event, bool]:
     """Create the demo organiser and event with its attendees; idempotent (returns (event, created))."""
     organiser = db.session.execute(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask_wtf import FlaskForm
 
 from .mail_headers import CONTROL_PROBLEM, check_header_text
@@ -28,13 +31,64 @@ def one_line(value):
     return check_header_text(" ".join(value.split())) if isinstance(value, str) else value
 
 
+# Shown as nothing, or reorders the text around it: a name like "Ann\u202egnp.exe" displays as
+# "Annexe.png", and zero-width or blank characters make two names look the same. Refused (with
+# control characters) in every form field and CSV cell: bidirectional embeddings, overrides,
+# isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), zero-width space
+# (U+200B), word joiner and invisible operators (U+2060–U+2064), the byte-order mark (U+FEFF),
+# soft hyphen, tag characters … — Unicode's format characters (Cf) — plus the line and paragraph
+# separators and the "letters" that render as nothing (Hangul fillers, the grapheme joiner).
+_INVISIBLE_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+# Format characters that do show a sign (Arabic number signs, Syriac abbreviation mark …).
+_VISIBLE_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                            "\U000110bd\U000110cd")
+# Zero-width non-joiner and joiner are spelling in Persian, Sinhala ("ශ්‍රී"), Malayalam … and
+# glue emoji (👩‍💻): allowed between two letters, marks or symbols, refused anywhere else.
+_JOINERS = frozenset("\u200c\u200d")
+# Tag characters are allowed only as the subdivision flags they exist for (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
+_FLAG_TAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,7}\U000e007f")
+
+
+def _is_variation_selector(ch: str) -> bool:
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def _joinable(ch: str) -> bool:
+    return bool(ch) and unicodedata.category(ch)[0] in "LMS"
+
+
+def invisible_character(value: str) -> str | None:
+    """The first control or invisible character in ``value`` (line breaks and tabs allowed),
+    or None. A variation selector counts as invisible unless it follows a visible character."""
+    value = _FLAG_TAG_SEQUENCE.sub("\U0001f3f4", value)
+    for i, ch in enumerate(value):
+        if ch in ALLOWED_CONTROL or (ch.isprintable() and ch not in _INVISIBLE_LETTERS
+                                     and not _is_variation_selector(ch)):
+            continue  # the common case, answered without a category lookup
+        before, after = value[i - 1] if i else "", value[i + 1:i + 2]
+        category = unicodedata.category(ch)
+        if category == "Cf":
+            if ch in _VISIBLE_FORMAT or (ch in _JOINERS and _joinable(before) and _joinable(after)):
+                continue
+            return ch
+        if _is_variation_selector(ch):
+            if before and before.isprintable() and not before.isspace() and not _is_variation_selector(before):
+                continue
+            return ch
+        if category in {"Cc", "Zl", "Zp"} or ch in _INVISIBLE_LETTERS:
+            return ch
+    return None
+
+
 def has_control_characters(value: str) -> bool:
-    """True if ``value`` holds an invisible control character other than a line break or tab."""
-    return any(ch not in ALLOWED_CONTROL and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) for ch in value)
+    """True if ``value`` holds a control or invisible character (see :func:`invisible_character`)
+    other than a line break or tab."""
+    return invisible_character(value) is not None
 
 
 class SafeForm(FlaskForm):
-    """Every form: text with invisible control characters (NUL breaks PostgreSQL) is refused."""
+    """Every form: text with control characters (NUL breaks PostgreSQL) or invisible ones
+    (bidirectional overrides, zero-width characters …) is refused."""
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -51,4 +105,4 @@ class ConfirmForm(FlaskForm):
 
 
 __all__ = ["ALLOWED_CONTROL", "ConfirmForm", "SafeForm", "SelectChoice", "has_control_characters",
-           "one_line", "strip_text"]
+           "invisible_character", "one_line", "strip_text"]

@@ -152,7 +152,7 @@ def test_script_in_user_input_is_shown_as_text_on_every_page_and_in_mail(
 
 
 def test_session_cookie_flags_in_production(make_app, make_organiser, tmp_path):
-    app = make_app(ENV="production", TESTING=False, SECRET_KEY="a-real-secret-" + "x" * 32)
+    app = make_app(ENV="production", TESTING=False, SECRET_KEY="a-real-secret-9fK2xQ7mLp4ZrT8wNb6Tm3Yc5Fd1")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with app.app_context():
         from meetmatch.accounts import set_organiser_password
@@ -243,7 +243,7 @@ def test_wsgi_refuses_default_secret_from_the_environment(tmp_path):
     refused = _start(tmp_path)
     assert refused.returncode != 0
     assert "SECRET_KEY is missing or is the development default" in refused.stderr
-    assert _start(tmp_path, SECRET_KEY="s3cret-" * 8).returncode == 0, "real secret"
+    assert _start(tmp_path, SECRET_KEY="s3cret-7Hq9ZkP2wLx4Rv8Nb6Tm3Yc5Fd1Gj0Ue").returncode == 0, "real secret"
     assert _start(tmp_path, MEETMATCH_ENV="development").returncode == 0, "development"
 
 
