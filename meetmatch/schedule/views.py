@@ -76,14 +76,15 @@ def rebuild(event: Event):
 def job(event: Event, job_id: int):
     """Progress of a build: state, elapsed time, best score and bound."""
     found = db.session.get(Job, job_id)
-    if found is None or found.event_id != event.id:
+    if found is None or found.event_id != event.id or found.kind != BUILD_SCHEDULE:
         abort(404)
     version = found.version
     base = db.session.get(ScheduleVersion, version.based_on_id) if version and version.based_on_id else None
     changed = versions.count_changed_meetings(base, version) if base else None
+    details = versions.details_of(version) if version else {}
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
                            base=base, changed=changed,
-                           kept=versions.details_of(version).get("kept", 0) if version else 0,
+                           kept=details.get("kept", 0), notes=details.get("notes", []),
                            progress=found.progress or {}, params=found.params or {})
 
 

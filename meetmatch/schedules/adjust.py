@@ -1,19 +1,28 @@
-"""Hand edits to a draft schedule, each checked against the hard rules before it is saved.
+"""Hand edits to a draft schedule, each checked against the rulebook before it is saved.
 
-Every function either commits the change or raises AdjustmentRefused with a message that says
-which rule and what to do instead. Published versions never change: copy them to a draft first.
+Every function either commits the change or raises AdjustmentRefused with the organiser's
+sentence for the first rule the change would break (``rulebook.violation_sentence``).
+Published versions never change: copy them to a draft first. No edit scores the whole event:
+a pair's score is the one the version already stored, or that of the two profiles alone.
 """
 
 from __future__ import annotations
 
+import logging
+
 from ..extensions import db
-from ..matching import score_event
-from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
-from .engine_io import problem_from_event
+from ..matching import Problem, meeting_violations, score_event
+from ..models import Attendee, SavedMeeting, ScheduleVersion
+from .engine_io import BuildError, participant, problem_from_event
+from .rulebook import placements_of, violation_sentence
+
+log = logging.getLogger(__name__)
+
+ADDED_BY_HAND = "Added by the organiser."
 
 
 class AdjustmentRefused(Exception):
-    pass
+    """The edit would break a rule; the message says which and what to do instead."""
 
 
 def _editable(version: ScheduleVersion) -> None:
@@ -21,38 +30,32 @@ def _editable(version: ScheduleVersion) -> None:
         raise AdjustmentRefused("Published versions never change. Copy it to a new draft first.")
 
 
-def _check_slot(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int,
-                table: int, ignore: SavedMeeting | None = None) -> None:
-    """Double booking, availability, table range, table use and host tables."""
+class _OnePairScore:
+    """The score lookup the rulebook asks for the one pair an edit checks. An unknown score
+    (scoring failed) is not taken for 0: the organiser decides."""
+
+    def __init__(self, score: float | None):
+        self.score = score
+
+    def mutual(self, a: str, b: str) -> float:  # noqa: ARG002 - the rulebook's interface
+        return 1.0 if self.score is None else self.score
+
+
+def _check(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int, table: int,
+           score: float | None, leave_out: SavedMeeting | None = None) -> None:
+    """Raise AdjustmentRefused with the first rule that a meeting of a and b in this round at
+    this table breaks, against the version's other meetings."""
     event = version.event
-    if round_number not in {r.number for r in event.rounds}:
-        raise AdjustmentRefused(f"Round {round_number} does not exist.")
-    if table < 1 or (event.num_tables is not None and table > event.num_tables):
-        raise AdjustmentRefused(f"Table {table} does not exist (the event has "
-                                f"{event.num_tables} tables).")
-    for person in (a, b):
-        if not person.is_active:
-            raise AdjustmentRefused(f"{person.name} is {person.status.replace('_', ' ')}.")
-        rounds = person.rounds_list
-        if rounds is not None and round_number not in rounds:
-            raise AdjustmentRefused(f"{person.name} is not available in round {round_number}.")
-    hosts = {p.host_table: p for p in event.attendees if p.is_active and p.host_table is not None}
-    for person in (a, b):
-        if person.host_table is not None and person.host_table != table:
-            raise AdjustmentRefused(f"{person.name} keeps {event.table_label(person.host_table)} "
-                                    "all day (host table); use that table.")
-    host = hosts.get(table)
-    if host is not None and host.id not in (a.id, b.id):
-        raise AdjustmentRefused(f"{event.table_label(table)} is {host.name}'s host table.")
-    others = [m for m in version.meetings if m is not ignore and m.round_number == round_number]
-    for m in others:
-        if m.table_number == table:
-            raise AdjustmentRefused(f"{event.table_label(table)} is already used in round "
-                                    f"{round_number} by {m.attendee_a.name} and {m.attendee_b.name}.")
-        for person in (a, b):
-            if person.id in (m.attendee_a_id, m.attendee_b_id):
-                raise AdjustmentRefused(f"{person.name} already has a meeting in round "
-                                        f"{round_number} (double booking).")
+    try:
+        problem = problem_from_event(event).problem
+    except BuildError as error:
+        raise AdjustmentRefused(f"The event's settings need fixing first: {error}") from error
+    broken = meeting_violations(
+        problem, placements_of(version.meetings, leave_out), str(a.id), str(b.id), round_number,
+        table, scores=_OnePairScore(score), held_rounds=range(1, version.held_rounds + 1))
+    if broken:
+        raise AdjustmentRefused(violation_sentence(broken[0], event,
+                                                   {p.id: p for p in event.attendees}))
 
 
 def cancel_meeting(version: ScheduleVersion, meeting: SavedMeeting) -> None:
@@ -66,7 +69,8 @@ def cancel_meeting(version: ScheduleVersion, meeting: SavedMeeting) -> None:
 def move_meeting(version: ScheduleVersion, meeting: SavedMeeting, round_number: int, table: int) -> None:
     """Move a meeting to another free table and/or round."""
     _editable(version)
-    _check_slot(version, meeting.attendee_a, meeting.attendee_b, round_number, table, ignore=meeting)
+    _check(version, meeting.attendee_a, meeting.attendee_b, round_number, table, meeting.score,
+           leave_out=meeting)
     meeting.round_number = round_number
     meeting.table_number = table
     db.session.commit()
@@ -76,39 +80,38 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
                 table: int) -> SavedMeeting:
     """Add a meeting between two people who are free in that round."""
     _editable(version)
-    event = version.event
-    if a.id == b.id:
-        raise AdjustmentRefused("Choose two different people.")
-    if a.event_id != event.id or b.event_id != event.id:
+    if a.event_id != version.event_id or b.event_id != version.event_id:
         raise AdjustmentRefused("Both people must be attendees of this event.")
-    _check_slot(version, a, b, round_number, table)
-    pair = {a.id, b.id}
-    blocked = db.session.execute(db.select(PairRule).filter_by(
-        event_id=event.id, kind=PairRuleKind.MUST_NOT_MEET)).scalars()
-    if any({p.attendee_a_id, p.attendee_b_id} == pair for p in blocked):
-        raise AdjustmentRefused(f"{a.name} and {b.name} must not meet (a blocked pair).")
-    if (event.block_same_organisation and a.organisation.strip()
-            and a.organisation.strip().casefold() == b.organisation.strip().casefold()):
-        raise AdjustmentRefused(f"{a.name} and {b.name} are both from {a.organisation}; this event "
-                                "does not match people of the same organisation.")
-    if any({m.attendee_a_id, m.attendee_b_id} == pair for m in version.meetings):
-        raise AdjustmentRefused(f"{a.name} and {b.name} already meet in this schedule.")
-    for person in (a, b):
-        count = sum(1 for m in version.meetings if person.id in (m.attendee_a_id, m.attendee_b_id))
-        if person.max_meetings is not None and count >= person.max_meetings:
-            raise AdjustmentRefused(f"{person.name} wants at most {person.max_meetings} meetings.")
-    score, why = _score(event, a, b)
+    score, why = pair_score(version, a, b) if a.id != b.id else (None, "")
+    _check(version, a, b, round_number, table, score)
     meeting = SavedMeeting(round_number=round_number, table_number=table, attendee_a_id=a.id,
-                      attendee_b_id=b.id, score=score, why=why)
+                           attendee_b_id=b.id, score=score or 0.0, why=why)
     version.meetings.append(meeting)
     db.session.commit()
     return meeting
 
 
-def _score(event: Event, a: Attendee, b: Attendee) -> tuple[float, str]:
-    problem = problem_from_event(event).problem
-    model = score_event(problem)
+def pair_score(version: ScheduleVersion, a: Attendee, b: Attendee) -> tuple[float | None, str]:
+    """The mutual score and reason of a meeting of a and b, without scoring the whole event:
+    as stored for the pair in this version or the one it was copied from (a meeting cancelled
+    and added again), else scored from the two profiles alone (the lexical scorer: no text
+    model in a web request). (None, a plain reason) if that fails: never an error page."""
+    pair = {a.id, b.id}
+    stored = db.session.execute(
+        db.select(SavedMeeting)
+        .where(SavedMeeting.version_id.in_([version.id, version.based_on_id or version.id]),
+               SavedMeeting.attendee_a_id.in_(pair), SavedMeeting.attendee_b_id.in_(pair))
+        .order_by((SavedMeeting.version_id == version.id).desc())
+    ).scalars().first()
+    if stored is not None:
+        return stored.score, stored.why
+    rounds = len(version.event.rounds)
     try:
-        return round(model.mutual(str(a.id), str(b.id)), 6), model.explain(str(a.id), str(b.id)).text
-    except (KeyError, IndexError):  # pragma: no cover - both are active, so both are in the problem
-        return 0.0, "Added by the organiser."
+        scores = score_event(Problem(rounds=max(1, rounds),
+                                     attendees=(participant(a, rounds), participant(b, rounds))))
+        return (round(scores.mutual(str(a.id), str(b.id)), 6),
+                scores.explain(str(a.id), str(b.id)).text)
+    except Exception:  # noqa: BLE001 - the edit goes ahead; the reason says who added it
+        log.exception("could not score %s and %s", a.id, b.id)
+        return None, ADDED_BY_HAND
+

@@ -11,14 +11,27 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from flask import current_app
 
 from ..extensions import db
-from ..matching import FixedMeeting, Participant, Problem, ProblemError, Result, Settings, solve
+from ..matching import (
+    FixedMeeting,
+    Participant,
+    Placement,
+    Problem,
+    ProblemError,
+    Result,
+    ScoreModel,
+    Settings,
+    meeting_violations,
+    score_event,
+    solve,
+)
 from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
 from ..registration import active_attendees
+from .rulebook import placement_of, violation_sentence
 from .versions import copy_meeting, next_version_number
 
 
@@ -32,15 +45,18 @@ class BuildInputs:
     held_rounds: int = 0
     based_on: ScheduleVersion | None = None
     kept: int = 0  # future meetings of the base version passed on unchanged
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the organiser: what was not kept, why
+    scores: ScoreModel | None = None  # the event's scores, when already computed
 
 
 # ------------------------------------------------------------------ rows → Problem
 
 
-def _participant(a: Attendee, n_rounds: int, allowed_rounds: set[int] | None,
-                 held: set[int]) -> Participant:
-    """``allowed_rounds``: rounds still open on a rebuild; ``held``: held rounds in which the
+def participant(a: Attendee, n_rounds: int, allowed_rounds: set[int] | None = None,
+                held: set[int] | frozenset[int] = frozenset()) -> Participant:
+    """An attendee as the engine sees them, in an event of ``n_rounds`` rounds.
+
+    ``allowed_rounds``: rounds still open on a rebuild; ``held``: held rounds in which the
     person already met someone (kept even if their availability has changed since)."""
     rounds = a.rounds_list
     if rounds is not None:
@@ -64,67 +80,98 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
 
     With ``held_rounds`` and a ``based_on`` version (a rebuild), meetings of held rounds
     between active people are fixed, nobody gets a new meeting in a held round, and the base
-    version's future meetings that are still valid are fixed too (kept as they were).
+    version's future meetings that the rulebook still allows are fixed too (kept as they
+    were); ``notes`` says why each other one was not kept.
     Raises BuildError with a plain message when the inputs are not valid.
     """
     people = active_attendees(event)
-    ids = {a.id for a in people}
     n_rounds = len(event.rounds)
     if n_rounds == 0:
         raise BuildError("The event has no rounds. Add rounds under Settings.")
-    future = set(range(held_rounds + 1, n_rounds + 1))
-    fixed: list[FixedMeeting] = []
-    held_busy: dict[int, set[int]] = {}
-    inputs = BuildInputs(problem=None, held_rounds=held_rounds, based_on=based_on)  # type: ignore[arg-type]
-    rules = db.session.execute(db.select(PairRule).filter_by(event_id=event.id)).scalars().all()
-    must_meet = [(r.attendee_a_id, r.attendee_b_id) for r in rules if r.kind == PairRuleKind.MUST_MEET]
-    must_not_meet = [(r.attendee_a_id, r.attendee_b_id) for r in rules
-                     if r.kind == PairRuleKind.MUST_NOT_MEET]
-    blocked = {frozenset(pair) for pair in must_not_meet}
+    held: list[SavedMeeting] = []
     if based_on is not None:
-        for m in based_on.meetings:
-            both_active = m.attendee_a_id in ids and m.attendee_b_id in ids
-            if m.round_number <= held_rounds:
-                if both_active:
-                    fixed.append(FixedMeeting(str(m.attendee_a_id), str(m.attendee_b_id),
-                                              m.round_number, m.table_number))
-                    for x in (m.attendee_a_id, m.attendee_b_id):
-                        held_busy.setdefault(x, set()).add(m.round_number)
-            elif both_active and _still_valid(m, event, blocked):
-                fixed.append(FixedMeeting(str(m.attendee_a_id), str(m.attendee_b_id),
-                                          m.round_number, m.table_number))
-                inputs.kept += 1
-    participants = []
-    for a in people:
-        allowed = None if held_rounds == 0 else future
-        participants.append(_participant(a, n_rounds, allowed, held_busy.get(a.id, set())))
+        ids = {a.id for a in people}
+        held = [m for m in based_on.meetings if m.round_number <= min(held_rounds, n_rounds)
+                and m.attendee_a_id in ids and m.attendee_b_id in ids]
+    held_busy: dict[int, set[int]] = {}
+    for m in held:
+        for x in (m.attendee_a_id, m.attendee_b_id):
+            held_busy.setdefault(x, set()).add(m.round_number)
+    future = None if held_rounds == 0 else set(range(held_rounds + 1, n_rounds + 1))
+    participants = [participant(a, n_rounds, future, held_busy.get(a.id, set())) for a in people]
+    inputs = BuildInputs(_problem(event, people, participants, [_fixed(m) for m in held]),
+                         held_rounds=held_rounds, based_on=based_on)
+    if based_on is not None:
+        _keep_future_meetings(inputs, event, people)
+    return inputs
+
+
+def _fixed(m: SavedMeeting) -> FixedMeeting:
+    return FixedMeeting(str(m.attendee_a_id), str(m.attendee_b_id), m.round_number, m.table_number)
+
+
+def _problem(event: Event, people: list[Attendee], participants: list[Participant],
+             fixed: list[FixedMeeting]) -> Problem:
+    ids = {a.id for a in people}
+    rules = db.session.execute(db.select(PairRule).filter_by(event_id=event.id)).scalars().all()
+
+    def pairs(kind: PairRuleKind) -> tuple[tuple[str, str], ...]:
+        return tuple((str(r.attendee_a_id), str(r.attendee_b_id)) for r in rules
+                     if r.kind == kind and r.attendee_a_id in ids and r.attendee_b_id in ids)
+
     try:
-        inputs.problem = Problem(
-            rounds=n_rounds,
+        return Problem(
+            rounds=len(event.rounds),
             attendees=tuple(participants),
             tables=event.num_tables,
             settings=Settings(block_same_organisation=bool(event.block_same_organisation),
                               min_meetings=event.min_meetings, mutuality=event.mutuality),
-            blocked_pairs=tuple((str(a), str(b)) for a, b in must_not_meet if a in ids and b in ids),
-            requested_pairs=tuple((str(a), str(b)) for a, b in must_meet if a in ids and b in ids),
+            blocked_pairs=pairs(PairRuleKind.MUST_NOT_MEET),
+            requested_pairs=pairs(PairRuleKind.MUST_MEET),
             fixed_meetings=tuple(fixed),
         )
     except ProblemError as error:
         raise BuildError(_explain_problem_error(error, people)) from error
-    return inputs
 
 
-def _still_valid(m: SavedMeeting, event: Event, blocked: set[frozenset[int]]) -> bool:
-    a, b = m.attendee_a, m.attendee_b
-    if frozenset((a.id, b.id)) in blocked:
-        return False
-    for person in (a, b):
-        rounds = person.rounds_list
-        if rounds is not None and m.round_number not in rounds:
-            return False
-        if person.host_table is not None and person.host_table != m.table_number:
-            return False
-    return not (event.num_tables is not None and m.table_number > event.num_tables)
+def _keep_future_meetings(inputs: BuildInputs, event: Event, people: list[Attendee]) -> None:
+    """Fix the base version's future meetings that break no rule of the rulebook, in time
+    order, each checked against the held and kept ones before it; note why the others go.
+
+    The same rules as the solver and hand edits: people who left, removed rounds, changed
+    availability, host tables, tables, meeting rules, organisations, max meetings and pairs
+    whose score is now 0 (the scores are computed once here and reused by the solve).
+    """
+    problem = inputs.problem
+    inputs.scores = score_problem(problem)
+    held = range(1, inputs.held_rounds + 1)
+    by_id = {a.id: a for a in event.attendees}
+    kept = [Placement(f.round, f.a, f.b, f.table) for f in problem.fixed_meetings]
+    fixed = list(problem.fixed_meetings)
+    future = sorted((m for m in inputs.based_on.meetings if m.round_number > inputs.held_rounds),
+                    key=lambda m: (m.round_number, m.table_number))
+    for m in future:
+        broken = meeting_violations(problem, kept, str(m.attendee_a_id), str(m.attendee_b_id),
+                                    m.round_number, m.table_number, scores=inputs.scores,
+                                    held_rounds=held)
+        if broken:
+            inputs.notes.append(
+                f"Not kept: {m.attendee_a.name} and {m.attendee_b.name} in round "
+                f"{m.round_number} ({event.table_label(m.table_number)}). "
+                f"{violation_sentence(broken[0], event, by_id)}")
+            continue
+        kept.append(placement_of(m))
+        fixed.append(_fixed(m))
+        inputs.kept += 1
+    try:
+        inputs.problem = replace(problem, fixed_meetings=tuple(fixed))
+    except ProblemError as error:  # pragma: no cover - each kept meeting was checked above
+        raise BuildError(_explain_problem_error(error, people)) from error
+
+
+def score_problem(problem: Problem) -> ScoreModel:
+    """The event's score model: computed once per build, for the rebuild's checks and the solve."""
+    return score_event(problem)
 
 
 def _explain_problem_error(error: ProblemError, people: list[Attendee]) -> str:
@@ -233,6 +280,7 @@ def build_schedule(event: Event, *, progress: Callable[[dict], None] | None = No
     limit = float(config["SOLVER_TIME_LIMIT"] if time_limit is None else time_limit)
     inputs = problem_from_event(event, held_rounds=held_rounds, based_on=based_on)
     db.session.commit()  # end the read transaction: the solve may take a while
+    scores = inputs.scores or score_problem(inputs.problem)
     result = solve(inputs.problem, time_limit=limit, seed=seed,
-                   workers=int(config["SOLVER_WORKERS"]), progress=progress)
+                   workers=int(config["SOLVER_WORKERS"]), progress=progress, scores=scores)
     return save_schedule(event, inputs, result, seed)

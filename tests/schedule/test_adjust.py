@@ -110,3 +110,86 @@ def test_same_organisation_and_host_tables(app, small_event):
     if chloe_meeting is not None:
         with pytest.raises(adjust.AdjustmentRefused, match="host table"):
             adjust.move_meeting(version, chloe_meeting, chloe_meeting.round_number, 5)
+
+
+def test_hand_edits_follow_the_rulebook_for_held_rounds_and_score_zero_pairs(
+        app, published, make_attendee):
+    """The rules a rebuild applies hold for hand edits too: nothing new in a held round, and
+    a pair with nothing to offer each other is not added."""
+    event, v1 = published(num_tables=6)
+    v2 = engine_io.build_schedule(event, time_limit=2, held_rounds=2, based_on=v1)
+    draft = versions.copy_to_draft(v2)
+    assert draft.held_rounds == 2
+    held = next(m for m in draft.meetings if m.round_number == 1)
+    with pytest.raises(adjust.AdjustmentRefused, match="Round 1 has already been held"):
+        adjust.move_meeting(draft, held, 1, 6 if held.table_number != 6 else 5)
+    later = next(m for m in draft.meetings if m.round_number == 3)
+    with pytest.raises(adjust.AdjustmentRefused, match="Round 2 has already been held"):
+        adjust.move_meeting(draft, later, 2, 6)
+    a, table = later.attendee_a, later.table_number
+    adjust.cancel_meeting(draft, later)
+    baker = make_attendee(event, name="Sam Baker", offers_text="Sourdough baking",
+                          needs_text="a sailing crew")
+    with pytest.raises(adjust.AdjustmentRefused, match="nothing to offer each other"):
+        adjust.add_meeting(draft, a, baker, 3, table)
+
+
+def _new_pair_in_round_one(version):
+    """Two round-1 meetings whose people include a pair with something to gain that never
+    meets in ``version``."""
+    met = {frozenset((m.attendee_a_id, m.attendee_b_id)) for m in version.meetings}
+    first = [m for m in version.meetings if m.round_number == 1]
+    for m1 in first:
+        for m2 in first:
+            for a in (m1.attendee_a, m1.attendee_b):
+                for b in (m2.attendee_a, m2.attendee_b):
+                    gains = ({t.id for t in a.offers} & {t.id for t in b.needs}
+                             or {t.id for t in b.offers} & {t.id for t in a.needs})
+                    if m1 is not m2 and gains and frozenset((a.id, b.id)) not in met:
+                        return m1, m2, a, b
+    raise AssertionError("every pair meets")
+
+
+def test_adding_a_meeting_scores_one_pair_not_the_event(app, client, login, draft, monkeypatch):
+    """A meeting cancelled from a copy and added back keeps its stored score and reason (from
+    the version the copy was made of); a new pair is scored from the two profiles alone; and if
+    scoring fails the meeting is still added (no 500)."""
+    from meetmatch.schedules import adjust as adjust_module
+
+    event, version = draft
+    sizes = []
+    real_score_event = adjust_module.score_event
+
+    def counting(problem, *args, **kwargs):
+        sizes.append(len(problem.attendees))
+        return real_score_event(problem, *args, **kwargs)
+
+    monkeypatch.setattr(adjust_module, "score_event", counting)
+    version = versions.copy_to_draft(version)  # cancelled meetings are still in its base
+    m = version.meetings[0]
+    a, b, r, t, score, why = (m.attendee_a, m.attendee_b, m.round_number, m.table_number,
+                              m.score, m.why)
+    adjust.cancel_meeting(version, m)
+    again = adjust.add_meeting(version, a, b, r, t)
+    assert (again.score, again.why) == (score, why) and sizes == []
+    m1, m2, a, b = _new_pair_in_round_one(version)
+    table = m1.table_number
+    adjust.cancel_meeting(version, m1)
+    adjust.cancel_meeting(version, m2)
+    added = adjust.add_meeting(version, a, b, 1, table)
+    assert sizes == [2] and added.why
+    # scoring that breaks: the organiser still gets the meeting, with a plain reason
+    adjust.cancel_meeting(version, added)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no scorer today")
+
+    monkeypatch.setattr(adjust_module, "score_event", broken)
+    login()
+    response = client.post(f"/organiser/events/{event.slug}/schedule/v/{version.number}/meetings/add",
+                           data={"attendee_a": a.id, "attendee_b": b.id, "round_number": 1,
+                                 "table_number": table}, follow_redirects=True)
+    assert response.status_code == 200 and f"Added {a.name} and {b.name}" in _flash(response)
+    db.session.expire_all()
+    [saved] = [x for x in version.meetings if {x.attendee_a_id, x.attendee_b_id} == {a.id, b.id}]
+    assert saved.why == adjust.ADDED_BY_HAND and saved.table_number == table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from meetmatch.extensions import db
 from meetmatch.models import Job, ScheduleVersion
@@ -30,8 +31,10 @@ def test_rebuild_keeps_held_rounds_and_valid_meetings_then_updates_changed(
     ada = event.attendees[0]
     ada.status = "no_show"
     db.session.commit()
+    # Walt has something for most people: the places the no-show leaves can go to him.
     walker = make_attendee(event, name="Walt Walkin", organisation="Streetwise", walk_in=True,
-                           offers=("Mentoring",), needs=("Seed funding",), email="walt@example.com")
+                           offers=("Seed funding", "Mentoring"), needs=("Recruiting",),
+                           email="walt@example.com")
     held = 2
     before_held = sorted(_key(m) for m in v1.meetings if m.round_number <= held)
     future_kept = sorted(_key(m) for m in v1.meetings
@@ -115,3 +118,51 @@ def test_rebuild_problem_keeps_held_meetings_even_if_availability_changed(app, p
     others = [x for x in inputs.problem.attendees if x.id != str(person.id)]
     assert all(1 not in (x.available_rounds or ()) or any(
         f.round == 1 and x.id in (f.a, f.b) for f in held) for x in others)
+
+
+def test_rebuild_after_a_round_with_meetings_was_removed_says_what_moved(
+        app, client, login, published, smtp):  # noqa: ARG001
+    """The organiser cut the last round after publishing: the rebuild works, plans that
+    round's meetings again where they fit, and says which ones it could not keep and why."""
+    event, v1 = published()
+    cut = [m for m in v1.meetings if m.round_number == 4]
+    assert cut
+    db.session.delete(event.rounds[-1])
+    db.session.commit()
+    db.session.refresh(event)
+    login()
+    base = f"/organiser/events/{event.slug}/schedule"
+    response = client.post(f"{base}/rebuild", data={"held_rounds": 1, "time_limit": 2})
+    work_once()
+    job = db.session.query(Job).order_by(Job.id.desc()).first()
+    assert job.status == "done", job.error
+    v2 = db.session.get(ScheduleVersion, job.version_id)
+    assert v2.meetings and all(m.round_number <= 3 for m in v2.meetings)
+    notes = versions.details_of(v2)["notes"]
+    assert len(notes) == len(cut)
+    for m in cut:
+        assert (f"Not kept: {m.attendee_a.name} and {m.attendee_b.name} in round 4 "
+                f"({event.table_label(m.table_number)}). Round 4 does not exist") in " ".join(notes)
+    progress_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    version_page = client.get(f"{base}/v/{v2.number}").get_data(as_text=True)
+    for page in (progress_page, version_page):
+        assert "Round 4 does not exist" in page and escape(cut[0].attendee_a.name) in page
+    # every kept future meeting is one of v1's, as it was
+    v1_keys = {_key(m) for m in v1.meetings}
+    assert versions.details_of(v2)["kept"] == sum(
+        1 for m in v2.meetings if m.round_number > 1 and _key(m) in v1_keys)
+
+
+def test_rebuild_drops_a_future_meeting_whose_pair_now_has_nothing_to_gain(app, published, smtp):  # noqa: ARG001
+    """A score-0 pair never meets: not in a build, not by hand, and not kept by a rebuild."""
+    event, v1 = published()
+    m = next(m for m in v1.meetings if m.round_number == 4)
+    a, b = m.attendee_a, m.attendee_b
+    b.offers, b.needs = [], []
+    b.offers_text, b.needs_text = "Sourdough baking", "a sailing crew"
+    db.session.commit()
+    v2 = engine_io.build_schedule(event, time_limit=2, held_rounds=2, based_on=v1)
+    assert frozenset((a.id, b.id)) not in {frozenset((x.attendee_a_id, x.attendee_b_id))
+                                           for x in v2.meetings if x.round_number > 2}
+    assert any(f"Not kept: {a.name} and {b.name} in round 4" in note and "nothing to offer" in note
+               for note in versions.details_of(v2)["notes"])
