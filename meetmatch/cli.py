@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
@@ -30,7 +32,7 @@ main.add_command(solve)
 
 def register_commands(app: Flask) -> None:
     """Our commands on the app's CLI too, so `flask --app wsgi …` knows them."""
-    for command in (create_organiser, seed_demo, worker, build_schedule_command):
+    for command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore):
         app.cli.add_command(command)
 
 
@@ -91,6 +93,44 @@ def seed_demo(force: bool) -> None:
         click.echo(f"Organiser login: {DEMO_ORGANISER_EMAIL} / {password}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Copy the whole database to PATH while the app keeps running (replaces an older PATH).
+
+    SQLite: a consistent snapshot through the online backup API, integrity-checked.
+    PostgreSQL: pg_dump (custom format) of the app's schema. Restore with `meetmatch restore`.
+    """
+    from .backup import BackupError, backup_database
+    from .extensions import db
+
+    try:
+        report = backup_database(db.engine, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {report.rows} rows in {report.tables} tables to {report.path} "
+               f"({report.bytes:,} bytes; readable by this user only).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore(path: Path, force: bool) -> None:
+    """Restore a backup made by `meetmatch backup` into this database (stop the web app and
+    workers first). Refuses a database that holds data unless --force."""
+    from .backup import BackupError, restore_database
+    from .extensions import db
+
+    try:
+        counts = restore_database(db.engine, path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables from {path}. "
+               "Run `meetmatch db upgrade` if the backup comes from an older version.")
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Do the work that is due now, then exit.")
 @with_appcontext
@@ -105,5 +145,5 @@ def worker(once: bool) -> None:
 
 # On the group itself as well, so `meetmatch --help` lists them even when the app cannot load
 # (e.g. SECRET_KEY missing in production: running one of them then says so).
-for _command in (create_organiser, seed_demo, worker, build_schedule_command):
+for _command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore):
     main.add_command(_command)
