@@ -10,7 +10,6 @@ import secrets
 
 import pytest
 from flask.cli import ScriptInfo
-from live_server import SECRET as LIVE_SERVER_SECRET
 
 from meetmatch import ConfigError, create_app
 from meetmatch.demo import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, DEMO_SLUG
@@ -18,6 +17,7 @@ from meetmatch.extensions import db
 from meetmatch.models import Attendee, Event, Organiser
 
 STRONG_SECRET = "kV9q-2Lr_x7TzW4bN8cH3mYp6FdJs1Ag"
+LIVE_SERVER_SECRET = "live-server-test-secret-0123456789abcdef"  # the gunicorn tests' key
 
 
 def attendees():
