@@ -63,8 +63,12 @@ TEXT_NEED_SV = {"seed funding": "söker investerare", "recruiting developers":
 
 
 def generate(n: int, rounds: int, seed: int = 1, *, min_meetings: int | None = None,
-             partial: float = 0.15, hosts: float = 0.03, tables: bool = False) -> dict:
-    """An event as the JSON input dict: ``n`` attendees, ``rounds`` rounds."""
+             partial: float = 0.15, hosts: float = 0.03, tables: bool = False,
+             topics_only: bool = False) -> dict:
+    """An event as the JSON input dict: ``n`` attendees, ``rounds`` rounds.
+
+    ``topics_only`` leaves out the free text (the same people and topics otherwise).
+    """
     rng = random.Random(seed)
     niche = [f"{a} {b}" for a in NICHE_STEMS for b in NICHE_KINDS]
     rng.shuffle(niche)
@@ -105,6 +109,9 @@ def generate(n: int, rounds: int, seed: int = 1, *, min_meetings: int | None = N
             host_no += 1
             a["host_table"] = host_no
         attendees.append(a)
+    if topics_only:
+        for a in attendees:
+            a["offers_text"] = a["needs_text"] = ""
     event = {"rounds": rounds, "attendees": attendees,
              "settings": {"min_meetings": min_meetings}}
     if tables:

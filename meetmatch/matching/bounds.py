@@ -11,6 +11,7 @@ raising each ``y_i`` to ``(threshold_i - w) / 2`` keeps the dual feasible for al
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,7 @@ def round_capacity(inst: Instance) -> int:
     return total
 
 
-def _solve_lp(inst: Instance):
+def _solve_lp(inst: Instance, time_limit: float | None):
     m = len(inst.edges)
     ends = np.array(inst.edges, dtype=np.int64)
     s = inst.edge_score.astype(float)
@@ -39,7 +40,8 @@ def _solve_lp(inst: Instance):
     cols = np.concatenate([np.arange(m)] * 3)
     A = sp.csr_matrix((np.ones(3 * m), (rows, cols)), shape=(inst.n + 1, m))
     b = np.concatenate([inst.cap.astype(float), [float(round_capacity(inst))]])
-    res = linprog(-s, A_ub=A, b_ub=b, bounds=(0.0, 1.0), method="highs-ipm")
+    options = {} if time_limit is None else {"time_limit": max(0.01, time_limit)}
+    res = linprog(-s, A_ub=A, b_ub=b, bounds=(0.0, 1.0), method="highs-ipm", options=options)
     if res.status != 0:
         return None
     # Duals (HiGHS marginals are <= 0 for a minimisation with <= rows).
@@ -64,6 +66,7 @@ class LPBound:
     y: np.ndarray
     w: float
     underpriced: list[tuple[int, int, float]] = field(default_factory=list)
+    solved: bool = True  # False: the LP did not finish; bound is the trivial one, x is 0
 
     def reduced_cost(self, inst: Instance) -> np.ndarray:
         """s_e - y_i - y_j - w per candidate pair (about 0 for pairs the LP uses)."""
@@ -73,23 +76,42 @@ class LPBound:
         return inst.edge_score - self.y[ends[:, 0]] - self.y[ends[:, 1]] - self.w
 
 
-def lp_bound(inst: Instance) -> LPBound:
+def lp_bound(inst: Instance, *, deadline: float | None = None) -> LPBound:
     """Upper bound on the score of new meetings, with the LP solution and duals.
 
     Reads ``inst`` only. When candidates were pruned, the scores are streamed again to find
     dropped pairs the LP prices too low (``underpriced``); their excess over the dual price
     is added to the bound, so it holds for every allowed pair, not only the candidates.
+    With a ``deadline`` (time.monotonic()) the LP stops there (then the looser
+    :func:`trivial_bound` is returned), and a stream that would pass it is replaced by
+    raising the duals to the pruning thresholds: valid, only looser.
     """
     if not inst.edges:
         return LPBound(0.0, np.zeros(0), np.zeros(inst.n), 0.0)
-    solved = _solve_lp(inst)
+    solved = _solve_lp(inst, None if deadline is None else deadline - time.monotonic())
     if solved is None:
-        return LPBound(trivial_bound(inst), np.zeros(len(inst.edges)), np.zeros(inst.n), 0.0)
+        return LPBound(trivial_bound(inst), np.zeros(len(inst.edges)), np.zeros(inst.n), 0.0,
+                       solved=False)
     value, y, w, x = solved
-    missing = pruned_violations(inst, y, w) if inst.pruned else []
-    value += sum(s - y[i] - y[j] - w for i, j, s in missing)
+    missing: list[tuple[int, int, float]] = []
+    if inst.pruned:
+        streamed = pruned_violations(inst, y, w, deadline=deadline)
+        if streamed is None:
+            value = _threshold_bound(inst, y, w)
+        else:
+            missing = streamed
+            value += sum(s - y[i] - y[j] - w for i, j, s in missing)
     value = value * (1 + 1e-9) + 1e-9  # LP tolerance
     return LPBound(min(value, trivial_bound(inst)), x, y, w, missing)
+
+
+def _threshold_bound(inst: Instance, y: np.ndarray, w: float) -> float:
+    """The dual bound with each y_i raised to (threshold_i - w) / 2: then y_i + y_j + w is at
+    least min(threshold_i, threshold_j), the most a pruned pair (i, j) can score."""
+    y = np.maximum(y, (inst.threshold - w) / 2.0)
+    ends = np.array(inst.edges, dtype=np.int64)
+    z = np.maximum(0.0, inst.edge_score - y[ends[:, 0]] - y[ends[:, 1]] - w)
+    return float(inst.cap @ y + w * round_capacity(inst) + z.sum())
 
 
 def trivial_bound(inst: Instance) -> float:

@@ -9,6 +9,7 @@ is the best score of a pair dropped from i's list, which keeps the upper bound h
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -180,13 +181,21 @@ def valid_blocks(inst: Instance):
         yield rows, valid, np.where(valid, S, 0.0)
 
 
-def pruned_violations(inst: Instance, y: np.ndarray, w: float) -> list[tuple[int, int, float]]:
+def pruned_violations(inst: Instance, y: np.ndarray, w: float, *,
+                      deadline: float | None = None) -> list[tuple[int, int, float]] | None:
     """Allowed pairs outside the candidates whose score exceeds the dual price y_i + y_j + w.
 
     Streams the scores once more; an empty list proves the LP bound covers every pair.
+    None when the ``deadline`` (time.monotonic()) would pass before the stream ends.
     """
     out = []
+    began, done = time.monotonic(), 0
     for rows, _valid, S in valid_blocks(inst):
+        done += len(rows)
+        if deadline is not None:
+            now = time.monotonic()
+            if now + (now - began) / done * (inst.n - done) > deadline:
+                return None
         excess = S - y[rows][:, None] - y[None, :] - w
         ks, js = np.nonzero(excess > 1e-9)
         for k, j in zip(ks.tolist(), js.tolist(), strict=True):

@@ -50,6 +50,7 @@ class _Lexicographic:
     def _setup_fairness(self, degree_terms: dict[int, list]) -> None:
         inst, m = self.inst, self.model
         self.penalty_terms = []
+        self.short: dict[int, cp_model.IntVar] = {}  # attendee -> "short of target"
         for e in inst.requested:
             if e in self.selected:
                 self.penalty_terms.append((inst.n + 1, self.selected[e]))
@@ -61,6 +62,7 @@ class _Lexicographic:
             terms = degree_terms.get(i, [])
             m.Add(sum(terms) + int(need[i]) * short >= int(need[i]))
             self.penalty_terms.append((1, short))
+            self.short[i] = short
         # Requested pairs count as "met" when selected: penalty = (n+1) * (1 - selected).
         self.penalty_const = (inst.n + 1) * len([e for e in inst.requested if e in self.selected])
 
@@ -222,8 +224,15 @@ class PairModel(_Lexicographic):
         return sum(self.inst.iscore(e) * v for e, v in self.x.items())
 
     def _hint(self, hint: Schedule) -> None:
+        """Hint every variable (a complete hint is taken as the first solution at once)."""
+        deg = [0] * self.inst.n
         for e, v in self.x.items():
             self.model.AddHint(v, 1 if e in hint else 0)
+            if e in hint:
+                for i in self.inst.edges[e]:
+                    deg[i] += 1
+        for i, short in self.short.items():
+            self.model.AddHint(short, 1 if deg[i] < self.inst.need[i] else 0)
 
     def _decode(self, solver) -> Schedule:
         # Round 0 = chosen, round not yet assigned.

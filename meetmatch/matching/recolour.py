@@ -2,9 +2,10 @@
 
 A pair is left over when every Kempe swap of two rounds fails (the alternating chain closes
 an odd cycle). The repair takes a few rounds -- one free at each end of the pair plus some
-more -- and lets CP-SAT recolour every meeting of those rounds together with the left-over
-pairs that fit there: meetings already placed keep a round among them, left-over pairs are
-placed where possible. Rounds and tables outside stay as they are, so each step is small.
+more -- and lets CP-SAT recolour the meetings of those rounds near the pair (within a few
+steps of it) together with the left-over pairs that fit there: meetings already placed keep
+a round among them, left-over pairs are placed where possible. Everything else stays as it
+is, so each step is small, also on large events.
 When steps place nothing, the next ones take twice as many rounds; a step over all rounds
 is exact, so a pair is given up only when no colouring of the chosen pairs has room for it
 (or the deadline comes first). Deterministic for a seed.
@@ -12,7 +13,6 @@ is exact, so a pair is given up only when no colouring of the chosen pairs has r
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 FIRST_ROUNDS = 3  # rounds in a first repair step (2 is a Kempe swap)
 TRIES_PER_SIZE = 4  # failed steps before a step takes twice as many rounds
 STEP_SECONDS = 2.0  # cap on one CP-SAT step (deterministic time, a quarter of it)
+NEAR_DEPTH = 8  # a first step moves meetings within this many steps of the pair
 
 
 def repair(inst: Instance, state: RoundState, left: list[int], *, deadline: float | None,
@@ -46,7 +47,8 @@ def repair(inst: Instance, state: RoundState, left: list[int], *, deadline: floa
         if budget <= 0.05:
             break
         rounds = _pick_rounds(inst, state, left[0], size, rng)
-        placed, exact = _recolour(inst, state, rounds, left, seed, budget)
+        depth = None if size >= inst.rounds else NEAR_DEPTH * size // FIRST_ROUNDS
+        placed, exact = _recolour(inst, state, rounds, left, seed, budget, depth)
         if placed:
             left = [f for f in left if f not in placed]
             size, failures = FIRST_ROUNDS, 0
@@ -82,16 +84,25 @@ def _pick_rounds(inst: Instance, state: RoundState, e: int, size: int,
 
 
 def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[int],
-              seed: int, budget: float) -> tuple[set[int], bool]:
-    """One CP-SAT step over ``rounds``; returns (left-over pairs placed, solved exactly)."""
+              seed: int, budget: float, depth: int | None) -> tuple[set[int], bool]:
+    """One CP-SAT step over ``rounds``; returns (left-over pairs placed, solved exactly).
+
+    With a ``depth``, only meetings of those rounds within ``depth`` steps of the first
+    left-over pair move (the rest of each round stays as it is), which keeps steps small
+    on large events; None moves every meeting of the rounds.
+    """
     in_rounds = set(rounds)
-    moving = sorted(f for r in rounds for f in state.in_round[r])
-    waiting = [f for f in left if in_rounds.intersection(inst.edge_rounds[f])]
+    if depth is None:
+        moving = sorted(f for r in rounds for f in state.in_round[r])
+        waiting = [f for f in left if in_rounds.intersection(inst.edge_rounds[f])]
+    else:
+        moving, waiting = _neighbourhood(inst, state, left, in_rounds, depth)
+    moving_set = set(moving)
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for f in moving + waiting:
         for r in inst.edge_rounds[f]:
-            if r in in_rounds and _table_possible(inst, state, f, r):
+            if r in in_rounds and _open(inst, state, f, r, moving_set):
                 x[f, r] = model.NewBoolVar("")
     by_edge: dict[int, list] = {}
     by_person_round: dict[tuple[int, int], list] = {}
@@ -109,7 +120,12 @@ def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[i
     for vs in by_person_round.values():
         model.AddAtMostOne(vs)
     for (t, r), vs in by_table_round.items():
-        room = inst.free_cap[r] if t is None else 1
+        if t is None:
+            staying = state.free_used[r] - sum(
+                1 for f in state.in_round[r] if f in moving_set and inst.edge_table[f] is None)
+            room = inst.free_cap[r] - staying
+        else:
+            room = 1
         if room < len(vs):
             model.Add(sum(vs) <= int(room))
     for (f, r), var in x.items():
@@ -125,7 +141,7 @@ def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[i
     p.max_time_in_seconds = budget
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return set(), status == cp_model.INFEASIBLE
+        return set(), False
     placed = {f for (f, r), var in x.items() if f not in state.assign and solver.Value(var)}
     if placed:
         for f in moving:
@@ -133,13 +149,43 @@ def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[i
         for (f, r), var in sorted(x.items()):
             if solver.Value(var):
                 state._put(f, r)
-    return placed, status == cp_model.OPTIMAL
+    return placed, status == cp_model.OPTIMAL and depth is None
 
 
-def _table_possible(inst: Instance, state: RoundState, f: int, r: int) -> bool:
-    """Whether round r has room for pair f's table, counting only meetings outside the step
-    (those of round r are all in it)."""
+def _neighbourhood(inst: Instance, state: RoundState, left: list[int], rounds: set[int],
+                   depth: int) -> tuple[list[int], list[int]]:
+    """Meetings in ``rounds`` within ``depth`` steps of the first left-over pair, and the
+    left-over pairs among the people reached."""
+    seen = set(inst.edges[left[0]])
+    frontier = sorted(seen)
+    moving: set[int] = set()
+    for _ in range(depth):
+        nxt = []
+        for person in frontier:
+            for r in rounds:
+                f = state.at[person].get(r)
+                if f is None or f in moving:
+                    continue
+                moving.add(f)
+                for other in inst.edges[f]:
+                    if other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+        frontier = nxt
+    waiting = [f for f in left if seen.issuperset(inst.edges[f])
+               and rounds.intersection(inst.edge_rounds[f])]
+    return sorted(moving), waiting
+
+
+def _open(inst: Instance, state: RoundState, f: int, r: int, moving: set[int]) -> bool:
+    """Whether pair f may take round r with the meetings outside ``moving`` staying put:
+    both people free of them, and its host table (if any) too."""
+    for person in inst.edges[f]:
+        other = state.at[person].get(r)
+        if other is not None and other not in moving:
+            return False
     t = inst.edge_table[f]
     if t is None:
-        return math.isinf(inst.free_cap[r]) or inst.free_cap[r] >= 1
-    return state.host_used.get((t, r), 0) != -1  # -1: a fixed meeting holds it
+        return True
+    holder = state.host_used.get((t, r))
+    return holder is None or holder in moving

@@ -44,6 +44,8 @@ BLOSSOM_ATTENDEES = 1_500  # above this, topping up is greedy (blossom is O(n^3)
 PAIR_MODEL_EDGES = 40_000  # candidate pairs: above this the pair model gets an LP-pruned set
 BLOSSOM_EDGES = 8_000  # candidate pairs: above this the warm start colours the LP solution
 MIN_SEARCH = 0.3  # seconds: below this a CP-SAT phase is not started
+BOUND_SHARE = 0.5  # of the search time: the most the LP bound may take
+EXPLAIN_SAMPLE = 20  # pairs explained to measure what writing the reasons will cost
 
 
 class _Clock:
@@ -55,12 +57,21 @@ class _Clock:
         self.progress = progress
         self.fixed_score = 0.0  # added to the new meetings' score in every report
         self.bound = 0.0  # the bound on the new meetings' score, once known
+        self.reserve = 0.5  # seconds kept at the end to write tables and reasons
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
 
     def left(self) -> float:
         return self.limit - self.elapsed()
+
+    def search_left(self) -> float:
+        """Seconds a search may still use, keeping the reserve for writing the result."""
+        return self.left() - self.reserve
+
+    def deadline(self, share: float = 1.0) -> float:
+        """time.monotonic() by which ``share`` of the search time left is used up."""
+        return time.monotonic() + max(0.0, self.search_left()) * share
 
     def phase(self, name: str, objective: float | None = None, bound: float | None = None):
         if self.progress is not None:
@@ -99,8 +110,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
         return infeasible_result(inst, clock.elapsed())
     clock.fixed_score = float(sum(inst.scores.mutual(inst.ids[i], inst.ids[j])
                                   for i, j, _, _ in inst.fixed))
+    clock.reserve = _explain_reserve(inst)
     clock.phase("bound")
-    lp = _bound(inst)
+    lp = _bound(inst, clock)
     clock.bound = lp.bound
     clock.phase("warm start", None, lp.bound + clock.fixed_score)
     best = _warm_start(inst, lp)
@@ -119,12 +131,42 @@ def _prepare(problem: Problem, scores: ScoreModel | None) -> Instance:
     return build_instance(problem, score_event(problem) if scores is None else scores)
 
 
-def _bound(inst: Instance) -> LPBound:
-    """The LP bound; pairs that pruning dropped but the LP wants become candidates first."""
-    lp = lp_bound(inst)
-    if lp.underpriced:
+def _explain_reserve(inst: Instance) -> float:
+    """Seconds to keep for writing the result: reasons for as many meetings as the rounds
+    can hold, at the cost measured on a few candidate pairs (the median of three batches,
+    as a busy machine makes single timings noisy)."""
+    sample = inst.edges[:: max(1, len(inst.edges) // EXPLAIN_SAMPLE)][:EXPLAIN_SAMPLE]
+    if not sample:
+        return 0.5
+    costs = []
+    for _ in range(3):
+        began = time.monotonic()
+        for i, j in sample:
+            inst.scores.explain(inst.ids[i], inst.ids[j])
+        costs.append((time.monotonic() - began) / len(sample))
+    per_meeting = sorted(costs)[1] + 5e-5  # + tables and rows
+    meetings = min(round_capacity(inst), int(inst.cap.sum()) // 2) + len(inst.fixed)
+    return 0.5 + per_meeting * meetings
+
+
+def _bound(inst: Instance, clock: _Clock) -> LPBound:
+    """The LP bound; pairs that pruning dropped but the LP wants become candidates first.
+
+    Uses at most BOUND_SHARE of the search time; a bound cut short is looser, never wrong.
+    """
+    deadline = clock.deadline(BOUND_SHARE)
+    began = time.monotonic()
+    lp = lp_bound(inst, deadline=deadline)
+    if lp.underpriced and time.monotonic() + (time.monotonic() - began) < deadline:
+        old_edges = list(inst.edges)
         add_candidates(inst, lp.underpriced)
-        lp = lp_bound(inst)
+        again = lp_bound(inst, deadline=deadline)
+        if again.solved:
+            return again
+        # Out of time: keep the first bound (it covers every pair) and its solution.
+        x = np.zeros(len(inst.edges))
+        x[[inst.edge_index[e] for e in old_edges]] = lp.x
+        return LPBound(lp.bound, x, lp.y, lp.w, solved=True)
     return lp
 
 
@@ -147,18 +189,20 @@ def _choose_and_colour(inst: Instance, lp: LPBound, best: Schedule, clock: _Cloc
     Returns the better of that and ``best``, and whether it is proven optimal (the pair
     choice proven and every chosen pair coloured).
     """
-    if not inst.edges or clock.left() <= MIN_SEARCH:
+    if not inst.edges or clock.search_left() <= MIN_SEARCH:
         return best, False
-    pair_model = PairModel(inst, _pair_model_edges(inst, lp), round_capacity(inst))
-    chosen, proven = pair_model.run(time_limit=clock.left() * 0.7, hint=None, **run)
+    # On large events the search may not find a first solution in time: start from the
+    # warm start's pairs there (on small ones the hint only costs time).
+    hint = best if len(inst.edges) > BLOSSOM_EDGES else None
+    pair_model = PairModel(inst, _pair_model_edges(inst, lp, hint or {}), round_capacity(inst))
+    chosen, proven = pair_model.run(time_limit=clock.search_left() * 0.7, hint=hint, **run)
     if chosen is None:
         return best, False
     clock.phase("colouring")
-    # Leave time to write the reasons (about 0.15 ms per meeting).
-    reserve = 0.5 + 2e-4 * inst.n * inst.rounds
-    coloured = colour_pairs(inst, chosen, blossom=True, exact=True,
-                            blossom_top_up=inst.n <= BLOSSOM_ATTENDEES,
-                            deadline=clock.start + clock.limit - reserve, seed=run["seed"])
+    # Blossom per round is O(n^3): large events colour greedily, then swap and repair.
+    small = inst.n <= BLOSSOM_ATTENDEES
+    coloured = colour_pairs(inst, chosen, blossom=small, exact=True, blossom_top_up=small,
+                            deadline=clock.deadline(), seed=run["seed"])
     proven = proven and all(e in coloured for e in chosen)
     return better(inst, coloured, best), proven
 
@@ -167,10 +211,10 @@ def _prove_small(inst: Instance, best: Schedule, clock: _Clock, run: dict
                  ) -> tuple[Schedule, bool]:
     """On a small event the exact round model can prove the schedule optimal (or beat it)."""
     n_round_vars = sum(len(r) for r in inst.edge_rounds)
-    if not inst.edges or n_round_vars > EXACT_ROUND_VARS or clock.left() <= MIN_SEARCH:
+    if not inst.edges or n_round_vars > EXACT_ROUND_VARS or clock.search_left() <= MIN_SEARCH:
         return best, False
     found, proven = RoundModel(inst, range(len(inst.edges))).run(
-        time_limit=clock.left() * 0.9, hint=best, **run)
+        time_limit=clock.search_left() * 0.9, hint=best, **run)
     return (best, proven) if found is None else (better(inst, found, best), proven)
 
 
@@ -190,12 +234,12 @@ def _finish(inst: Instance, best: Schedule, proven: bool, bound: float, clock: _
     return result
 
 
-def _pair_model_edges(inst: Instance, lp: LPBound) -> list[int]:
+def _pair_model_edges(inst: Instance, lp: LPBound, start: Schedule) -> list[int]:
     """All candidate pairs, or on large events the ones the LP says are worth a look.
 
     Keeps the pairs the LP uses, those with the best reduced costs (s_e - y_i - y_j - w,
-    what a pair would cost against the LP's prices), and every pair of anybody the LP
-    leaves short of target, so the fairness rule keeps its options.
+    what a pair would cost against the LP's prices), every pair of anybody the LP leaves
+    short of target, so the fairness rule keeps its options, and the pairs of ``start``.
     """
     m = len(inst.edges)
     if m <= PAIR_MODEL_EDGES:
@@ -211,6 +255,7 @@ def _pair_model_edges(inst: Instance, lp: LPBound) -> list[int]:
     short = deg < inst.need - 1e-6
     keep |= short[ends[:, 0]] | short[ends[:, 1]]
     keep[inst.requested] = True
+    keep[list(start)] = True
     return np.flatnonzero(keep).tolist()
 
 

@@ -318,7 +318,9 @@ def test_large_event_with_pruned_candidates_keeps_every_rule():
     assert not schedule_violations(problem, r)
     check_report(problem, r)
     assert r.upper_bound >= r.objective
-    assert r.gap < 0.01
+    # The bound covers pruned pairs by their thresholds, which is looser with the semantic
+    # scores' flatter spread (a gap of 1.1-1.3% on this event since they came in).
+    assert r.gap < 0.02
     assert not r.unmet_requests or r.unmet_requests[0][:2] == ("p00003", "p00004")
 
 
