@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from live_server import fresh_database
 
 from meetmatch import create_app
 from meetmatch.extensions import db
+
+from .helpers import fresh_database
+from .smtp import serve_smtp
 
 
 def pytest_addoption(parser):
@@ -170,6 +172,21 @@ def register(client, registration_data):
         return client.post(f"/e/{event.slug}/register", data=registration_data(event, **overrides))
 
     return _register
+
+
+@pytest.fixture
+def smtp_server():
+    """A loopback SMTP server (tests/smtp.py) started before the app, so that its port can go
+    into ``app_config`` or a worker process's environment."""
+    with serve_smtp() as mailbox:
+        yield mailbox
+
+
+@pytest.fixture
+def smtp(app, smtp_server):
+    """The loopback SMTP server, with the app sending its mail through it."""
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    return smtp_server
 
 
 @pytest.fixture

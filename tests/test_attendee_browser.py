@@ -7,18 +7,25 @@ Without it the test is skipped locally, but fails in CI (where .ci/run installs 
 from __future__ import annotations
 
 import email
-import os
 import re
 from email import policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from live_server import PROJECT_ROOT, SECRET, fresh_database, gunicorn, seed_demo, server_env
 
 from meetmatch.config import normalise_database_url
 
-CHROMIUM = "/usr/bin/chromium"
+from .helpers import (
+    PROJECT_ROOT,
+    SECRET,
+    chromium_or_skip,
+    fresh_database,
+    gunicorn,
+    seed_demo,
+    server_env,
+)
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -28,14 +35,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); skipped outside CI")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
         yield browser
         browser.close()
 

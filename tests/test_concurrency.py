@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from live_server import gunicorn, meetmatch_cli, seed_demo, server_env
 
 from meetmatch.config import normalise_database_url
+
+from .helpers import gunicorn, meetmatch_cli, seed_demo, server_env
 
 PEOPLE = 40
 DUPLICATES = 8  # people who press "Register" twice at once

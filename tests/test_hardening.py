@@ -16,8 +16,9 @@ from meetmatch.demo import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, DEMO_S
 from meetmatch.extensions import db
 from meetmatch.models import Attendee, Event, Organiser
 
+from .helpers import SECRET as LIVE_SERVER_SECRET
+
 STRONG_SECRET = "kV9q-2Lr_x7TzW4bN8cH3mYp6FdJs1Ag"
-LIVE_SERVER_SECRET = "live-server-test-secret-0123456789abcdef"  # the gunicorn tests' key
 
 
 def attendees():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 
 import pytest
-from loopback_smtp import loopback_smtp
 
 from meetmatch import ConfigError, create_app, mail, registration
 from meetmatch.attendee_csv import parse_attendee_csv
@@ -21,12 +20,6 @@ from meetmatch.models import Attendee, OutboxMessage
 PAYLOAD = ("=?utf-8?q?Attendee=0D=0AReply-To=3A_attacker=40evil.example=0D=0A=0D=0A"
            "Please_pay_the_fee_to_IBAN_XX00_0000?=")
 ATTACKER_TEXT = "Please pay"
-
-
-@pytest.fixture
-def smtp(app):
-    with loopback_smtp(app) as mailbox:
-        yield mailbox
 
 
 def header_block(raw: bytes) -> bytes:

@@ -4,48 +4,15 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 from datetime import timedelta
 from email import policy
 from pathlib import Path
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from meetmatch import mail, registration
 from meetmatch.extensions import db
 from meetmatch.models import Attendee, OutboxMessage, utcnow
 
-
-class Recorder:
-    """An SMTP handler that keeps every message and answers DATA with the next scripted reply."""
-
-    def __init__(self):
-        self.received: list[tuple[list[str], bytes]] = []
-        self.replies: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        if self.replies:
-            return self.replies.pop(0)
-        self.received.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
-    yield handler
-    controller.stop()
+from .helpers import free_port
 
 
 def messages():
@@ -61,7 +28,7 @@ def test_confirmation_over_real_smtp(client, make_event, register, smtp):
     event = make_event(name="Founders & Funders")
     register(event, name="Åsa Öberg")
     assert mail.send_due_messages() == {"sent": 1, "retry": 0, "failed": 0}
-    [(rcpts, raw)] = smtp.received
+    [(rcpts, raw)] = smtp.deliveries
     assert rcpts == ["alice@example.com"]
     message = parsed(raw)
     assert message["To"].addresses[0].addr_spec == "alice@example.com"
@@ -94,7 +61,7 @@ def test_name_cannot_inject_headers(app, make_event, make_attendee, smtp):
     with app.test_request_context():
         registration.resend_manage_link(event, person.email)
     mail.send_due_messages()
-    [(rcpts, raw)] = smtp.received
+    [(rcpts, raw)] = smtp.deliveries
     assert rcpts == ["bob@example.com"]
     message = parsed(raw)
     assert message["Bcc"] is None
@@ -108,7 +75,7 @@ def test_name_with_line_breaks_from_the_form_is_flattened(client, make_event, re
     event = make_event()
     assert register(event, name="x\r\nBcc: victim@example.com").status_code == 302
     mail.send_due_messages()
-    [(rcpts, raw)] = smtp.received
+    [(rcpts, raw)] = smtp.deliveries
     assert rcpts == ["alice@example.com"]
     assert parsed(raw)["Bcc"] is None
     assert parsed(raw)["To"].addresses[0].display_name == "x Bcc: victim@example.com"
@@ -120,7 +87,7 @@ def test_event_name_cannot_inject_headers_through_the_subject(app, make_event, m
     with app.test_request_context():
         registration.resend_manage_link(event, person.email)
     mail.send_due_messages()
-    [(rcpts, raw)] = smtp.received
+    [(rcpts, raw)] = smtp.deliveries
     assert rcpts == ["bob@example.com"]
     assert parsed(raw)["Bcc"] is None
     assert b"\nBcc:" not in headers_of(raw)

@@ -10,18 +10,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from live_server import PROJECT_ROOT, free_port, server_env
-from loopback_smtp import loopback_smtp
 
 from meetmatch import mail
 from meetmatch.extensions import db
 from meetmatch.models import OutboxMessage, utcnow
 
-
-@pytest.fixture
-def smtp(app):
-    with loopback_smtp(app) as mailbox:
-        yield mailbox
+from .helpers import PROJECT_ROOT, free_port, server_env
 
 
 def rows() -> list[OutboxMessage]:

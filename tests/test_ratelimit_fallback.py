@@ -4,7 +4,6 @@ start-up when limits are per process but gunicorn runs several workers."""
 from __future__ import annotations
 
 import logging
-import socket
 import sys
 
 import pytest
@@ -12,19 +11,14 @@ import pytest
 from meetmatch.extensions import db, limiter
 from meetmatch.models import Attendee
 
+from .helpers import free_port
+
 STRONG_SECRET = "kV9q-2Lr_x7TzW4bN8cH3mYp6FdJs1Ag"
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound for a moment, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def redis_down_app(app, make_app):  # after `app`: the limiter is one per process, the last init wins
-    closed = closed_port()  # every connection is refused
+    closed = free_port()  # nothing listens there: every connection is refused
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed}")
     # As in a fresh process: an earlier test in this one may have left the shared limiter
     # marked "storage down", and then the fall-back (and its warning) would already be behind us.

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from loopback_smtp import loopback_smtp
-
 from meetmatch import mail
 from meetmatch.extensions import db
 from meetmatch.models import OutboxMessage, utcnow
-
-
-@pytest.fixture
-def smtp(app):
-    with loopback_smtp(app) as mailbox:
-        yield mailbox
 
 
 def rows() -> list[OutboxMessage]:

@@ -1,8 +1,6 @@
-"""Fixtures for schedule tests: a small event (fast solves), a loopback SMTP server."""
+"""Fixtures for schedule tests: a small event (fast solves) and a published version of it."""
 
 from __future__ import annotations
-
-import socket
 
 import pytest
 
@@ -42,13 +40,6 @@ def small_event(make_event, make_attendee):
 
 
 @pytest.fixture
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
 def published(small_event):
     """A small event with a published version (built in-process with the real engine)."""
     from meetmatch.schedules import engine_io, versions
@@ -60,14 +51,4 @@ def published(small_event):
         return event, version
 
     return _make
-
-
-@pytest.fixture
-def smtp(free_port):
-    """A scripted SMTP server on 127.0.0.1; the app's SMTP settings point at it."""
-    from .smtp_server import start_server
-
-    controller, handler = start_server(free_port)
-    yield handler
-    controller.stop()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -22,31 +21,21 @@ from meetmatch.extensions import db
 from meetmatch.models import ScheduleVersion
 from meetmatch.schedules import versions
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+from ..helpers import PROJECT_ROOT, chromium_or_skip, free_port
 
-pytestmark = pytest.mark.browser
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
 def chromium_path():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; the browser test must run in CI")
-        pytest.skip(f"{CHROMIUM} is not installed; install chromium to run the browser test")
-    return CHROMIUM
+    return chromium_or_skip()
 
 
 @pytest.fixture
-def app_config(app_config, smtp, free_port, tmp_path):  # noqa: ARG001
-    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port, "WTF_CSRF_ENABLED": True,
+def app_config(app_config, smtp_server, tmp_path):
+    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port, "WTF_CSRF_ENABLED": True,
                          "PDF_DIR": str(tmp_path / "pdf")}  # shared with the worker process
 
 
@@ -54,7 +43,7 @@ def app_config(app_config, smtp, free_port, tmp_path):  # noqa: ARG001
 def live_server(app):
     from werkzeug.serving import make_server
 
-    port = _port()
+    port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -65,12 +54,12 @@ def live_server(app):
 
 
 @pytest.fixture
-def worker_process(app, tmp_path, free_port):
+def worker_process(app, tmp_path, smtp_server):
     """``meetmatch worker`` as its own process on the test database."""
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "SECRET_KEY": "test-secret", "MEETMATCH_ENV": "testing",
            "MEETMATCH_INSTANCE_PATH": str(tmp_path / "worker-instance"),
-           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port),
+           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_server.port),
            "MEETMATCH_WORKER_POLL_SECONDS": "0.3", "MEETMATCH_SOLVER_TIME_LIMIT": "3",
            "MEETMATCH_PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
            "MEETMATCH_PDF_DIR": app.config["PDF_DIR"]}

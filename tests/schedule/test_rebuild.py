@@ -12,8 +12,8 @@ from meetmatch.worker import work_once
 
 
 @pytest.fixture
-def app_config(app_config, smtp, free_port):  # noqa: ARG001
-    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port}
+def app_config(app_config, smtp_server):
+    return app_config | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
 
 
 def _key(m):

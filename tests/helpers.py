@@ -1,4 +1,5 @@
-"""A real gunicorn serving the app on loopback, configured only through the environment."""
+"""Helpers the fixtures and tests share: a fresh database, a free port, the real command line,
+a real gunicorn on loopback (configured only through the environment), and Chromium."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def fresh_database(kind: str, tmp_path: Path, prefix: str = "t_") -> Iterator[st
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -123,3 +125,17 @@ def seed_demo(database_url: str, instance: Path) -> None:
         seed_demo_event()
         db.session.remove()
         db.engine.dispose()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; `playwright install` cannot download here
+
+
+def chromium_or_skip() -> str:
+    """Chromium's path for the browser tests: skipped without it, but CI must have it."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); skipped outside CI")
+    return CHROMIUM
