@@ -97,7 +97,34 @@ def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[i
         waiting = [f for f in left if in_rounds.intersection(inst.edge_rounds[f])]
     else:
         moving, waiting = _neighbourhood(inst, state, left, in_rounds, depth)
-    moving_set = set(moving)
+    model, x = _model(inst, state, rounds, moving, waiting)
+    requested = set(inst.requested)
+    top = max((inst.iscore(f) for f in waiting), default=0) + 1
+    model.Maximize(sum((inst.iscore(f) + top * (1 + 8 * (f in requested))) * var
+                       for (f, r), var in x.items() if f not in state.assign))
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers, p.random_seed, p.log_search_progress = 1, seed, False
+    p.max_deterministic_time = budget / 4.0
+    p.max_time_in_seconds = budget
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return set(), False
+    placed = {f for (f, r), var in x.items() if f not in state.assign and solver.Value(var)}
+    if placed:
+        for f in moving:
+            state._take(f)
+        for (f, r), var in sorted(x.items()):
+            if solver.Value(var):
+                state._put(f, r)
+    return placed, status == cp_model.OPTIMAL and depth is None
+
+
+def _model(inst: Instance, state: RoundState, rounds: list[int], moving: list[int],
+           waiting: list[int]):
+    """The step's CP-SAT model: x[pair, round] with the rules of one round (one meeting a
+    person, tables) and the meetings outside ``moving`` fixed; hinted with the present."""
+    in_rounds, moving_set = set(rounds), set(moving)
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for f in moving + waiting:
@@ -130,26 +157,7 @@ def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[i
             model.Add(sum(vs) <= int(room))
     for (f, r), var in x.items():
         model.AddHint(var, 1 if state.assign.get(f) == r else 0)
-    requested = set(inst.requested)
-    top = max((inst.iscore(f) for f in waiting), default=0) + 1
-    model.Maximize(sum((inst.iscore(f) + top * (1 + 8 * (f in requested))) * var
-                       for (f, r), var in x.items() if f not in state.assign))
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers, p.random_seed, p.log_search_progress = 1, seed, False
-    p.max_deterministic_time = budget / 4.0
-    p.max_time_in_seconds = budget
-    status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return set(), False
-    placed = {f for (f, r), var in x.items() if f not in state.assign and solver.Value(var)}
-    if placed:
-        for f in moving:
-            state._take(f)
-        for (f, r), var in sorted(x.items()):
-            if solver.Value(var):
-                state._put(f, r)
-    return placed, status == cp_model.OPTIMAL and depth is None
+    return model, x
 
 
 def _neighbourhood(inst: Instance, state: RoundState, left: list[int], rounds: set[int],
