@@ -148,8 +148,11 @@ def test_edit_keeps_topics_that_remain_and_attendees_choices(client, logged_in, 
 def test_edit_can_change_slug(client, logged_in, make_event):
     make_event(organiser=logged_in, slug="old-slug")
     data = event_form(slug="new-slug", custom_rounds="13:00 15")
-    assert client.post("/organiser/events/old-slug/edit", data=data).status_code == 302
-    assert client.get("/e/new-slug").status_code == 200
+    response = client.post("/organiser/events/old-slug/edit", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == "/organiser/events/new-slug"
+    assert db.session.execute(db.select(Event.slug)).scalars().all() == ["new-slug"]
+    page = client.get("/e/new-slug")
+    assert page.status_code == 200 and "Startup Night" in page.get_data(as_text=True)
     assert client.get("/e/old-slug").status_code == 404
 
 

@@ -288,7 +288,10 @@ def test_withdrawn_attendee_can_still_get_a_link(client, make_event, register, o
     event.registration_open = False
     db.session.commit()
     client.post(f"/e/{event.slug}/link", data={"email": "alice@example.com"})
-    assert client.get(manage_path("alice@example.com")).status_code == 200
+    assert outbox(to_addr="alice@example.com")[-1].kind == "manage_link"
+    page = client.get(manage_path("alice@example.com"))
+    assert page.status_code == 200
+    assert "Your registration is withdrawn" in page.get_data(as_text=True)  # and can be undone
 
 
 def test_manage_form_still_saves_after_the_organiser_drops_a_round(client, make_event, register,

@@ -61,7 +61,10 @@ def test_another_organisers_message_cannot_be_resent(app, client, make_organiser
     theirs = make_event(organiser=make_organiser(email="other@example.com"))
     register(theirs)
     [row] = rows()
+    before = (row.status, row.attempts, row.queued_at, row.next_attempt_at)
     login()
     for slug in (mine.slug, theirs.slug):
         response = client.post(f"/organiser/events/{slug}/mail/resend", data={"message_id": row.id})
         assert response.status_code == 404
+    [after] = rows()  # nothing changed on their message
+    assert (after.status, after.attempts, after.queued_at, after.next_attempt_at) == before

@@ -6,7 +6,7 @@ from markupsafe import escape
 
 from meetmatch.extensions import db
 from meetmatch.matching import schedule_violations
-from meetmatch.models import Job, SavedMeeting, ScheduleVersion
+from meetmatch.models import Job, OutboxMessage, SavedMeeting, ScheduleVersion
 from meetmatch.schedules import engine_io, versions
 from meetmatch.schedules.rulebook import placements_of
 from meetmatch.worker import work_once
@@ -174,6 +174,9 @@ def test_other_organisers_get_404(app, client, login, make_organiser, published)
         assert client.get(url).status_code == 404, url
     assert client.post(f"{base}/build").status_code == 404
     assert client.post(f"{base}/v/1/send").status_code == 404
+    # and nothing happened: no build queued, no PDF queued, no mail queued
+    assert db.session.query(Job).count() == 0
+    assert db.session.query(OutboxMessage).count() == 0
 
 
 def test_cli_follows_a_build_the_worker_already_runs(app, small_event):
