@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,8 @@ def _finish_config(app: Flask) -> None:
         raise ConfigError(f"MAIL_FROM: {error}") from error
     if not app.config.get("MAIL_FILE_DIR"):
         app.config["MAIL_FILE_DIR"] = str(Path(app.instance_path) / "outbox")
+    # The browser drops the cookie when no login could outlive it anyway (Flask's default: 31 days).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(app.config["SESSION_MAX_HOURS"]))
     if not is_production(app):
         # Plain-HTTP development server: a Secure cookie would never come back.
         app.config["SESSION_COOKIE_SECURE"] = bool(

@@ -21,8 +21,16 @@ def set_organiser_password(email: str, password: str, name: str = "") -> tuple[O
     elif name:
         organiser.name = name
     organiser.set_password(password)
+    if not created:  # whoever knew the old password may still be logged in somewhere
+        organiser.session_generation = Organiser.session_generation + 1
     db.session.commit()
     return organiser, created
+
+
+def end_organiser_sessions(organiser: Organiser) -> None:
+    """Log the organiser out everywhere: every session cookie issued so far stops working."""
+    organiser.session_generation = Organiser.session_generation + 1  # atomic in SQL
+    db.session.commit()
 
 
 def authenticate_organiser(email: str, password: str) -> Organiser | None:

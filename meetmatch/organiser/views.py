@@ -18,12 +18,18 @@ from flask import (
 from sqlalchemy import or_
 
 from .. import attendee_csv, events, pair_rules, registration
-from ..accounts import authenticate_organiser
+from ..accounts import authenticate_organiser, end_organiser_sessions
 from ..attendee.forms import AddAttendeeForm, EditForm
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
 from ..models import Attendee, Event
-from ..security import current_organiser, event_attendee_or_404, login_required, own_event_view
+from ..security import (
+    current_organiser,
+    event_attendee_or_404,
+    login_required,
+    own_event_view,
+    start_organiser_session,
+)
 from . import bp
 from .forms import EventForm, ImportForm, LoginForm, PairRuleForm, SearchForm
 
@@ -52,9 +58,7 @@ def login():
     if form.validate_on_submit():
         organiser = authenticate_organiser(form.email.data, form.password.data)
         if organiser is not None:
-            session.clear()
-            session["organiser_id"] = organiser.id
-            session.permanent = True
+            start_organiser_session(organiser)
             return redirect(_safe_next(request.args.get("next")))
         flash("Wrong email or password.", "error")
         return render_template("organiser/login.html", form=form), 401
@@ -63,8 +67,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out."""
+    """Log out, on every device: no copy of an earlier session cookie works afterwards."""
     if ConfirmForm().validate_on_submit():
+        organiser = current_organiser()
+        if organiser is not None:
+            end_organiser_sessions(organiser)
         session.clear()
         flash("You are logged out.", "info")
     return redirect(url_for("organiser.login"))
