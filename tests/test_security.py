@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from flask import g
@@ -16,7 +15,8 @@ from meetmatch import create_app
 from meetmatch.extensions import db, limiter
 from meetmatch.models import Attendee
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .helpers import PROJECT_ROOT
+
 XSS = "<script>alert(1)</script>"
 
 
@@ -239,6 +239,7 @@ def _start(tmp_path, **env):
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow  # three fresh Python processes
 def test_wsgi_refuses_default_secret_from_the_environment(tmp_path):
     refused = _start(tmp_path)
     assert refused.returncode != 0

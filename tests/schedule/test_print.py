@@ -174,6 +174,7 @@ def test_print_needs_login(client, published):
     assert client.post(f"/organiser/events/{event.slug}/schedule/v/1/print/master/pdf").status_code == 302
 
 
+@pytest.mark.slow  # builds the demo event and renders its agenda cards
 def test_agenda_cards_never_clip_a_long_day(app):
     """On the demo event some people have six meetings with long reasons: every line of every
     card must be drawn inside the printable area (nothing hidden past the card's edge)."""
