@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
-from . import mail_views, views  # noqa: E402,F401
+from . import attendee_views, mail_views, views  # noqa: E402,F401

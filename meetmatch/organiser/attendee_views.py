@@ -1,0 +1,114 @@
+"""Organiser views of one attendee: their page and profile, meeting rules, status, and adding
+someone by hand (a walk-in)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from .. import pair_rules, registration
+from ..attendee.forms import AddAttendeeForm, EditForm
+from ..forms import ConfirmForm
+from ..models import Event
+from ..security import event_attendee_or_404, own_event_view
+from . import bp
+from .forms import PairRuleForm
+
+
+def _rule_form(event, person, *, submitted: bool = True) -> PairRuleForm:
+    # formdata=None: a page re-shown after another form's POST starts this form empty.
+    form = PairRuleForm(prefix="rule") if submitted else PairRuleForm(prefix="rule", formdata=None)
+    form.set_choices(person, registration.active_attendees_by_name(event))
+    return form
+
+
+def _attendee_page(event, person, form=None, rule_form=None, status: int = 200):
+    if form is None:
+        form = EditForm(formdata=None, data=registration.profile_data(person))
+        form.set_event_choices(event)
+    return render_template(
+        "organiser/attendee.html", event=event, attendee=person, form=form,
+        rule_form=rule_form or _rule_form(event, person, submitted=False), rules=pair_rules.pair_rules_for(person),
+        confirm=ConfirmForm()), status
+
+
+@bp.route("/events/<slug>/attendees/<int:attendee_id>", methods=["GET", "POST"])
+@own_event_view
+def attendee(event: Event, attendee_id: int):
+    """View and edit one attendee and their meeting rules."""
+    person = event_attendee_or_404(event, attendee_id)
+    form = EditForm(data=None if request.method == "POST" else registration.profile_data(person))
+    form.set_event_choices(event)
+    if form.validate_on_submit():
+        registration.update_attendee(person, form.data)
+        flash(f"Saved {person.name}.", "success")
+        return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
+    return _attendee_page(event, person, form=form, status=400 if form.is_submitted() else 200)
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/rules")
+@own_event_view
+def add_pair_rule(event: Event, attendee_id: int):
+    """Add a must-meet or must-not-meet rule (replacing the pair's rule if it has one)."""
+    person = event_attendee_or_404(event, attendee_id)
+    form = _rule_form(event, person)
+    if form.validate_on_submit():
+        other = event_attendee_or_404(event, form.other.data)
+        try:
+            pair_rules.add_pair_rule(event, person, other, form.rule_kind)
+        except pair_rules.PairRuleError as error:
+            form.other.errors.append(str(error))
+        else:
+            kind = form.rule_kind.value.replace("_", " ")
+            flash(f"{person.name} and {other.name} {kind}. This applies at the next build or "
+                  "rebuild of the schedule.", "success")
+            return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
+    return _attendee_page(event, person, rule_form=form, status=400)
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/rules/remove")
+@own_event_view
+def remove_pair_rule(event: Event, attendee_id: int):
+    """Remove a meeting rule (its id in the form, beside the CSRF token)."""
+    person = event_attendee_or_404(event, attendee_id)
+    rule_id = request.form.get("rule", "")
+    rule = pair_rules.pair_rule_of(event, int(rule_id)) if rule_id.isdecimal() else None
+    if rule is None or person.id not in (rule.attendee_a_id, rule.attendee_b_id):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        pair_rules.remove_pair_rule(rule)
+        flash("Rule removed. This applies at the next build or rebuild of the schedule.", "info")
+    return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
+
+
+@bp.route("/events/<slug>/attendees/new", methods=["GET", "POST"])
+@own_event_view
+def add_attendee(event: Event):
+    """Add an attendee by hand (a walk-in on the day)."""
+    form = AddAttendeeForm()
+    form.set_event_choices(event)
+    if form.validate_on_submit():
+        try:
+            person = registration.add_attendee(event, form.data, walk_in=bool(form.walk_in.data))
+        except registration.AlreadyRegistered as error:
+            form.email.errors.append("This email is already registered for the event.")
+            existing = error.attendee
+        else:
+            flash(f"Added {person.name}." + (" Rebuild the remaining rounds to match them."
+                                               if person.walk_in else ""), "success")
+            return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=person.id))
+    else:
+        existing = None
+    return render_template("organiser/add_attendee.html", event=event, form=form,
+                           existing=existing), 400 if form.is_submitted() else 200
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/status")
+@own_event_view
+def attendee_status(event: Event, attendee_id: int):
+    """Withdraw, mark as no-show, or reactivate an attendee."""
+    person = event_attendee_or_404(event, attendee_id)
+    new_status = request.form.get("status", "")
+    if ConfirmForm().validate_on_submit() and new_status in ("registered", "withdrawn", "no_show"):
+        registration.set_status(person, new_status)
+        flash(f"{person.name} is now {new_status.replace('_', ' ')}.", "info")
+    return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
