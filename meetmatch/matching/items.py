@@ -27,7 +27,8 @@ from .text import STOP_WORDS, words
 Kind = Literal["offer", "need"]
 
 MAX_ITEM_CHARS = 300  # the encoder reads about this much; longer clauses are cut here
-LIST_SPLIT_WORDS = 9  # a clause longer than this may be split on commas and "and"/"och"
+LIST_TERM_WORDS = 5  # a comma list splits when every piece is a term of at most this many words
+LIST_SPLIT_WORDS = 20  # a sentence longer than this may be split on commas and "and"/"och"
 MAX_ITEMS = 12  # per side and person: past this a profile is noise, not more benefit
 
 # Sentence ends (not inside numbers like 2.5), semicolons, newlines and bullet marks.
@@ -79,10 +80,17 @@ def split_clauses(text: str) -> list[str]:
         parts = [sentence]
         # Only a list is split: a sentence with commas that is long or has several.
         # "We're growing fast and have no HR processes" is one thought and stays whole.
-        if "," in sentence and (len(words(sentence)) > LIST_SPLIT_WORDS
-                                or sentence.count(",") >= 2):
+        # A shorter sentence is one thought the encoder reads best whole: split, "Our app
+        # lets salons, clinics and coaches take bookings" became "clinics" answering needs.
+        if "," in sentence:
             pieces = [_tidy(p) for p in _LIST.split(sentence)]
             pieces = [p for p in pieces if p]
+            # A list of terms ("Bookkeeping, payroll and VAT returns, annual reports") splits;
+            # so does a long sentence. Anything else stays whole.
+            if not (len(words(sentence)) > LIST_SPLIT_WORDS or (
+                    sentence.count(",") >= 2 and all(len(words(p)) <= LIST_TERM_WORDS
+                                                     for p in pieces))):
+                pieces = [sentence]
             # Split only when each piece stands on its own: two content words, or one
             # real term ("payroll"). Short phrases like "sales and marketing" never split.
             if len(pieces) > 1 and all(len(_content_words(p)) >= 2 or (

@@ -73,6 +73,15 @@ class EventItems:
             self.items[kind], self.units[kind], self.texts[kind] = per_person, units, texts
             if kind == "offer":
                 offer_index = index
+        # Units that are a topic of the event's list: two different topics never answer each
+        # other (the list is the organiser's vocabulary: "Partnerships" is not "Legal").
+        self.topic_unit: dict[Kind, np.ndarray] = {}
+        for kind in ("offer", "need"):
+            flags = np.zeros(len(self.texts[kind]), dtype=bool)
+            for items_of, units_of in zip(self.items[kind], self.units[kind], strict=True):
+                for item, unit in zip(items_of, units_of, strict=True):
+                    flags[unit] |= item.topic
+            self.topic_unit[kind] = flags
         need_keys = [Item(t, "need").key for t in self.texts["need"]]
         # Need unit -> offer unit with the same normalised text (an exact match), or -1.
         self.exact = np.array([offer_index.get(k, -1) for k in need_keys], dtype=np.int64)
@@ -166,6 +175,10 @@ Gains = LexicalGains | EmbeddingGains
 def _with_exact(items: EventItems, g: np.ndarray, need_units: np.ndarray,
                 offer_units: np.ndarray | None = None) -> np.ndarray:
     exact = items.exact[need_units]
+    need_topic = items.topic_unit["need"][need_units]
+    offer_topic = (items.topic_unit["offer"] if offer_units is None
+                   else items.topic_unit["offer"][np.asarray(offer_units)])
+    g[need_topic[:, None] & offer_topic[None, :]] = 0.0
     if offer_units is None:
         rows = np.flatnonzero(exact >= 0)
         g[rows, exact[rows]] = 1.0
