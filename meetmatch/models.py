@@ -140,6 +140,9 @@ class Attendee(db.Model):
     consent_version: Mapped[str | None] = mapped_column(db.String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the worker last stored this profile's item vectors (the updated_at it saw then);
+    # older than updated_at, or None: the profile waits to be encoded (see text_vectors.py).
+    vectors_at: Mapped[datetime | None] = mapped_column(default=None)
 
     event: Mapped[Event] = relationship(back_populates="attendees")
     offers: Mapped[list[Topic]] = relationship(secondary=attendee_offer, order_by="Topic.position")
@@ -302,6 +305,8 @@ class ScheduleVersion(db.Model):
     gap: Mapped[float] = mapped_column(default=0.0)
     wall_time: Mapped[float] = mapped_column(default=0.0)
     details: Mapped[str] = mapped_column(db.Text, default="{}")  # JSON: unmet requests, short, …
+    scorer: Mapped[str] = mapped_column(db.String(40), default="")  # what judged the pairs
+    two_way_share: Mapped[float | None] = mapped_column(default=None)  # meetings where both gain
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -331,7 +336,12 @@ class SavedMeeting(db.Model):
     attendee_a_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
     attendee_b_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(default=0.0)
-    why: Mapped[str] = mapped_column(db.Text, default="")
+    why: Mapped[str] = mapped_column(db.Text, default="")  # the reason, third person, English
+    benefit_ab: Mapped[float | None] = mapped_column(default=None)  # a -> b
+    benefit_ba: Mapped[float | None] = mapped_column(default=None)  # b -> a
+    # What each side offers that the other needs, quoted (matching.reasons.Explanation as
+    # JSON); pages render it in the reader's person and language. None: only ``why`` is known.
+    reason: Mapped[dict[str, Any] | None] = mapped_column(db.JSON, default=None)
 
     version: Mapped[ScheduleVersion] = relationship(back_populates="meetings")
     attendee_a: Mapped[Attendee] = relationship(foreign_keys=[attendee_a_id])
@@ -339,3 +349,14 @@ class SavedMeeting(db.Model):
 
     def partner_of(self, attendee_id: int) -> Attendee:
         return self.attendee_b if self.attendee_a_id == attendee_id else self.attendee_a
+
+
+class TextVector(db.Model):
+    """One item's vector from a text model, keyed by model name and the hash of the text the
+    model reads: a profile is encoded once, and an unchanged text never again."""
+
+    __tablename__ = "text_vector"
+    model: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(db.LargeBinary)  # float32, little-endian
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

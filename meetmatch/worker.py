@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from collections.abc import Callable
 
 from flask import current_app
 
-from . import jobs, mail
+from . import jobs, mail, text_vectors
+from .extensions import db
 from .schedules import jobs as schedule_jobs
+
+log = logging.getLogger(__name__)
+ENCODE_BATCH = 50  # profiles per pass: at ~40 texts/s a pass stays short, so mail keeps flowing
 
 
 def register_handlers() -> None:
@@ -25,7 +30,17 @@ def work_once() -> dict[str, int]:
     while jobs.run_next_job():
         ran += 1
     counts = mail.send_due_messages()
-    return {"jobs": ran, **counts}
+    return {"jobs": ran, **counts, "profiles_encoded": _encode_profiles()}
+
+
+def _encode_profiles() -> int:
+    """Store the item vectors of changed profiles, so a build finds them ready."""
+    try:
+        return text_vectors.encode_pending_profiles(ENCODE_BATCH)
+    except Exception:  # noqa: BLE001 - a build encodes what is missing; the worker goes on
+        db.session.rollback()
+        log.exception("could not encode changed profiles; a schedule build will encode them")
+        return 0
 
 
 def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:

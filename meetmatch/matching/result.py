@@ -13,6 +13,7 @@ from enum import StrEnum
 import numpy as np
 
 from .instance import Instance
+from .reasons import Explanation
 from .schedule import Schedule
 
 
@@ -27,7 +28,11 @@ class SolveStatus(StrEnum):
 @dataclass(frozen=True)
 class ScheduledMeeting:
     """One meeting of a result: ``a`` and ``b`` (attendee ids) at ``table``, its mutual
-    ``score`` and the reason ``why``; ``fixed`` when it was given (held or kept)."""
+    ``score`` and the reason ``why``; ``fixed`` when it was given (held or kept).
+
+    ``explanation`` holds what each side offers that the other needs (render it for a
+    reader with ``reasons.third_person`` / ``second_person``); ``two_way`` whether both gain.
+    """
 
     a: str
     b: str
@@ -35,6 +40,8 @@ class ScheduledMeeting:
     score: float
     why: str
     fixed: bool = False
+    explanation: Explanation | None = field(default=None, compare=False, repr=False)
+    two_way: bool = False
 
 
 Meeting = ScheduledMeeting  # the older name, kept for callers
@@ -65,6 +72,8 @@ class Result:
     short: list[str] = field(default_factory=list)
     targets: dict[str, int] = field(default_factory=dict)
     wall_time: float = 0.0
+    scorer: str = ""  # what judged the pairs: an encoder name, "lexical" or "weights"
+    two_way_share: float | None = None  # share of meetings where both gain; None: no meetings
 
 
 def infeasible_result(inst: Instance, wall_time: float) -> Result:
@@ -73,7 +82,7 @@ def infeasible_result(inst: Instance, wall_time: float) -> Result:
                   upper_bound=0.0, gap=0.0,
                   rounds=[RoundResult(r, [], []) for r in range(1, inst.rounds + 1)],
                   unmet_requests=list(inst.unmet_requests), short=[],
-                  targets=_targets(inst), wall_time=wall_time)
+                  targets=_targets(inst), wall_time=wall_time, scorer=inst.scores.scorer)
 
 
 def build_result(inst: Instance, assign: Schedule, objective: float, upper: float,
@@ -87,9 +96,10 @@ def build_result(inst: Instance, assign: Schedule, objective: float, upper: floa
     for r in range(1, inst.rounds + 1):
         out, busy = [], set()
         for i, j, t, fixed in _with_tables(inst, sorted(by_round[r]), hosts):
-            why = _why(inst, i, j)
+            explanation = inst.scores.explain(inst.ids[i], inst.ids[j])
             out.append(ScheduledMeeting(inst.ids[i], inst.ids[j], int(t),
-                                        round(score_of[i, j], 6), why, fixed))
+                                        round(score_of[i, j], 6), _why(inst, i, j, explanation),
+                                        fixed, explanation, explanation.two_way))
             busy |= {i, j}
             deg[[i, j]] += 1
         out.sort(key=lambda m: (m.table, m.a, m.b))
@@ -108,9 +118,14 @@ def build_result(inst: Instance, assign: Schedule, objective: float, upper: floa
     if unmet:
         parts.append(f"{len(unmet)} request(s) not met: " + "; ".join(
             f"{a}-{b}: {why}" for a, b, why in unmet))
+    two_way = sum(m.two_way for rr in rounds for m in rr.meetings)
+    share = two_way / meetings if meetings else None
+    if share is not None:
+        parts.insert(2, f"{share:.0%} two-way")
     return Result(status=status, message=", ".join(parts), objective=round(objective, 6),
                   upper_bound=round(upper, 6), gap=gap, rounds=rounds, unmet_requests=unmet,
-                  short=short, targets=_targets(inst), wall_time=wall_time)
+                  short=short, targets=_targets(inst), wall_time=wall_time,
+                  scorer=inst.scores.scorer, two_way_share=share)
 
 
 def _meetings_by_round(inst: Instance, assign: Schedule):
@@ -166,10 +181,9 @@ def _targets(inst: Instance) -> dict[str, int]:
     return {inst.ids[i]: int(inst.target[i]) for i in range(inst.n)}
 
 
-def _why(inst: Instance, i: int, j: int) -> str:
+def _why(inst: Instance, i: int, j: int, explanation: Explanation) -> str:
     scores = inst.scores
     a, b = inst.ids[i], inst.ids[j]
-    explanation = scores.explain(a, b)
     if (i, j) not in inst.requested_pairs:
         return explanation.text
     names = [p.name.split()[0] if p.name.split() else p.id
@@ -197,7 +211,8 @@ def result_to_dict(result: Result) -> dict:
         "gap": round(result.gap, 6),
         "rounds": [{"round": rr.round,
                     "meetings": [{"a": m.a, "b": m.b, "table": m.table, "score": m.score,
-                                  "why": m.why, **({"fixed": True} if m.fixed else {})}
+                                  "why": m.why, "two_way": m.two_way,
+                                  **({"fixed": True} if m.fixed else {})}
                                  for m in rr.meetings],
                     "sitting_out": rr.sitting_out} for rr in result.rounds],
         "unmet_requests": [{"a": a, "b": b, "reason": why} for a, b, why in
@@ -205,4 +220,7 @@ def result_to_dict(result: Result) -> dict:
         "short": result.short,
         "targets": result.targets,
         "wall_time": round(result.wall_time, 3),
+        "scorer": result.scorer,
+        "two_way_share": (None if result.two_way_share is None
+                          else round(result.two_way_share, 4)),
     }

@@ -29,8 +29,11 @@ from ..matching import (
     score_event,
     solve,
 )
+from ..matching.encoders import load_encoder
+from ..matching.reasons import Explanation, Match
 from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
 from ..registration import active_attendees
+from ..text_vectors import DatabaseVectorCache, scorer_name
 from .rulebook import placement_of, violation_sentence
 from .versions import copy_meeting, next_version_number
 
@@ -170,8 +173,35 @@ def _keep_future_meetings(inputs: BuildInputs, event: Event, people: list[Attend
 
 
 def score_problem(problem: Problem) -> ScoreModel:
-    """The event's score model: computed once per build, for the rebuild's checks and the solve."""
-    return score_event(problem)
+    """The event's score model: computed once per build, for the rebuild's checks and the solve.
+
+    Worker only: it loads the text model the configuration names (``MEETMATCH_SCORER``) and
+    encodes the items whose vectors are not stored yet (usually none: the worker encodes a
+    profile when it is saved). Falls back to the lexical scorer when the model cannot load.
+    """
+    encoder = load_encoder(scorer_name())
+    return score_event(problem, encoder=encoder,
+                       cache=DatabaseVectorCache() if encoder is not None else None)
+
+
+def participant_for_encoding(a: Attendee) -> Participant:
+    """The attendee's offers and needs as the encoder reads them (rounds do not matter)."""
+    return participant(a, max(1, len(a.event.rounds)))
+
+
+def reason_json(explanation: Explanation | None) -> dict | None:
+    """An Explanation as stored with a saved meeting (see ``reason_of``)."""
+    return None if explanation is None else asdict(explanation)
+
+
+def reason_of(data: dict | None) -> Explanation | None:
+    """The Explanation a saved meeting stored, or None for meetings saved without one."""
+    if not data:
+        return None
+    fields = dict(data)
+    for key in ("a_to_b", "b_to_a"):
+        fields[key] = tuple(Match(**m) for m in fields.get(key) or ())
+    return Explanation(**fields)
 
 
 def _explain_problem_error(error: ProblemError, people: list[Attendee]) -> str:
@@ -214,7 +244,7 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
         held_rounds=inputs.held_rounds, inputs_fingerprint=inputs_fingerprint(inputs.problem),
         seed=seed, solver_status=result.status, solver_message=result.message,
         objective=result.objective, upper_bound=result.upper_bound, gap=result.gap,
-        wall_time=result.wall_time,
+        wall_time=result.wall_time, scorer=result.scorer,
     )
     kept: dict[tuple, SavedMeeting] = {}
     if inputs.based_on is not None:
@@ -231,9 +261,13 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
             if same is not None:  # a kept meeting stays exactly as attendees were told
                 version.meetings.append(copy_meeting(same))
                 continue
+            e = m.explanation
             version.meetings.append(SavedMeeting(
                 round_number=rr.round, table_number=m.table, attendee_a_id=int(m.a),
-                attendee_b_id=int(m.b), score=m.score, why=m.why))
+                attendee_b_id=int(m.b), score=m.score, why=m.why, reason=reason_json(e),
+                benefit_ab=None if e is None else round(e.benefit_ab, 6),
+                benefit_ba=None if e is None else round(e.benefit_ba, 6)))
+    version.two_way_share = two_way_share_of(version.meetings)
     version.details = json.dumps({
         "problems": solver_problems(result, names, event),
         "short": [int(x) for x in result.short],
@@ -244,6 +278,12 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
     db.session.add(version)
     db.session.commit()
     return version
+
+
+def two_way_share_of(meetings: list[SavedMeeting]) -> float | None:
+    """The share of meetings where both people gain (as their stored reasons say)."""
+    known = [m.reason for m in meetings if m.reason]
+    return sum(bool(r.get("two_way")) for r in known) / len(known) if known else None
 
 
 def solver_problems(result: Result, names: dict[str, str], event: Event) -> list[dict[str, str]]:

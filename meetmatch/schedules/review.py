@@ -7,11 +7,14 @@ page, the printed agenda cards, the schedule mail and its calendar file all show
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from statistics import median
 
+from ..matching.reasons import second_person, third_person
+from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
+from .engine_io import reason_of
 from .versions import details_of, published_meetings_for
 
 
@@ -74,8 +77,29 @@ def agenda(event: Event, attendee: Attendee, meetings: list[SavedMeeting]) -> li
             round=m.round_number, starts_at=r.starts_at if r else None,
             ends_at=r.ends_at if r else None, table=event.table_label(m.table_number),
             partner=partner.name, organisation=partner.organisation, title=partner.title,
-            why=m.why, uid=f"meetmatch-{event.id}-{m.round_number}-{low}-{high}"))
+            why=reason_for(m, attendee.id),
+            uid=f"meetmatch-{event.id}-{m.round_number}-{low}-{high}"))
     return items
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def reason_for(m: SavedMeeting, viewer_id: int | None = None, lang: str = "en") -> str:
+    """The meeting's reason for one reader: in the second person for ``viewer_id`` (their own
+    page, mail, calendar and agenda card), else in the third person (organiser pages), with
+    the people's current names. Meetings saved without a structured reason keep ``why``."""
+    e = reason_of(m.reason)
+    if e is None:
+        return m.why
+    e = replace(e, a_name=_first_name(m.attendee_a.name), b_name=_first_name(m.attendee_b.name))
+    if viewer_id is None:
+        text = third_person(e, lang)
+    else:
+        text = second_person(e, str(viewer_id), lang)
+    asked = m.why.split(". ")[0] + "." if m.why.startswith("The organiser asked") else ""
+    return f"{asked} {text}".strip() if asked else text
 
 
 def published_agenda(attendee: Attendee) -> list[AgendaItem] | None:
@@ -164,4 +188,6 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
         "unmet_topics": sorted(((name, n, needers[name]) for name, n in unmet.items()),
                                key=lambda t: (-t[1], t[0])),
         "details": details_of(version),
+        "two_way": sum(bool(m.reason and m.reason.get("two_way")) for m in version.meetings),
+        "two_way_threshold": TWO_WAY_THRESHOLD,
     }

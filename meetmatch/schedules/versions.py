@@ -96,8 +96,9 @@ def publish_version(version: ScheduleVersion) -> None:
 def copy_meeting(m: SavedMeeting) -> SavedMeeting:
     """An unsaved copy of a meeting, for a new version."""
     return SavedMeeting(round_number=m.round_number, table_number=m.table_number,
-                   attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
-                   score=m.score, why=m.why)
+                        attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
+                        score=m.score, why=m.why, reason=m.reason, benefit_ab=m.benefit_ab,
+                        benefit_ba=m.benefit_ba)
 
 
 def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
@@ -108,7 +109,8 @@ def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
         inputs_fingerprint=version.inputs_fingerprint, seed=version.seed,
         solver_status=version.solver_status, solver_message=f"Copy of version {version.number}",
         objective=version.objective, upper_bound=version.upper_bound, gap=version.gap,
-        wall_time=0.0, details=version.details,
+        wall_time=0.0, details=version.details, scorer=version.scorer,
+        two_way_share=version.two_way_share,
     )
     draft.meetings = [copy_meeting(m) for m in version.meetings]
     db.session.add(draft)
