@@ -41,7 +41,9 @@ class ProfileForm(SafeForm):
     )
     offers_text = TextAreaField(
         "What I can offer, in my own words", validators=[Optional(), Length(max=1000)],
-        description="Be concrete: \"I can review a seed pitch deck\" helps more than \"finance\".",
+        description=("One sentence per thing you can give, in English or Swedish. Be concrete: "
+                     "\"I can review a seed pitch deck\" helps more than \"finance\". We match "
+                     "what you write by meaning, and quote it to the people you meet."),
     )
     needs = MultiCheckboxField(
         "What I need", coerce=int,
@@ -49,7 +51,9 @@ class ProfileForm(SafeForm):
     )
     needs_text = TextAreaField(
         "What I need, in my own words", validators=[Optional(), Length(max=1000)],
-        description="E.g. \"a pilot customer in logistics\" or \"rekrytera utvecklare\".",
+        description=("One sentence per need, e.g. \"a pilot customer in logistics\" or "
+                     "\"vi behöver rekrytera två utvecklare\". Say the problem you have; the "
+                     "person who can solve it may describe it in other words."),
     )
     rounds = MultiCheckboxField(
         "Rounds I can attend", coerce=int,
