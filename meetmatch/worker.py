@@ -33,6 +33,20 @@ def work_once() -> dict[str, int]:
     return {"jobs": ran, **counts, "profiles_encoded": _encode_profiles()}
 
 
+def _scorer() -> str:
+    """Which scorer the builds will use, loading the model now (it is needed anyway)."""
+    from .matching.encoders import load_encoder
+
+    wanted = text_vectors.scorer_name()
+    try:
+        encoder = load_encoder(wanted)
+    except ValueError as error:  # an unknown name in the configuration
+        return f"lexical ({error})"
+    if encoder is None:
+        return "lexical" if wanted == "lexical" else f"lexical (the {wanted} model could not load)"
+    return f"{encoder.name} (a local text model; profiles are encoded once, in this worker)"
+
+
 def _encode_profiles() -> int:
     """Store the item vectors of changed profiles, so a build finds them ready."""
     try:
@@ -58,6 +72,7 @@ def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
         if interrupted:
             echo(f"Marked {interrupted} interrupted job(s) as failed.")
         echo("meetmatch worker: waiting for schedule builds and mail (Ctrl+C to stop).")
+        echo(f"meetmatch worker: scorer {_scorer()}.")
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
     while True:
         done = work_once()
