@@ -90,9 +90,10 @@ def login_required(view):
     return wrapped
 
 
-def own_event_or_404(slug: str) -> Event:
-    """The logged-in organiser's event with this slug; 404 for anyone else's (no existence leak)."""
-    organiser = current_organiser()
+def own_event_or_404(slug: str, organiser: Organiser | None = None) -> Event:
+    """The logged-in organiser's event with this slug; 404 for anyone else's (no existence leak).
+    ``organiser``: the logged-in organiser when the caller has already looked them up."""
+    organiser = organiser or current_organiser()
     event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
     if event is None or organiser is None or event.organiser_id != organiser.id:
         abort(404)
@@ -115,9 +116,10 @@ def own_event_view(view):
 
     @wraps(view)
     def wrapped(*, slug: str, **kwargs):
-        if current_organiser() is None:
+        organiser = current_organiser()
+        if organiser is None:
             return redirect(url_for("organiser.login", next=request.path))
-        event = own_event_or_404(slug)
+        event = own_event_or_404(slug, organiser)
         if "number" in kwargs:
             kwargs["version"] = event_version_or_404(event, kwargs.pop("number"))
         return view(event=event, **kwargs)

@@ -3,7 +3,8 @@
 Every function either commits the change or raises AdjustmentRefused with the organiser's
 sentence for the first rule the change would break (``rulebook.violation_sentence``).
 Published versions never change: copy them to a draft first. No edit scores the whole event:
-a pair's score is the one the version already stored, or that of the two profiles alone.
+a pair's score and reason are the ones the version already stored, or those of the two
+profiles alone.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from ..extensions import db
 from ..matching import Problem, meeting_violations, score_event
 from ..models import Attendee, SavedMeeting, ScheduleVersion
 from .engine_io import BuildError, participant, problem_from_event
+from .reasons import reason_json
 from .rulebook import placements_of, violation_sentence
+from .versions import copy_meeting
 
 log = logging.getLogger(__name__)
 
@@ -82,20 +85,20 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
     _editable(version)
     if a.event_id != version.event_id or b.event_id != version.event_id:
         raise AdjustmentRefused("Both people must be attendees of this event.")
-    score, why = pair_score(version, a, b) if a.id != b.id else (None, "")
+    meeting, score = scored_pair(version, a, b) if a.id != b.id else (None, None)
     _check(version, a, b, round_number, table, score)
-    meeting = SavedMeeting(round_number=round_number, table_number=table, attendee_a_id=a.id,
-                           attendee_b_id=b.id, score=score or 0.0, why=why)
+    meeting.round_number, meeting.table_number = round_number, table
     version.meetings.append(meeting)
     db.session.commit()
     return meeting
 
 
-def pair_score(version: ScheduleVersion, a: Attendee, b: Attendee) -> tuple[float | None, str]:
-    """The mutual score and reason of a meeting of a and b, without scoring the whole event:
-    as stored for the pair in this version or the one it was copied from (a meeting cancelled
-    and added again), else scored from the two profiles alone (the lexical scorer: no text
-    model in a web request). (None, a plain reason) if that fails: never an error page."""
+def scored_pair(version: ScheduleVersion, a: Attendee, b: Attendee) -> tuple[SavedMeeting, float | None]:
+    """An unsaved meeting of a and b (no round or table yet) with the pair's score and reason,
+    without scoring the whole event: as stored for the pair in this version or the one it was
+    copied from (a meeting cancelled and added again), else scored from the two profiles alone
+    (the lexical scorer: no text model in a web request). Returns the meeting and its score;
+    None when scoring failed (the meeting then says who added it): never an error page."""
     pair = {a.id, b.id}
     stored = db.session.execute(
         db.select(SavedMeeting)
@@ -104,14 +107,16 @@ def pair_score(version: ScheduleVersion, a: Attendee, b: Attendee) -> tuple[floa
         .order_by((SavedMeeting.version_id == version.id).desc())
     ).scalars().first()
     if stored is not None:
-        return stored.score, stored.why
+        return copy_meeting(stored), stored.score
     rounds = len(version.event.rounds)
     try:
         scores = score_event(Problem(rounds=max(1, rounds),
                                      attendees=(participant(a, rounds), participant(b, rounds))))
-        return (round(scores.mutual(str(a.id), str(b.id)), 6),
-                scores.explain(str(a.id), str(b.id)).text)
+        score = round(scores.mutual(str(a.id), str(b.id)), 6)
+        e = scores.explain(str(a.id), str(b.id))
     except Exception:  # noqa: BLE001 - the edit goes ahead; the reason says who added it
         log.exception("could not score %s and %s", a.id, b.id)
-        return None, ADDED_BY_HAND
-
+        return SavedMeeting(attendee_a_id=a.id, attendee_b_id=b.id, score=0.0, why=ADDED_BY_HAND), None
+    return SavedMeeting(attendee_a_id=a.id, attendee_b_id=b.id, score=score, why=e.text,
+                        reason=reason_json(e), benefit_ab=round(e.benefit_ab, 6),
+                        benefit_ba=round(e.benefit_ba, 6)), score

@@ -30,10 +30,10 @@ from ..matching import (
     solve,
 )
 from ..matching.encoders import load_encoder
-from ..matching.reasons import Explanation, Match
 from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
 from ..registration import active_attendees
 from ..text_vectors import DatabaseVectorCache, scorer_name
+from .reasons import reason_json, two_way_share_of
 from .rulebook import placement_of, violation_sentence
 from .versions import copy_meeting, next_version_number
 
@@ -189,21 +189,6 @@ def participant_for_encoding(a: Attendee) -> Participant:
     return participant(a, max(1, len(a.event.rounds)))
 
 
-def reason_json(explanation: Explanation | None) -> dict | None:
-    """An Explanation as stored with a saved meeting (see ``reason_of``)."""
-    return None if explanation is None else asdict(explanation)
-
-
-def reason_of(data: dict | None) -> Explanation | None:
-    """The Explanation a saved meeting stored, or None for meetings saved without one."""
-    if not data:
-        return None
-    fields = dict(data)
-    for key in ("a_to_b", "b_to_a"):
-        fields[key] = tuple(Match(**m) for m in fields.get(key) or ())
-    return Explanation(**fields)
-
-
 def _explain_problem_error(error: ProblemError, people: list[Attendee]) -> str:
     """Name the attendee instead of an index, and say what to change."""
     match = re.match(r"attendees\[(\d+)\]\.(\w+)", error.field)
@@ -278,12 +263,6 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
     db.session.add(version)
     db.session.commit()
     return version
-
-
-def two_way_share_of(meetings: list[SavedMeeting]) -> float | None:
-    """The share of meetings where both people gain (as their stored reasons say)."""
-    known = [m.reason for m in meetings if m.reason]
-    return sum(bool(r.get("two_way")) for r in known) / len(known) if known else None
 
 
 def solver_problems(result: Result, names: dict[str, str], event: Event) -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ from statistics import median
 from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
-from .engine_io import reason_of
+from .reasons import reason_of
 from .versions import details_of, published_meetings_for
 
 

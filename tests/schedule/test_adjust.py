@@ -177,7 +177,7 @@ def test_adding_a_meeting_scores_one_pair_not_the_event(app, client, login, draf
     adjust.cancel_meeting(version, m1)
     adjust.cancel_meeting(version, m2)
     added = adjust.add_meeting(version, a, b, 1, table)
-    assert sizes == [2] and added.why
+    assert sizes == [2] and added.why and added.reason["a"] == str(a.id)  # a reason to phrase
     # scoring that breaks: the organiser still gets the meeting, with a plain reason
     adjust.cancel_meeting(version, added)
 
