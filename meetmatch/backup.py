@@ -147,8 +147,16 @@ def _sqlite_counts(file: Path) -> dict[str, int]:
     with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as conn:
         names = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        return {name: conn.execute(_count_sql(name)).fetchone()[0]
                 for name in names if name not in BOOKKEEPING_TABLES}
+
+
+def _count_sql(table: str) -> str:
+    """``SELECT count(*)`` of a table, its name quoted by SQLAlchemy's SQLite dialect."""
+    from sqlalchemy.dialects import sqlite
+
+    statement = sa.select(sa.func.count()).select_from(sa.table(table))
+    return str(statement.compile(dialect=sqlite.dialect()))
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
