@@ -16,6 +16,14 @@ from .helpers import free_port
 STRONG_SECRET = "kV9q-2Lr_x7TzW4bN8cH3mYp6FdJs1Ag"
 
 
+@pytest.fixture(autouse=True)
+def loggers_enabled(monkeypatch):
+    """Alembic's logging.config.fileConfig (the migration tests run it) disables every logger
+    that exists at that moment, these two included: the warnings would never be seen."""
+    for name in ("flask-limiter", "meetmatch.ratelimits"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+
+
 @pytest.fixture
 def redis_down_app(app, make_app):  # after `app`: the limiter is one per process, the last init wins
     closed = free_port()  # nothing listens there: every connection is refused
