@@ -93,10 +93,14 @@ def build_result(inst: Instance, assign: Schedule, objective: float, upper: floa
     hosts = {t for t in inst.host if t is not None}
     rounds = []
     deg = np.zeros(inst.n, dtype=int)
+    tabled = {r: _with_tables(inst, sorted(by_round[r]), hosts) for r in by_round}
+    # All reasons in one batch: the item gains are computed once per person, not per meeting.
+    explanations = iter(inst.scores.explain_many(
+        [(inst.ids[i], inst.ids[j]) for r in sorted(tabled) for i, j, _, _ in tabled[r]]))
     for r in range(1, inst.rounds + 1):
         out, busy = [], set()
-        for i, j, t, fixed in _with_tables(inst, sorted(by_round[r]), hosts):
-            explanation = inst.scores.explain(inst.ids[i], inst.ids[j])
+        for i, j, t, fixed in tabled[r]:
+            explanation = next(explanations)
             out.append(ScheduledMeeting(inst.ids[i], inst.ids[j], int(t),
                                         round(score_of[i, j], 6), _why(inst, i, j, explanation),
                                         fixed, explanation, explanation.two_way))

@@ -28,7 +28,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,8 +68,9 @@ class ScoreModel:
     ``ids`` are the attendee ids in canonical (sorted) order; row ``i`` of every matrix is
     ``ids[i]``. Use :meth:`blocks` to stream the mutual scores a block of rows at a time,
     :meth:`mutual` / :meth:`benefit` / :meth:`is_two_way` for one pair and :meth:`explain`
-    for the reason. ``scorer`` names what produced the benefits: an encoder name such as
-    "e5-small", "lexical", or "weights" (the organiser's weights, used as given).
+    for the reason (:meth:`explain_many` for a whole schedule). ``scorer`` names what
+    produced the benefits: an encoder name such as "e5-small", "lexical", or "weights" (the
+    organiser's weights, used as given).
     """
 
     def __init__(self, problem: Problem, encoder: Encoder | None = None,
@@ -145,17 +146,30 @@ class ScoreModel:
 
         Render with :func:`third_person` (organisers) or :func:`second_person` (attendees).
         """
-        i, j = self.index[a], self.index[b]
-        na, nb = _first_name(self.people[i]), _first_name(self.people[j])
+        return self.explain_many([(a, b)])[0]
+
+    def explain_many(self, pairs: Sequence[tuple[str, str]]) -> list[Explanation]:
+        """:meth:`explain` for many pairs at once (a schedule's meetings), in their order.
+
+        The same Explanations as one pair at a time, at a fraction of the cost: the item
+        gains are computed once per person for all their meetings.
+        """
+        idx = [(self.index[a], self.index[b]) for a, b in pairs]
+        names = [(_first_name(self.people[i]), _first_name(self.people[j])) for i, j in idx]
         if self.from_weights:
-            return Explanation(a, b, na, nb, weight=float(self._weights[i, j]),
-                               two_way=self.is_two_way(a, b))
-        return Explanation(
-            a, b, na, nb,
-            a_to_b=semantic.pair_matches(self.items, self.gains, i, j),
-            b_to_a=semantic.pair_matches(self.items, self.gains, j, i),
-            benefit_ab=round(self.benefit(a, b), 6), benefit_ba=round(self.benefit(b, a), 6),
-            two_way=self.is_two_way(a, b))
+            return [Explanation(a, b, na, nb, weight=float(self._weights[i, j]),
+                                two_way=self.is_two_way(a, b))
+                    for (a, b), (i, j), (na, nb) in zip(pairs, idx, names, strict=True)]
+        matches = semantic.matches_many(self.items, self.gains,
+                                        [d for i, j in idx for d in ((i, j), (j, i))])
+        ends = np.array(idx, dtype=np.int64).reshape(-1, 2)
+        ab = self._benefit[ends[:, 0], ends[:, 1]].tolist()
+        ba = self._benefit[ends[:, 1], ends[:, 0]].tolist()
+        return [Explanation(a, b, na, nb, a_to_b=matches[2 * k], b_to_a=matches[2 * k + 1],
+                            benefit_ab=round(x, 6), benefit_ba=round(y, 6),
+                            two_way=min(x, y) >= TWO_WAY_THRESHOLD)
+                for k, ((a, b), (na, nb), x, y) in enumerate(zip(pairs, names, ab, ba,
+                                                                  strict=True))]
 
 
 def score_event(problem: Problem, encoder: Encoder | str | None = None,

@@ -20,7 +20,7 @@ Gains come from one of two similarity sources with the same interface
 
 :func:`benefit_matrix` computes every pair with numpy matrix products on blocks of people
 (distinct item texts only, each encoded once); :func:`pair_matches` lists the matches of
-one pair for the reasons.
+one pair for the reasons, :func:`matches_many` those of many pairs at once.
 """
 
 from __future__ import annotations
@@ -234,20 +234,40 @@ def benefit_matrix(items: EventItems, gains: Gains) -> np.ndarray:
 
 def pair_matches(items: EventItems, gains: Gains, a: int, b: int) -> tuple[Match, ...]:
     """The matches of a's offer items to b's need items, strongest first (gain > 0)."""
-    offer_units = np.array(items.units["offer"][a], dtype=np.int64)
-    need_units = np.array(items.units["need"][b], dtype=np.int64)
-    if not len(offer_units) or not len(need_units):
-        return ()
-    g = _with_exact(items, gains.block(need_units, offer_units), need_units, offer_units)
-    g *= items.offer_factor[a] * items.weights[b][:, None]
-    out = []
-    for k in range(len(need_units)):
-        j = int(np.argmax(g[k]))
-        if g[k, j] > 0:
-            out.append(Match(items.items["offer"][a][j].text, items.items["need"][b][k].text,
-                             round(float(g[k, j]), 4)))
-    out.sort(key=lambda m: (-m.strength, m.need, m.offer))
-    return tuple(out)
+    return matches_many(items, gains, [(a, b)])[0]
+
+
+def matches_many(items: EventItems, gains: Gains, pairs: Sequence[tuple[int, int]]
+                 ) -> list[tuple[Match, ...]]:
+    """:func:`pair_matches` of many (giver, receiver) pairs, in their order.
+
+    One gains block per receiver (its need units against the offer units of all its
+    givers) instead of one per pair: a schedule's reasons cost one small matrix product per
+    person, not two per meeting.
+    """
+    out: list[tuple[Match, ...]] = [()] * len(pairs)
+    by_receiver: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(pairs):
+        if items.units["offer"][a] and items.units["need"][b]:
+            by_receiver.setdefault(b, []).append(k)
+    for b, ks in by_receiver.items():
+        need_units = np.array(items.units["need"][b], dtype=np.int64)
+        offer_units = np.array([u for k in ks for u in items.units["offer"][pairs[k][0]]],
+                               dtype=np.int64)
+        g = _with_exact(items, gains.block(need_units, offer_units), need_units, offer_units)
+        start = 0
+        for k in ks:
+            a = pairs[k][0]
+            stop = start + len(items.units["offer"][a])
+            sub = g[:, start:stop] * (items.offer_factor[a] * items.weights[b][:, None])
+            start = stop
+            best = sub.argmax(axis=1)
+            found = [Match(items.items["offer"][a][j].text, items.items["need"][b][r].text,
+                           round(float(sub[r, j]), 4))
+                     for r, j in enumerate(best.tolist()) if sub[r, j] > 0]
+            found.sort(key=lambda m: (-m.strength, m.need, m.offer))
+            out[k] = tuple(found)
+    return out
 
 
 def make_gains(items: EventItems, encoder: Encoder | None,
