@@ -27,7 +27,12 @@ def reason_of(data: dict | None) -> Explanation | None:
     return Explanation(**fields)
 
 
+def two_way_count(meetings: list[SavedMeeting]) -> int:
+    """How many meetings both people gain from, as their stored reasons say."""
+    return sum(bool(m.reason and m.reason.get("two_way")) for m in meetings)
+
+
 def two_way_share_of(meetings: list[SavedMeeting]) -> float | None:
-    """The share of meetings where both people gain (as their stored reasons say)."""
-    known = [m.reason for m in meetings if m.reason]
-    return sum(bool(r.get("two_way")) for r in known) / len(known) if known else None
+    """The share of meetings where both people gain, among those with a stored reason."""
+    known = sum(1 for m in meetings if m.reason)
+    return two_way_count(meetings) / known if known else None

@@ -14,7 +14,7 @@ from statistics import median
 from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
-from .reasons import reason_of
+from .reasons import reason_of, two_way_count
 from .versions import details_of, published_meetings_for
 
 
@@ -188,6 +188,6 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
         "unmet_topics": sorted(((name, n, needers[name]) for name, n in unmet.items()),
                                key=lambda t: (-t[1], t[0])),
         "details": details_of(version),
-        "two_way": sum(bool(m.reason and m.reason.get("two_way")) for m in version.meetings),
+        "two_way": two_way_count(version.meetings),
         "two_way_threshold": TWO_WAY_THRESHOLD,
     }
