@@ -81,12 +81,7 @@ def test_links_mailed_before_the_manage_token_table_keep_working(make_app):
         person = {"organisation": "", "title": "", "offers_text": "", "needs_text": "", "walk_in": False,
                   "status": "registered", "created_at": now, "updated_at": now}
         with db.engine.begin() as conn:
-            conn.execute(t["organiser"].insert(), {"id": 1, "email": "org@example.com", "name": "Org",
-                                                   "password_hash": "x", "created_at": now})
-            conn.execute(t["event"].insert(), {
-                "id": 1, "organiser_id": 1, "slug": "e", "name": "E", "description": "", "venue": "",
-                "timezone": "Europe/Stockholm", "table_names": "", "registration_open": True,
-                "block_same_organisation": True, "created_at": now})
+            _organiser_and_event(conn, t, now)
             conn.execute(t["topic"].insert(), {"id": 1, "event_id": 1, "name": "A", "position": 0})
             conn.execute(t["attendee"].insert(), [
                 {"id": 1, "event_id": 1, "name": "Ada", "email": "ada@example.com",
@@ -132,15 +127,20 @@ def test_links_mailed_before_the_manage_token_table_keep_working(make_app):
 BEFORE_JOB_COLUMNS = "47fdcba41a01"  # job.params/progress as TEXT, version_id without a key
 
 
+def _organiser_and_event(conn, t, now) -> None:
+    """Organiser 1 and their event 1, as every schema revision here has them."""
+    conn.execute(t["organiser"].insert(), {"id": 1, "email": "org@example.com", "name": "Org",
+                                           "password_hash": "x", "created_at": now})
+    conn.execute(t["event"].insert(), {
+        "id": 1, "organiser_id": 1, "slug": "e", "name": "E", "description": "", "venue": "",
+        "timezone": "Europe/Stockholm", "table_names": "", "registration_open": True,
+        "block_same_organisation": True, "created_at": now})
+
+
 def _event_with_a_version(t, now) -> None:
     """Rows of the pre-upgrade schema: an organiser, event 1, and its schedule version 1."""
     with db.engine.begin() as conn:
-        conn.execute(t["organiser"].insert(), {"id": 1, "email": "org@example.com", "name": "Org",
-                                               "password_hash": "x", "created_at": now})
-        conn.execute(t["event"].insert(), {
-            "id": 1, "organiser_id": 1, "slug": "e", "name": "E", "description": "", "venue": "",
-            "timezone": "Europe/Stockholm", "table_names": "", "registration_open": True,
-            "block_same_organisation": True, "created_at": now})
+        _organiser_and_event(conn, t, now)
         conn.execute(t["schedule_version"].insert(), {
             "id": 1, "event_id": 1, "number": 1, "status": "published", "held_rounds": 0,
             "inputs_fingerprint": "", "seed": 0, "solver_status": "optimal", "solver_message": "",
