@@ -199,3 +199,20 @@ def test_agenda_cards_never_clip_a_long_day(app):
     assert len(reader.pages) == -(-len(event.attendees) // 2)  # two wide cards to a page
     for m in version.meetings:
         assert m.attendee_a.name in text and m.attendee_b.name in text
+
+
+@pytest.mark.slow  # builds the demo event and renders its master schedule
+def test_master_schedule_wastes_no_page_when_a_round_is_longer_than_one(app):
+    """The demo's rounds, with reasons quoting both sides, are taller than an A4 page: the round
+    must start under the title and flow on, not leave page 1 blank but for the heading."""
+    from meetmatch.demo import seed_demo_event
+    from meetmatch.schedules import engine_io, pdf
+
+    event, _ = seed_demo_event()
+    version = engine_io.build_schedule(event, time_limit=5.0)
+    with app.test_request_context():
+        reader = PdfReader(io.BytesIO(pdf.html_to_pdf(pdf.pdf_html(event, version, "master"))))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert "Round 1" in pages[0] and "Table 1" in pages[0], pages[0][:300]
+    for number, text in enumerate(pages, start=1):
+        assert "Table " in text, f"page {number} has no meeting on it: {text[:200]}"
