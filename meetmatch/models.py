@@ -51,6 +51,13 @@ class Event(db.Model):
     block_same_organisation: Mapped[bool] = mapped_column(default=True)
     min_meetings: Mapped[int | None] = mapped_column(default=None)  # None: min(3, rounds)
     mutuality: Mapped[float | None] = mapped_column(default=None)  # None: the engine's default
+    # Attendees' wishes ("I'd like to meet" / "I'd rather not", see wishes.py): open or closed,
+    # an optional closing time (the event's local wall-clock time) and the "like to meet" limit.
+    wishes_open: Mapped[bool] = mapped_column(default=False, server_default=db.false())
+    wishes_close_at: Mapped[datetime | None] = mapped_column(default=None)
+    wish_limit: Mapped[int] = mapped_column(default=5, server_default="5")
+    # When the worker last stored the event's suggestions (UTC); None: never.
+    suggestions_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organiser: Mapped[Organiser] = relationship(back_populates="events")
@@ -138,6 +145,9 @@ class Attendee(db.Model):
     status: Mapped[str] = mapped_column(db.String(16), default="registered")
     consent_at: Mapped[datetime | None] = mapped_column(default=None)
     consent_version: Mapped[str | None] = mapped_column(db.String(32), default=None)
+    # When they agreed to be listed to the other attendees (who is coming, suggestions,
+    # wishes); None: not listed. Unticked by default, withdrawn at any time.
+    listed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # When the worker last stored this profile's item vectors (the updated_at it saw then);
@@ -204,6 +214,51 @@ class PairRule(db.Model):
     kind: Mapped[PairRuleKind] = mapped_column(
         db.Enum(PairRuleKind, native_enum=False, length=16, validate_strings=True,
                 values_callable=lambda kinds: [k.value for k in kinds]))
+
+
+class WishKind(StrEnum):
+    """What an attendee said about another attendee of their event."""
+
+    MEET = "meet"  # "I'd like to meet": up to the event's wish_limit
+    AVOID = "avoid"  # "I'd rather not meet": private, no limit
+
+
+class Wish(db.Model):
+    """One attendee's wish about another listed attendee of the same event (see wishes.py)."""
+
+    __table_args__ = (
+        UniqueConstraint("attendee_id", "other_id"),
+        CheckConstraint("kind IN ('meet', 'avoid')", name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    attendee_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[WishKind] = mapped_column(
+        db.Enum(WishKind, native_enum=False, length=8, validate_strings=True,
+                values_callable=lambda kinds: [k.value for k in kinds]))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attendee: Mapped[Attendee] = relationship(foreign_keys=[attendee_id])
+    other: Mapped[Attendee] = relationship(foreign_keys=[other_id])
+
+
+class Suggestion(db.Model):
+    """A listed attendee the worker suggests to another (highest mutual score first), with the
+    structured reason, so pages show suggestions without loading a text model."""
+
+    __table_args__ = (UniqueConstraint("attendee_id", "other_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    attendee_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"),
+                                          index=True)
+    rank: Mapped[int]
+    score: Mapped[float]
+    reason: Mapped[dict[str, Any] | None] = mapped_column(db.JSON, default=None)
+
+    other: Mapped[Attendee] = relationship(foreign_keys=[other_id])
 
 
 MESSAGE_STATUSES = ("queued", "sending", "sent", "failed")
@@ -281,9 +336,11 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
-    # Which worker claimed it and when it last said it is alive (room for leases on crashed workers).
+    # Which worker holds it and when it last said it is alive: its lease (see jobs.py). A job
+    # whose worker stopped beating is taken over; ``attempts`` counts the runs it was given.
     claimed_by: Mapped[str | None] = mapped_column(db.String(100), default=None)
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     version: Mapped[ScheduleVersion | None] = relationship()
 
