@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export MEETMATCH_ENV ?= development
 
-.PHONY: run test test-fast smoke-wheel install install-test lint bench worker clean
+.PHONY: run test test-fast smoke-wheel install install-test lint bench worker clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ test-fast: install-test
 ## smoke-wheel: build the wheel, install it in a fresh venv outside the checkout and use it there
 smoke-wheel:
 	PYTHON=$(PYTHON) bash .ci/smoke-wheel
+
+## translations: extract the text to translate, add it to every messages.po, compile the catalogues
+## (then translate the new empty or "fuzzy" entries in meetmatch/translations/*/LC_MESSAGES/messages.po
+## and run it again; tests/test_i18n.py fails while one is missing)
+translations: install
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext --no-location --sort-output \
+	  --project meetmatch -o meetmatch/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i meetmatch/translations/messages.pot -d meetmatch/translations
+	$(BIN)/pybabel --quiet compile --statistics -d meetmatch/translations
 
 lint: install-test
 	$(BIN)/ruff check meetmatch tests bench wsgi.py

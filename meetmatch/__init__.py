@@ -12,6 +12,7 @@ from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import i18n
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
 from .mail_headers import check_mail_from
 from .ratelimits import configure_rate_limit_storage, warn_if_limits_are_per_process
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(resources.files("meetmatch.migrations")),
                      render_as_batch=True)
     csrf.init_app(app)
+    i18n.init_app(app)  # languages, the ?lang= switch, date/time/number filters
     configure_rate_limit_storage(app)  # Redis down: limits kept in-process, never a 500
     limiter.init_app(app)
     warn_if_limits_are_per_process(app, is_production(app))
@@ -176,10 +178,6 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .formatting import fmt_date, fmt_time
-
-    app.jinja_env.filters["time"] = fmt_time
-    app.jinja_env.filters["date"] = fmt_date
     @app.context_processor
     def helpers():
         from flask_wtf import FlaskForm

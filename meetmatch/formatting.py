@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-
-def fmt_time(value: datetime | None) -> str:
-    return value.strftime("%H:%M") if value else ""
-
-
-def fmt_date(value: date | datetime | None) -> str:
-    if not value:
-        return ""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+from .i18n import fmt_date, fmt_time  # noqa: F401  (formatted for the current language)
 
 
 def split_topics(cell: str) -> list[str]:

@@ -218,6 +218,9 @@ class PairRuleKind(StrEnum):
 
     MUST_MEET = "must_meet"  # the schedule gives them a meeting whenever it can
     MUST_NOT_MEET = "must_not_meet"  # never scheduled together (a competitor, a conflict)
+    # The organiser cancelled their meeting by hand: never paired again at this event (a rebuild
+    # remembers it) until the organiser removes it on either person's page.
+    CANCELLED = "cancelled"
 
 
 class PairRule(db.Model):
@@ -226,7 +229,7 @@ class PairRule(db.Model):
 
     __table_args__ = (
         UniqueConstraint("event_id", "attendee_a_id", "attendee_b_id"),
-        CheckConstraint("kind IN ('must_meet', 'must_not_meet')", name="kind"),
+        CheckConstraint("kind IN ('must_meet', 'must_not_meet', 'cancelled')", name="kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(db.ForeignKey("event.id", ondelete="CASCADE"), index=True)

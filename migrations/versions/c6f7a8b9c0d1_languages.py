@@ -1,14 +1,16 @@
 """languages and time zones (issue 11, Swedish and English)
 
-(A placeholder in the chain until its part lands; it changes nothing yet.)
+Each event gets a default language for its public pages and mail (``event.language``, "en" for
+existing events); an attendee who switched language keeps the choice (``attendee.language``,
+empty: the event's).
 
 Revision ID: c6f7a8b9c0d1
 Revises: c5e6f7a8b9c0
 Create Date: 2026-11-29 19:30:00
 
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c6f7a8b9c0d1'
@@ -18,8 +20,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=8), server_default='en',
+                                      nullable=False))
+    with op.batch_alter_table('attendee', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=8), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('attendee', schema=None) as batch_op:
+        batch_op.drop_column('language')
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_column('language')
