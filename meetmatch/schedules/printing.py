@@ -5,16 +5,20 @@ The same HTML serves the print page in the browser and the PDF the worker makes 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import render_template
 
-from ..models import Event, ScheduleVersion
+from ..models import Attendee, Event, ScheduleVersion
 from . import review
 
 # The stylesheet is served by the schedule blueprint and handed to WeasyPrint from the same file.
 PRINT_CSS = Path(__file__).resolve().parent.parent / "schedule" / "static" / "print.css"
 KINDS = {"master": "Master schedule", "tables": "Table cards", "agenda": "Agenda cards"}
+# From this many tables in one round the master schedule prints landscape: the reasons column
+# gets the width, so each row takes fewer lines and more of a round fits on one page.
+LANDSCAPE_FROM_TABLES = 8
 
 
 def render_print_html(template: str, *, pdf: bool = False, **context) -> str:
@@ -25,20 +29,24 @@ def render_print_html(template: str, *, pdf: bool = False, **context) -> str:
 def print_context(event: Event, version: ScheduleVersion, kind: str) -> dict:
     """What the print page of one kind shows, read from the saved version."""
     context = {"event": event, "version": version, "kind": kind, "title": KINDS[kind]}
+    context["starts"] = event.rounds[0].starts_at if event.rounds else None
     if kind == "master":
         context["rounds"] = review.by_round(event, version)
+        busiest = max((len(rv.meetings) for rv in context["rounds"]), default=0)
+        context["landscape"] = busiest >= LANDSCAPE_FROM_TABLES
     elif kind == "tables":
         tables: dict[int, list] = {}
         for m in version.meetings:
             tables.setdefault(m.table_number, []).append(m)
-        context["tables"] = [(t, sorted(ms, key=lambda m: m.round_number)) for t, ms in sorted(tables.items())]
+        context["tables"] = [(tent_label(event, t), sorted(ms, key=lambda m: m.round_number))
+                             for t, ms in sorted(tables.items())]
         context["round_by_number"] = review.rounds_of(event)
     else:
-        cards = [(p.attendee, review.agenda(event, p.attendee, p.meetings))
+        cards = [(p.attendee, review.agenda(event, p.attendee, p.meetings), agenda_qr(p.attendee))
                  for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
         # Four cards to a page while they fit; people with more meetings get half a page each
         # (full width, so each reason takes fewer lines). Cards grow rather than clip.
-        longest = max((len(items) for _, items in cards), default=0)
+        longest = max((len(items) for _, items, _ in cards), default=0)
         per_page = 4 if longest <= 4 else 2
         context["pages"] = agenda_pages(cards, per_page)
         context["wide"] = per_page == 2
@@ -54,3 +62,28 @@ def print_html(event: Event, version: ScheduleVersion, kind: str, *, pdf: bool =
 def agenda_pages(cards: list, per_page: int = 4) -> list[list]:
     """Agenda cards grouped several to an A4 page, ready to cut."""
     return [cards[i:i + per_page] for i in range(0, len(cards), per_page)]
+
+
+@dataclass(frozen=True)
+class TentLabel:
+    """What a folded table card shows: a short word above and the big mark readable across a
+    room (the number of "Table 7"; a named table's whole name, smaller as it gets longer)."""
+
+    above: str
+    big: str
+    size: str  # a CSS class: "huge" (a number), "large" or "medium" (names)
+
+
+def tent_label(event: Event, number: int) -> TentLabel:
+    """The table card's label for table ``number``."""
+    label = event.table_label(number)
+    if label == f"Table {number}":
+        return TentLabel("Table", str(number), "huge")
+    return TentLabel("", label, "large" if len(label) <= 10 else "medium")
+
+
+def agenda_qr(attendee: Attendee) -> str | None:
+    """An SVG QR code to the attendee's own page for their agenda card (``meetmatch.qr``)."""
+    from ..qr import card_qr_codes
+
+    return card_qr_codes([attendee]).get(attendee.id)
