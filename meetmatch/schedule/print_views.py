@@ -1,4 +1,4 @@
-"""Print pages (A4 print CSS, no navigation) and their PDF downloads.
+"""Print pages (A4 print CSS, no navigation), their PDF downloads and the spreadsheet exports.
 
 PDFs are made by the background worker (``schedules.pdf``); a request only serves a finished
 file or queues the job and shows a page that reloads itself until the file is there.
@@ -10,11 +10,12 @@ from flask import Response, abort, redirect, render_template, send_file, url_for
 
 from ..forms import ConfirmForm
 from ..models import Event, ScheduleVersion
-from ..schedules import pdf, printing
+from ..schedules import export, pdf, printing
 from ..security import own_event_view
 from . import bp
 
 KINDS = printing.KINDS
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/print.css")
@@ -71,3 +72,19 @@ def retry_pdf(event: Event, version: ScheduleVersion, kind: str):
 def print_index(event: Event, version: ScheduleVersion):
     """Links to every print page and PDF."""
     return render_template("organiser/schedule_print.html", event=event, version=version, kinds=KINDS)
+
+
+@bp.get("/v/<int:number>/meetings.csv")
+@own_event_view
+def export_csv(event: Event, version: ScheduleVersion):
+    """The version as CSV: one row per meeting."""
+    return Response(export.schedule_csv(event, version), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{event.slug}-v{version.number}-meetings.csv"'})
+
+
+@bp.get("/v/<int:number>/meetings.xlsx")
+@own_event_view
+def export_xlsx(event: Event, version: ScheduleVersion):
+    """The version as an Excel workbook: all meetings, then one sheet per round."""
+    return Response(export.schedule_xlsx(event, version), mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{event.slug}-v{version.number}-meetings.xlsx"'})

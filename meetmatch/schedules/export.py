@@ -1,0 +1,85 @@
+"""A saved version as a spreadsheet: CSV (one row per meeting) and an Excel workbook (every
+meeting on the first sheet, then one sheet per round). Read only, like the print pages.
+
+Cells a spreadsheet would run as a formula are written as text (``attendee_csv.neutralise``
+for CSV; the string cell type for Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from ..attendee_csv import neutralise
+from ..models import Event, SavedMeeting, ScheduleVersion
+from . import review
+
+HEADER = ["Round", "Starts", "Ends", "Table", "Person", "Organisation", "Email",
+          "Partner", "Partner's organisation", "Partner's email", "Why"]
+
+
+def meeting_rows(event: Event, version: ScheduleVersion) -> list[list]:
+    """One row per meeting in round and table order; times are the event's local times."""
+    rounds = review.rounds_of(event)
+    rows = []
+    for m in version.meetings:  # ordered by round, then table
+        r = rounds.get(m.round_number)
+        rows.append([m.round_number, r.starts_at if r else None, r.ends_at if r else None,
+                     event.table_label(m.table_number), *_person(m, "a"), *_person(m, "b"),
+                     review.reason_for(m)])
+    return rows
+
+
+def _person(m: SavedMeeting, side: str) -> tuple[str, str, str]:
+    person = m.attendee_a if side == "a" else m.attendee_b
+    return person.name, person.organisation, person.email
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return neutralise(value)
+
+
+def schedule_csv(event: Event, version: ScheduleVersion) -> str:
+    """The version as CSV text (UTF-8 with a byte order mark, so Excel reads å, ä and ö)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows([_cell_text(v) for v in row] for row in meeting_rows(event, version))
+    return "\ufeff" + out.getvalue()
+
+
+def schedule_xlsx(event: Event, version: ScheduleVersion) -> bytes:
+    """The version as an .xlsx workbook: "All meetings", then a sheet per round."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
+    rows = meeting_rows(event, version)
+    book = Workbook()
+    sheets = [("All meetings", rows)]
+    for r in event.rounds:
+        title = f"Round {r.number} {r.starts_at:%H.%M}"  # ":" is not allowed in a sheet name
+        sheets.append((title, [row for row in rows if row[0] == r.number]))
+    for index, (title, sheet_rows) in enumerate(sheets):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        sheet.append(HEADER)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet_rows:
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
+                elif isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                cell.alignment = Alignment(vertical="top", wrap_text=cell.column == len(HEADER))
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJK", (7, 17, 17, 12, 22, 22, 28, 22, 22, 28, 80), strict=True):
+            sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
