@@ -47,6 +47,11 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(db.String(64), default="Europe/Stockholm")
     # The language of the public pages and of mail to attendees who chose none ("en" or "sv").
     language: Mapped[str] = mapped_column(db.String(8), default="en", server_default="en")
+    # The organiser's contact for attendees: shown on the event page, Reply-To of every mail
+    # ("" = none). A PNG logo (event_logo.py re-encodes every upload) for the public page,
+    # print pages and mail; None: no logo.
+    contact_email: Mapped[str] = mapped_column(db.String(254), default="", server_default="")
+    logo_png: Mapped[bytes | None] = mapped_column(db.LargeBinary, default=None)
     num_tables: Mapped[int | None] = mapped_column(default=None)
     table_names: Mapped[str] = mapped_column(db.Text, default="")  # one per line, optional
     registration_open: Mapped[bool] = mapped_column(default=True)
