@@ -49,6 +49,8 @@ class Instance:
     fixed: list[tuple[int, int, int, int | None]] = field(default_factory=list)
     requested_pairs: set[tuple[int, int]] = field(default_factory=set)
     infeasible: str = ""  # why the fixed meetings alone already break a hard rule
+    # Pairs (i < j) with a one-sided wish: their score counts 1 + problem.wish_bonus times.
+    bonus_pairs: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def need(self) -> np.ndarray:
@@ -89,6 +91,10 @@ def build_instance(problem: Problem, scores: ScoreModel, keep: int | None = None
                     free_rounds=free_rounds, cap=cap, target=target, fixed_count=used.count,
                     host=host, free_cap=free_cap, host_busy=used.host_busy, fixed=used.fixed,
                     infeasible=infeasible)
+    index = scores.index
+    if problem.wish_bonus > 0:
+        inst.bonus_pairs = {tuple(sorted((index[a], index[b])))  # type: ignore[misc]
+                            for a, b in problem.wish_pairs.one_sided}
     _candidates(inst, keep)
     return inst
 
@@ -139,7 +145,8 @@ class _FixedUse:
 
 
 def _masks(inst: Instance):
-    """What the pair rules need per attendee: free-round matrix, organisation, hosts, blocks."""
+    """What the pair rules need per attendee: free-round matrix, organisation, hosts, blocks
+    (the organiser's and "rather not" wishes)."""
     problem, people = inst.problem, inst.people
     n, R = inst.n, inst.rounds
     avail = np.zeros((n, R), dtype=np.float32)
@@ -155,7 +162,7 @@ def _masks(inst: Instance):
     host = np.array([-1 if t is None else t for t in inst.host])
     blocked: dict[int, list[int]] = {}
     index = inst.scores.index
-    for a, b in problem.blocked_pairs:
+    for a, b in problem.hard_blocked_pairs:
         i, j = index[a], index[b]
         blocked.setdefault(i, []).append(j)
         blocked.setdefault(j, []).append(i)
@@ -166,8 +173,14 @@ def _masks(inst: Instance):
 
 
 def valid_blocks(inst: Instance):
-    """Yield (rows, scores of rows x everyone) with pairs that may not meet set to 0."""
+    """Yield (rows, scores of rows x everyone) with pairs that may not meet set to 0, and
+    the score of a pair with a one-sided wish raised by the wish bonus."""
     avail, org, host, blocked = _masks(inst)
+    bonus: dict[int, list[int]] = {}
+    for i, j in inst.bonus_pairs:
+        bonus.setdefault(i, []).append(j)
+        bonus.setdefault(j, []).append(i)
+    factor = 1.0 + inst.problem.wish_bonus
     for rows, S in inst.scores.blocks():
         valid = (avail[rows] @ avail.T) > 0
         valid[np.arange(len(rows)), rows] = False
@@ -178,7 +191,11 @@ def valid_blocks(inst: Instance):
         for k, i in enumerate(rows):
             if i in blocked:
                 valid[k, blocked[i]] = False
-        yield rows, valid, np.where(valid, S, 0.0)
+        S = np.where(valid, S, 0.0)
+        for k, i in enumerate(rows):
+            if i in bonus:
+                S[k, bonus[i]] *= factor
+        yield rows, valid, S
 
 
 def pruned_violations(inst: Instance, y: np.ndarray, w: float, *,
@@ -217,7 +234,7 @@ def _candidates(inst: Instance, keep: int | None) -> None:
     threshold = np.zeros(n)
     score_of: dict[tuple[int, int], float] = {}
     requested = {}
-    for a, b in problem.requested_pairs:
+    for a, b in problem.all_requested_pairs:
         i, j = sorted((index[a], index[b]))
         requested.setdefault((i, j), (a, b))
     req_rows: dict[int, list[int]] = {}
@@ -297,6 +314,8 @@ def _request_reason(inst: Instance, i: int, j: int, a: str, b: str, org, blocked
     pa, pb = inst.people[i], inst.people[j]
     if any((x, y) in {(a, b), (b, a)} for x, y in problem.blocked_pairs):
         return "the pair is also blocked"
+    if frozenset((a, b)) in problem.wish_pairs.avoided:
+        return "one of them would rather not meet the other"
     if any({f.a, f.b} == {a, b} for f in problem.fixed_meetings):
         return "they already have a fixed meeting (no pair meets twice)"
     if org is not None and org[i] == org[j]:

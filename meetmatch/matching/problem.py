@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .rules import Rule, Violation, violations_by_meeting
+from .wishes import DEFAULT_WISH_BONUS, KINDS, MAX_WISH_BONUS, WishPairs, sorted_pairs, wish_pairs
 
 
 class ProblemError(ValueError):
@@ -90,11 +92,14 @@ class Settings:
     ``mutuality``: 0..1, how strongly a meeting where both gain is preferred over a
     lopsided one (None: the default, 0.9; 0: plain sum of both benefits; 1: only the
     smaller side counts, so one-sided pairs score 0).
+    ``wish_bonus``: a one-sided "I'd like to meet" multiplies the pair's score by
+    ``1 + wish_bonus`` (None: the default, 1.0; 0: one-sided wishes count for nothing).
     """
 
     block_same_organisation: bool = True
     min_meetings: int | None = None
     mutuality: float | None = None
+    wish_bonus: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.block_same_organisation, bool):
@@ -105,6 +110,10 @@ class Settings:
         if self.mutuality is not None and (not _is_number(self.mutuality)
                                            or not 0.0 <= float(self.mutuality) <= 1.0):
             raise ProblemError("settings.mutuality", "must be a number between 0 and 1 or null")
+        if self.wish_bonus is not None and (not _is_number(self.wish_bonus)
+                                            or not 0.0 <= float(self.wish_bonus) <= MAX_WISH_BONUS):
+            raise ProblemError("settings.wish_bonus",
+                               f"must be a number between 0 and {MAX_WISH_BONUS:g} or null")
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,8 @@ class Problem:
     requested_pairs: tuple[tuple[str, str], ...] = ()
     weights: tuple[tuple[str, str, float], ...] | None = None
     fixed_meetings: tuple[FixedMeeting, ...] = ()
+    # Attendees' wishes: (from id, to id, "meet" | "avoid"); see matching/wishes.py.
+    wishes: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not _is_int(self.rounds) or not 1 <= self.rounds <= 200:
@@ -157,6 +168,7 @@ class Problem:
                                    f"table {p.host_table} is outside 1..{self.tables}")
         self._check_pairs("blocked_pairs", self.blocked_pairs, seen)
         self._check_pairs("requested_pairs", self.requested_pairs, seen)
+        self._check_wishes(seen)
         if self.weights is not None:
             if not isinstance(self.weights, tuple):
                 raise ProblemError("weights", "must be a list of [id, id, score]")
@@ -190,6 +202,44 @@ class Problem:
             raise ProblemError(name, "must be a list of pairs")
         for k, pair in enumerate(pairs):
             self._check_pair(f"{name}[{k}]", pair, seen)
+
+    def _check_wishes(self, seen: Mapping[str, int]) -> None:
+        if not isinstance(self.wishes, tuple):
+            raise ProblemError("wishes", "must be a list of [from, to, kind]")
+        given: dict[tuple[str, str], int] = {}
+        for k, w in enumerate(self.wishes):
+            where = f"wishes[{k}]"
+            if not isinstance(w, tuple) or len(w) != 3:
+                raise ProblemError(where, "must be [from, to, \"meet\" or \"avoid\"]")
+            self._check_pair(where, w[:2], seen)
+            if w[2] not in KINDS:
+                raise ProblemError(where, f"kind must be \"meet\" or \"avoid\", not {w[2]!r}")
+            if w[:2] in given:
+                raise ProblemError(where, f"{w[0]!r} has two wishes about {w[1]!r} "
+                                          f"(also wishes[{given[w[:2]]}])")
+            given[w[:2]] = k
+
+    @cached_property
+    def wish_pairs(self) -> WishPairs:
+        """What the wishes mean per pair, the organiser's rules applied first."""
+        return wish_pairs(self.wishes, self.blocked_pairs, self.requested_pairs)
+
+    @property
+    def hard_blocked_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Pairs that never meet: the organiser's blocks and "rather not" wishes."""
+        return self.blocked_pairs + sorted_pairs(self.wish_pairs.avoided)
+
+    @property
+    def all_requested_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The organiser's requests, then mutual wishes (the same priority)."""
+        own = {frozenset(p) for p in self.requested_pairs}
+        return self.requested_pairs + sorted_pairs(p for p in self.wish_pairs.mutual
+                                                   if p not in own)
+
+    @property
+    def wish_bonus(self) -> float:
+        b = self.settings.wish_bonus
+        return DEFAULT_WISH_BONUS if b is None else float(b)
 
     def _check_fixed(self, seen: Mapping[str, int]) -> None:
         """Fixed meetings must keep the rules no fixed meeting is exempt from (the rulebook's
@@ -321,6 +371,7 @@ def problem_from_dict(d: Any) -> Problem:
         requested_pairs=_pair_list(d.get("requested_pairs"), "requested_pairs"),
         weights=weights,
         fixed_meetings=fixed,
+        wishes=tuple((w[0], w[1], w[2]) for w in _pair_list(d.get("wishes"), "wishes", 3)),
     )
 
 
@@ -329,7 +380,8 @@ def _settings_from_dict(raw: Any) -> Settings:
         raise ProblemError("settings", "must be an object")
     block = raw.get("block_same_organisation", True)
     return Settings(block_same_organisation=True if block is None else block,
-                    min_meetings=raw.get("min_meetings"), mutuality=raw.get("mutuality"))
+                    min_meetings=raw.get("min_meetings"), mutuality=raw.get("mutuality"),
+                    wish_bonus=raw.get("wish_bonus"))
 
 
 def _fixed_from_dict(raw: Any) -> tuple[FixedMeeting, ...]:

@@ -40,6 +40,10 @@ WORDS: dict[str, dict[str, str]] = {
         "weight": "The organiser rated a meeting between {a} and {b} at {w}.",
         "weight_you": "The organiser rated your meeting with {other} at {w}.",
         "and": " and ",
+        "both_asked": "{a} and {b} both asked to meet.",
+        "one_asked": "{a} asked to meet {b}.",
+        "you_both_asked": "You both asked to meet.",
+        "you_asked": "You asked to meet {other}.",
     },
     "sv": {
         "quote": "\u201d{}\u201d",
@@ -57,6 +61,10 @@ WORDS: dict[str, dict[str, str]] = {
         "weight": "Arrangören gav ett möte mellan {a} och {b} vikten {w}.",
         "weight_you": "Arrangören gav ditt möte med {other} vikten {w}.",
         "and": " och ",
+        "both_asked": "{a} och {b} bad båda om att träffas.",
+        "one_asked": "{a} bad om att träffa {b}.",
+        "you_both_asked": "Ni bad båda om att träffas.",
+        "you_asked": "Du bad om att träffa {other}.",
     },
 }
 
@@ -81,7 +89,9 @@ class Explanation:
     ``a_to_b`` are a's offers answering b's needs (strongest first), ``b_to_a`` the other
     way. ``benefit_ab`` / ``benefit_ba`` are the benefits, ``two_way`` whether both reach
     the two-way threshold. ``weight`` is set (and the matches empty) when the organiser
-    gave the scores as weights. ``text`` is the English third-person sentence.
+    gave the scores as weights. ``asked`` holds the ids of those who asked to meet the
+    other (an attendee's wish): both, one, or none. ``text`` is the English third-person
+    sentence.
     """
 
     a: str
@@ -94,6 +104,7 @@ class Explanation:
     benefit_ba: float = 0.0
     two_way: bool = False
     weight: float | None = None
+    asked: tuple[str, ...] = ()
 
     @property
     def a_gives(self) -> list[str]:
@@ -145,8 +156,31 @@ def _number(w: float) -> str:
     return f"{w:g}"
 
 
+def _wish_third(e: Explanation, w: dict[str, str]) -> str:
+    if set(e.asked) >= {e.a, e.b}:
+        return w["both_asked"].format(a=e.a_name, b=e.b_name) + " "
+    if e.asked:
+        one_a = e.asked[0] == e.a
+        return w["one_asked"].format(a=e.a_name if one_a else e.b_name,
+                                     b=e.b_name if one_a else e.a_name) + " "
+    return ""
+
+
+def _wish_second(e: Explanation, viewer: str, other: str, w: dict[str, str]) -> str:
+    """Only a wish the viewer shares in is told: a one-sided wish stays with its maker."""
+    if set(e.asked) >= {e.a, e.b}:
+        return w["you_both_asked"] + " "
+    if viewer in e.asked:
+        return w["you_asked"].format(other=other) + " "
+    return ""
+
+
 def third_person(e: Explanation, lang: str = "en") -> str:
     """The reason for organisers and printouts, naming both people, both directions."""
+    return _wish_third(e, _words(lang)) + _third_person(e, lang)
+
+
+def _third_person(e: Explanation, lang: str) -> str:
     w = _words(lang)
     if e.weight is not None:
         return w["weight"].format(a=e.a_name, b=e.b_name, w=_number(e.weight))
@@ -167,6 +201,12 @@ def third_person(e: Explanation, lang: str = "en") -> str:
 
 def second_person(e: Explanation, viewer: str, lang: str = "en") -> str:
     """The reason for ``viewer`` (a's or b's id) in their own mail, page and calendar."""
+    w = _words(lang)
+    other = e.b_name if viewer == e.a else e.a_name
+    return _wish_second(e, viewer, other, w) + _second_person(e, viewer, lang)
+
+
+def _second_person(e: Explanation, viewer: str, lang: str) -> str:
     w = _words(lang)
     you_a = viewer == e.a
     other = e.b_name if you_a else e.a_name

@@ -7,7 +7,7 @@ the JSON output format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -15,6 +15,7 @@ import numpy as np
 from .instance import Instance
 from .reasons import Explanation
 from .schedule import Schedule
+from .wishes import wishes_met
 
 
 class SolveStatus(StrEnum):
@@ -74,6 +75,8 @@ class Result:
     wall_time: float = 0.0
     scorer: str = ""  # what judged the pairs: an encoder name, "lexical" or "weights"
     two_way_share: float | None = None  # share of meetings where both gain; None: no meetings
+    # Attendees' wishes: mutual / one_sided pairs and how many of each are met; {}: no wishes.
+    wishes: dict[str, int] = field(default_factory=dict)
 
 
 def infeasible_result(inst: Instance, wall_time: float) -> Result:
@@ -97,12 +100,18 @@ def build_result(inst: Instance, assign: Schedule, objective: float, upper: floa
     # All reasons in one batch: the item gains are computed once per person, not per meeting.
     explanations = iter(inst.scores.explain_many(
         [(inst.ids[i], inst.ids[j]) for r in sorted(tabled) for i, j, _, _ in tabled[r]]))
+    asked = inst.problem.wish_pairs.asked
+    requested = {frozenset(p) for p in inst.problem.requested_pairs}  # the organiser's
     for r in range(1, inst.rounds + 1):
         out, busy = [], set()
         for i, j, t, fixed in tabled[r]:
             explanation = next(explanations)
+            wished = asked.get(frozenset((inst.ids[i], inst.ids[j])))
+            if wished:
+                explanation = replace(explanation, asked=wished)
             out.append(ScheduledMeeting(inst.ids[i], inst.ids[j], int(t),
-                                        round(score_of[i, j], 6), _why(inst, i, j, explanation),
+                                        round(score_of[i, j], 6),
+                                        _why(inst, i, j, explanation, requested),
                                         fixed, explanation, explanation.two_way))
             busy |= {i, j}
             deg[[i, j]] += 1
@@ -126,10 +135,16 @@ def build_result(inst: Instance, assign: Schedule, objective: float, upper: floa
     share = two_way / meetings if meetings else None
     if share is not None:
         parts.insert(2, f"{share:.0%} two-way")
+    wishes = {}
+    if inst.problem.wishes:
+        wishes = wishes_met(inst.problem.wish_pairs,
+                            [(m.a, m.b) for rr in rounds for m in rr.meetings])
+        parts.append(f"mutual wishes met {wishes['mutual_met']}/{wishes['mutual']}, one-sided "
+                     f"{wishes['one_sided_met']}/{wishes['one_sided']}")
     return Result(status=status, message=", ".join(parts), objective=round(objective, 6),
                   upper_bound=round(upper, 6), gap=gap, rounds=rounds, unmet_requests=unmet,
                   short=short, targets=_targets(inst), wall_time=wall_time,
-                  scorer=inst.scores.scorer, two_way_share=share)
+                  scorer=inst.scores.scorer, two_way_share=share, wishes=wishes)
 
 
 def _meetings_by_round(inst: Instance, assign: Schedule):
@@ -140,10 +155,13 @@ def _meetings_by_round(inst: Instance, assign: Schedule):
     for i, j, r, t in inst.fixed:
         by_round[r].append((i, j, t, True))
         score_of[i, j] = inst.scores.mutual(inst.ids[i], inst.ids[j])
+    factor = 1.0 + inst.problem.wish_bonus
     for e, r in assign.items():
         i, j = inst.edges[e]
         by_round[r].append((i, j, inst.edge_table[e], False))
-        score_of[i, j] = float(inst.edge_score[e])
+        # A meeting's score is the pair's mutual score; the wish bonus only steers the choice.
+        score_of[i, j] = float(inst.edge_score[e]) / (factor if (i, j) in inst.bonus_pairs
+                                                      else 1.0)
     return by_round, score_of
 
 
@@ -185,10 +203,11 @@ def _targets(inst: Instance) -> dict[str, int]:
     return {inst.ids[i]: int(inst.target[i]) for i in range(inst.n)}
 
 
-def _why(inst: Instance, i: int, j: int, explanation: Explanation) -> str:
+def _why(inst: Instance, i: int, j: int, explanation: Explanation,
+         requested: set[frozenset[str]]) -> str:
     scores = inst.scores
     a, b = inst.ids[i], inst.ids[j]
-    if (i, j) not in inst.requested_pairs:
+    if frozenset((a, b)) not in requested:
         return explanation.text
     names = [p.name.split()[0] if p.name.split() else p.id
              for p in (inst.people[i], inst.people[j])]
@@ -227,4 +246,5 @@ def result_to_dict(result: Result) -> dict:
         "scorer": result.scorer,
         "two_way_share": (None if result.two_way_share is None
                           else round(result.two_way_share, 4)),
+        **({"wishes": result.wishes} if result.wishes else {}),
     }

@@ -62,6 +62,7 @@ class Rule(StrEnum):
     TABLE_TAKEN = "table_taken"  # (a, b, c, d): c-d already sit at that table in that round
     DOUBLE_BOOKED = "double_booked"  # (person,): already has a meeting in that round
     BLOCKED_PAIR = "blocked_pair"  # (a, b): the organiser said they must not meet
+    AVOIDED_PAIR = "avoided_pair"  # (a, b): one of them would rather not meet the other
     SAME_ORGANISATION = "same_organisation"  # (a, b): same organisation, and that is blocked
     REPEAT_PAIR = "repeat_pair"  # (a, b): they already meet in another round
     MAX_MEETINGS = "max_meetings"  # (person,): more meetings than their max_meetings
@@ -174,6 +175,7 @@ class _Book:
             for x in (f.a, f.b):
                 self.fixed_count[x] = self.fixed_count.get(x, 0) + 1
         self.blocked = {frozenset(pair) for pair in problem.blocked_pairs}
+        self.avoided = problem.wish_pairs.avoided  # "rather not" wishes the organiser kept
         self.held = set(held)
         self._scores = scores
         self.busy: dict[tuple[str, int], Placement] = {}
@@ -253,6 +255,8 @@ class _Book:
         if not fixed:
             if pair in self.blocked:
                 out.append(Violation(Rule.BLOCKED_PAIR, (p.a, p.b), p.round, p.table))
+            elif pair in self.avoided:
+                out.append(Violation(Rule.AVOIDED_PAIR, (p.a, p.b), p.round, p.table))
             org = organisation_key(self.people[p.a])
             if (self.problem.settings.block_same_organisation and org
                     and org == organisation_key(self.people[p.b])):

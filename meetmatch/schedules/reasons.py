@@ -24,6 +24,7 @@ def reason_of(data: dict | None) -> Explanation | None:
     fields = dict(data)
     for key in ("a_to_b", "b_to_a"):
         fields[key] = tuple(Match(**m) for m in fields.get(key) or ())
+    fields["asked"] = tuple(fields.get("asked") or ())
     return Explanation(**fields)
 
 

@@ -67,6 +67,9 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
             return f"{name(v.people[0])} already has a meeting in round {v.round} (double booking)."
         case Rule.BLOCKED_PAIR:
             return f"{both()} must not meet (a meeting rule)."
+        case Rule.AVOIDED_PAIR:
+            return (f"{both()} must not meet: one of them said \"I'd rather not meet\". "
+                    "Add a must-meet rule if they should meet after all.")
         case Rule.SAME_ORGANISATION:
             organisation = people[int(v.people[0])].organisation
             return (f"{both()} are both from {organisation}; this event does not match people of "
