@@ -1,0 +1,64 @@
+"""The attendee's feedback page, opened from their private link (GET never changes anything)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from .. import feedback
+from ..forms import ConfirmForm
+from ..i18n import _
+from ..models import Event
+from ..security import public_event_view
+from . import bp
+from .views import _attendee_for_link
+
+
+def _page(event: Event, attendee, token: str, *, errors=None, values=None, status: int = 200):
+    return render_template(
+        "attendee/feedback.html", event=event, attendee=attendee, token=token,
+        items=feedback.feedback_items(attendee), state=feedback.feedback_state(event),
+        closes=feedback.feedback_closes_at(event), errors=errors or {}, values=values,
+        confirm=ConfirmForm(), note_max=feedback.NOTE_MAX), status
+
+
+def _refuse_unless_open(event: Event) -> None:
+    if feedback.feedback_state(event) != "open":
+        abort(403)
+
+
+@bp.route("/e/<slug>/manage/<token>/feedback", methods=["GET", "POST"], endpoint="feedback")
+@public_event_view
+def feedback_page(event: Event, token: str):
+    """One page with all of one's meetings: did it happen, what I gained and gave."""
+    attendee = _attendee_for_link(event, token)
+    if request.method == "GET":
+        return _page(event, attendee, token)
+    _refuse_unless_open(event)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ids = {it.meeting.id for it in feedback.feedback_items(attendee)}
+    try:
+        answers, errors = feedback.parse_answers(request.form, ids)
+    except feedback.UnknownMeeting:
+        abort(404)
+    if errors:
+        return _page(event, attendee, token, errors=errors, values=request.form, status=400)
+    saved = feedback.save_answers(attendee, answers)
+    flash(_("Thank you: your answers about %(n)s meetings are saved. You can change them until the "
+            "feedback closes.", n=saved) if saved else _("Nothing to save: no meeting was answered."),
+          "success" if saved else "info")
+    return redirect(url_for("attendee.feedback", slug=event.slug, token=token), 303)
+
+
+@bp.post("/e/<slug>/manage/<token>/feedback/all-useful")
+@public_event_view
+def feedback_all_useful(event: Event, token: str):
+    """One click: every meeting not answered yet happened and was useful."""
+    attendee = _attendee_for_link(event, token)
+    _refuse_unless_open(event)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    saved = feedback.mark_all_useful(attendee)
+    flash(_("Thank you: %(n)s meetings recorded as held and useful.", n=saved) if saved
+          else _("All your meetings were already answered."), "success")
+    return redirect(url_for("attendee.feedback", slug=event.slug, token=token), 303)

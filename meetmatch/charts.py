@@ -1,0 +1,101 @@
+"""The outcome report's charts: static SVG from matplotlib (no script, prints cleanly).
+
+Each chart is returned with its numbers as a table, for screen readers and for print. Bars
+carry ``id="bar-<n>"`` and the points of a scatter sit in ``<g id="points">``, so a test (or a
+curious reader of the SVG) can count them.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import threading
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+_lock = threading.Lock()  # pyplot's state is global; a figure is drawn by one thread at a time
+COLOURS = ("#2f6fde", "#e0a100", "#b42318", "#8a94a6", "#1a7f37")
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    svg: Markup
+    headers: tuple[str, ...]
+    rows: list[tuple]  # the same numbers, for a table
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as an image source: as an image it keeps its own styles (a page's CSP allows
+        no inline styles), loads nothing, and WeasyPrint draws it in the PDF."""
+        return "data:image/svg+xml;base64," + base64.b64encode(str(self.svg).encode("utf-8")).decode("ascii")
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("svg", force=False)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "meetmatch", "font.size": 10,
+                         "axes.spines.top": False, "axes.spines.right": False})
+    return plt
+
+
+def _svg(fig) -> Markup:
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    text = out.getvalue()
+    text = text[text.index("<svg"):]  # no XML declaration or doctype inside an HTML page
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    return Markup(text)
+
+
+def bar_chart(name: str, title: str, labels: list[str], values: list[int | float], *,
+              ylabel: str = "", colours: tuple[str, ...] = COLOURS) -> Chart:
+    """One bar per label."""
+    with _lock:
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(5.2, 2.8))
+        try:
+            bars = ax.bar(range(len(values)), values, color=[colours[i % len(colours)] for i in range(len(values))])
+            for i, bar in enumerate(bars):
+                bar.set_gid(f"bar-{i}")
+            ax.set_xticks(range(len(labels)), labels)
+            ax.set_ylabel(ylabel)
+            ax.set_title(title)
+            ax.bar_label(bars, labels=[_fmt(v) for v in values], padding=2)
+            ax.yaxis.get_major_locator().set_params(integer=True)
+            svg = _svg(fig)
+        finally:
+            plt.close(fig)
+    return Chart(name, title, svg, ("", ylabel or "value"), list(zip(labels, values, strict=True)))
+
+
+def scatter_chart(name: str, title: str, points: list[tuple[float, float]], *, xlabel: str,
+                  ylabel: str) -> Chart:
+    """One point per (x, y)."""
+    with _lock:
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(5.2, 3.2))
+        try:
+            if points:
+                collection = ax.scatter([p[0] for p in points], [p[1] for p in points], s=28,
+                                        alpha=0.7, color=COLOURS[0])
+                collection.set_gid("points")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.set_yticks([0, 0.5, 1, 1.5, 2], ["nothing", "", "a little", "", "a lot"])
+            ax.set_ylim(-0.2, 2.2)
+            ax.set_title(title)
+            svg = _svg(fig)
+        finally:
+            plt.close(fig)
+    return Chart(name, title, svg, (xlabel, ylabel), [(round(x, 2), y) for x, y in points])
+
+
+def _fmt(value: float | int) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.2f}"

@@ -1,0 +1,69 @@
+"""Check-in on the day: a searchable list (made for a phone) and check-in by scanned QR code."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from .. import checkin as checkins
+from ..forms import ConfirmForm
+from ..i18n import _
+from ..models import Event
+from ..security import event_attendee_or_404, own_event_view
+from . import bp
+from .feedback_forms import ScanForm
+
+
+def _back(event: Event, query: str = ""):
+    return redirect(url_for("organiser.checkin", slug=event.slug, q=query or None) + "#list", 303)
+
+
+@bp.get("/events/<slug>/checkin")
+@own_event_view
+def checkin(event: Event):
+    """Who is here: search by name, mark present or absent."""
+    query = request.args.get("q", "")[:100]
+    return render_template("organiser/checkin.html", event=event, query=query,
+                           people=checkins.checkin_people(event, query),
+                           counts=checkins.checkin_counts(event), scan_form=ScanForm(formdata=None),
+                           confirm=ConfirmForm())
+
+
+@bp.post("/events/<slug>/checkin/scan")
+@own_event_view
+def checkin_scan(event: Event):
+    """Check in the person whose QR code was scanned (their private link)."""
+    form = ScanForm()
+    if not form.validate_on_submit():
+        abort(400)
+    person = checkins.attendee_from_scan(event, form.scan.data)
+    if person is None:
+        flash(_("That code is not a working private link of this event. Search for the name "
+                "instead."), "error")
+        return _back(event)
+    if person.status == "withdrawn":
+        flash(_("%(name)s has withdrawn. Open their page to register them again.", name=person.name),
+              "error")
+        return _back(event, person.name)
+    checkins.check_in(person)
+    flash(_("%(name)s is checked in.", name=person.name), "success")
+    return _back(event)
+
+
+@bp.post("/events/<slug>/checkin/<int:attendee_id>/<any(present, absent, undo):action>")
+@own_event_view
+def checkin_mark(event: Event, attendee_id: int, action: str):
+    """Mark one person present or absent (a no-show), or undo a check-in."""
+    person = event_attendee_or_404(event, attendee_id)
+    if not ConfirmForm().validate_on_submit() or person.status == "withdrawn":
+        abort(400)
+    if action == "present":
+        checkins.check_in(person)
+        flash(_("%(name)s is checked in.", name=person.name), "success")
+    elif action == "absent":
+        checkins.mark_absent(person)
+        flash(_("%(name)s is marked as a no-show. Rebuild the remaining rounds to give their "
+                "partners someone else.", name=person.name), "info")
+    else:
+        checkins.undo_check_in(person)
+        flash(_("Check-in of %(name)s undone.", name=person.name), "info")
+    return _back(event, request.form.get("q", "")[:100])

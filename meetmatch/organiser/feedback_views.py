@@ -1,0 +1,96 @@
+"""The outcome report: feedback request, settings, the figures with charts, CSV and PDF."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, send_file, url_for
+
+from .. import feedback, report
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..i18n import _
+from ..models import Event
+from ..outcomes import feedback_csv, outcome_report
+from ..security import own_event_view
+from . import bp
+from .feedback_forms import FeedbackSettingsForm
+
+
+def _settings_form(event: Event, submitted: bool = False) -> FeedbackSettingsForm:
+    if submitted:
+        return FeedbackSettingsForm()
+    return FeedbackSettingsForm(formdata=None, data={"feedback_after_hours": event.feedback_after_hours,
+                                                     "history_rule": event.history_rule or "off"})
+
+
+def _page(event: Event, form: FeedbackSettingsForm | None = None, status: int = 200):
+    return render_template(
+        "organiser/outcomes.html", **report.report_context(event), form=form or _settings_form(event),
+        confirm=ConfirmForm(), to_ask=len(feedback.people_to_ask(event)),
+        state=feedback.feedback_state(event), closes=feedback.feedback_closes_at(event),
+        ends=feedback.event_end(event)), status
+
+
+@bp.get("/events/<slug>/outcomes")
+@own_event_view
+def outcomes(event: Event):
+    """Outcome report: did both sides gain?"""
+    return _page(event)
+
+
+@bp.post("/events/<slug>/outcomes/settings")
+@own_event_view
+def outcome_settings(event: Event):
+    """Automatic feedback request and memory across events."""
+    form = _settings_form(event, submitted=True)
+    if not form.validate_on_submit():
+        return _page(event, form, 400)
+    event.feedback_after_hours = form.feedback_after_hours.data
+    event.history_rule = form.history_rule.data
+    db.session.commit()
+    flash(_("Settings saved."), "success")
+    return redirect(url_for("organiser.outcomes", slug=event.slug), 303)
+
+
+@bp.post("/events/<slug>/outcomes/request")
+@own_event_view
+def request_feedback(event: Event):
+    """Email every attendee who had meetings a link to their feedback page (once each)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not feedback.people_to_ask(event):
+        flash(_("Nobody has meetings in a published schedule yet."), "error")
+    else:
+        queued = feedback.request_feedback(event)
+        flash(_("Feedback requests queued for %(n)s people.", n=queued) if queued
+              else _("Everyone has already been asked; nobody was mailed again."), "success")
+    return redirect(url_for("organiser.outcomes", slug=event.slug), 303)
+
+
+@bp.get("/events/<slug>/outcomes.csv")
+@own_event_view
+def outcomes_csv(event: Event):
+    """All feedback as CSV (one row per person per meeting; notes included: organiser only)."""
+    return Response(feedback_csv(outcome_report(event)), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{event.slug}-feedback.csv"'})
+
+
+@bp.get("/events/<slug>/outcomes.pdf")
+@own_event_view
+def outcomes_pdf(event: Event):
+    """The report as a PDF once the worker has made it; else queue it and show a waiting page."""
+    state, path = report.report_pdf_state(event)
+    if state == "ready":
+        return send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{event.slug}-outcomes.pdf")
+    if state == "missing":
+        db.session.commit()  # end the read before the write (SQLite)
+        report.queue_report_pdf(event, path)
+        state = "pending"
+    return render_template("organiser/outcomes_pdf.html", event=event, state=state), 202
+
+
+@bp.get("/events/<slug>/outcomes/print")
+@own_event_view
+def outcomes_print(event: Event):
+    """The printable report (what the PDF is made from)."""
+    return report.report_html(event)

@@ -1,0 +1,111 @@
+"""The outcome report as a page, its charts, and its PDF (made by the worker, like the print PDFs).
+
+``report_charts`` draws the figures of ``outcomes.outcome_report``; ``report_html`` is the page
+the PDF is made from. A request only serves a finished PDF or queues a ``render_report_pdf``
+job, whose file is named by a fingerprint of its HTML, so a changed report gets a new file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import render_template
+
+from . import jobs
+from .charts import Chart, bar_chart, scatter_chart
+from .extensions import db
+from .jobs import JobContext, JobResult
+from .models import Event
+from .outcomes import OutcomeReport, outcome_report
+
+JOB_KIND = "render_report_pdf"
+OUTCOME_LABELS = {"held": "held", "no_show": "no-show", "cancelled": "cancelled", "unknown": "unknown"}
+
+
+def report_charts(report: OutcomeReport) -> list[Chart]:
+    """Outcomes, what people said they gained and gave, predicted vs realised, no-shows by round."""
+    charts = [bar_chart("outcomes", "What happened to the scheduled meetings",
+                        list(OUTCOME_LABELS.values()), [report.counts[k] for k in OUTCOME_LABELS],
+                        ylabel="meetings")]
+    charts.append(bar_chart(
+        "gained-gave", "What people said they gained and could give",
+        ["gained: nothing", "gained: a little", "gained: a lot", "gave: nothing", "gave: a little",
+         "gave: a lot"], report.gained_levels + report.gave_levels, ylabel="answers",
+        colours=("#8a94a6", "#7aa7f0", "#2f6fde", "#c9b26b", "#e0c04f", "#e0a100")))
+    charts.append(scatter_chart(
+        "predicted-realised", "Predicted score vs what both said they gained",
+        report.predicted_vs_realised, xlabel="predicted mutual score",
+        ylabel="realised benefit (mean of both)"))
+    if report.rounds:
+        charts.append(bar_chart("no-shows-by-round", "No-shows by round",
+                                [f"round {r}" for r, _, _ in report.rounds],
+                                [n for _, _, n in report.rounds], ylabel="no-show meetings",
+                                colours=("#b42318",)))
+    return charts
+
+
+def report_context(event: Event) -> dict:
+    report = outcome_report(event)
+    return {"event": event, "report": report, "charts": report_charts(report) if report.scheduled else []}
+
+
+def report_html(event: Event, *, pdf: bool = False) -> str:
+    """The printable report (the PDF's HTML: no links out, no stylesheet tag)."""
+    return render_template("print/outcomes.html", pdf=pdf, title="Outcome report", **report_context(event))
+
+
+# ------------------------------------------------------------------ the PDF
+
+
+def report_pdf_path(event: Event, html: str) -> Path:
+    from .schedules.pdf import fingerprint, pdf_dir
+
+    return pdf_dir() / str(event.id) / f"report-{fingerprint(html)}.pdf"
+
+
+def report_pdf_state(event: Event) -> tuple[str, Path]:
+    """(ready | pending | failed | missing, the file)."""
+    path = report_pdf_path(event, report_html(event, pdf=True))
+    if path.is_file():
+        return "ready", path
+    job = jobs.latest_job(event.id, JOB_KIND)
+    if job is not None and job.status in ("queued", "running"):
+        return "pending", path
+    if job is not None and job.status == "failed" and (job.params or {}).get("file") == path.name:
+        return "failed", path
+    return "missing", path
+
+
+def queue_report_pdf(event: Event, path: Path) -> None:
+    jobs.enqueue_job(event.id, JOB_KIND, {"file": path.name})
+
+
+def _fetch_data_only(url: str, *args, **kwargs):
+    """The report's charts are data: URLs; nothing else is fetched."""
+    from weasyprint import default_url_fetcher
+
+    if not url.startswith("data:"):
+        raise ValueError(f"the report loads nothing from the network ({url})")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def render_report_pdf_job(ctx: JobContext) -> JobResult:
+    """Render the event's report as it is now (worker only: WeasyPrint is slow)."""
+    from weasyprint import CSS, HTML
+
+    from .schedules.pdf import remove_older_pdfs, write_atomically
+    from .schedules.printing import PRINT_CSS
+
+    event = db.session.get(Event, ctx.event_id)
+    html = report_html(event, pdf=True)
+    path = report_pdf_path(event, html)
+    db.session.rollback()  # hold no transaction (SQLite's write lock) while rendering
+    data = HTML(string=html, base_url=str(PRINT_CSS.parent), url_fetcher=_fetch_data_only).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS))])
+    write_atomically(path, data)
+    remove_older_pdfs(path)
+    return JobResult({"file": path.name})
+
+
+def register_handlers() -> None:
+    jobs.register_handler(JOB_KIND, render_report_pdf_job)
