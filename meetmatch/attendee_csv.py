@@ -180,15 +180,24 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+# Exported after COLUMNS and ignored on import: listing consent and wishes (emails, ";").
+WISH_COLUMNS = ["listed", "wishes_meet", "wishes_avoid"]
+
+
 def export_attendees_csv(event: Event) -> str:
+    from .wishes import attendee_wishes
+
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + WISH_COLUMNS)
     for a in event.attendees:
+        wishes = attendee_wishes(a)
         writer.writerow(neutralise(v) for v in (
             a.name, a.email, a.organisation, a.title,
             ";".join(t.name for t in a.offers), ";".join(t.name for t in a.needs),
             a.offers_text, a.needs_text, ";".join(str(r) for r in a.rounds_list or []),
             a.max_meetings or "", a.status,
+            "yes" if a.listed_at is not None else "no",
+            ";".join(o.email for o in wishes["meet"]), ";".join(o.email for o in wishes["avoid"]),
         ))
     return out.getvalue()

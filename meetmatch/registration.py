@@ -8,10 +8,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from .event_calendar import event_calendar_attachments
 from .extensions import db
 from .mail import queue_message
 from .models import Attendee, Event, ManageToken, Topic, utcnow
 from .security import hash_token, new_token, tokens_match
+from .wishes import set_listing
 
 MAX_TOKEN_LENGTH = 200  # real tokens are 43 characters; longer input is refused unhashed
 
@@ -19,7 +21,7 @@ MAX_TOKEN_LENGTH = 200  # real tokens are 43 characters; longer input is refused
 @dataclass
 class RegistrationOutcome:
     attendee: Attendee
-    created: bool  # False: this email was already registered; a fresh link was mailed instead
+    created: bool  # False: this email was already registered; a new link was mailed instead
     manage_url: str = field(repr=False, default="")
 
 
@@ -91,6 +93,9 @@ def revoke_manage_links(attendee: Attendee) -> None:
 
 def _queue_link_mail(event: Event, attendee: Attendee, template: str) -> str:
     url = issue_manage_link(attendee, template)
+    # The confirmation carries the event itself as a calendar entry ("add to calendar").
+    calendar = (event_calendar_attachments(event, public_url("attendee.event_page", slug=event.slug))
+                if template == "registration_confirmation" else None)
     queue_message(
         kind=template,
         to_addr=attendee.email,
@@ -99,6 +104,7 @@ def _queue_link_mail(event: Event, attendee: Attendee, template: str) -> str:
         context={"event": event, "attendee": attendee, "manage_url": url},
         event_id=event.id,
         attendee_id=attendee.id,
+        attachments=calendar,
     )
     return url
 
@@ -109,22 +115,24 @@ def find_attendee(event: Event, email: str) -> Attendee | None:
     ).scalar_one_or_none()
 
 
-def register_attendee(event: Event, data: dict[str, Any]) -> RegistrationOutcome:
+def register_attendee(event: Event, data: dict[str, Any],
+                      language: str | None = None) -> RegistrationOutcome:
     """Register a new attendee and queue the confirmation mail with a private manage link.
 
-    A second registration with the same email changes nothing but mails a fresh link.
+    A second registration with the same email changes nothing but mails the registrant a
+    new link (earlier links keep working); the caller answers both cases alike, so the form
+    never tells a stranger who is registered.
     """
     email = normalise_email(data["email"])
     existing = find_attendee(event, email)
     if existing is not None:
-        return _send_fresh_link(event, existing)
-    attendee = Attendee(
-        event=event,
-        email=email,
-        consent_at=utcnow(),
-        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
-    )
+        return _send_new_link(event, existing)
+    version = consent_version(event)
+    # language: the one they registered in; their mail and calendar texts follow it
+    attendee = Attendee(event=event, email=email, consent_at=utcnow(), consent_version=version,
+                        language=language)
     apply_profile(attendee, event, data)
+    set_listing(attendee, bool(data.get("listed")))  # unticked by default
     db.session.add(attendee)
     try:
         db.session.flush()
@@ -136,26 +144,42 @@ def register_attendee(event: Event, data: dict[str, Any]) -> RegistrationOutcome
         existing = find_attendee(event, email)
         if existing is None:
             raise
-        return _send_fresh_link(event, existing)
+        return _send_new_link(event, existing)
     return RegistrationOutcome(attendee, created=True, manage_url=url)
 
 
-def _send_fresh_link(event: Event, attendee: Attendee) -> RegistrationOutcome:
-    # Someone who fears a leaked link asks for a new one: all earlier links stop working.
-    revoke_manage_links(attendee)
+def consent_version(event: Event) -> str:
+    """The version of the privacy notice the registration form shows now: "e<n>" for the
+    organiser's n-th text, else the instance's default notice version."""
+    if event.privacy_notice_version:
+        return f"e{event.privacy_notice_version}"
+    return current_app.config["PRIVACY_NOTICE_VERSION"]
+
+
+def _send_new_link(event: Event, attendee: Attendee) -> RegistrationOutcome:
+    # Earlier links keep working: whoever knows an address must not be able to cut its owner
+    # off. Revoking every link is the owner's own action on the manage page.
     url = _queue_link_mail(event, attendee, "manage_link")
     db.session.commit()
     return RegistrationOutcome(attendee, created=False, manage_url=url)
 
 
 def resend_manage_link(event: Event, email: str) -> None:
-    """Mail a fresh manage link if this email is registered; silent otherwise (no enumeration).
+    """Mail a new manage link if this email is registered; silent otherwise (no enumeration).
 
-    Every earlier link of the attendee is revoked.
+    Earlier links keep working (see ``revoke_all_links`` for the owner's "revoke").
     """
     attendee = find_attendee(event, email)
     if attendee is not None:
-        _send_fresh_link(event, attendee)
+        _send_new_link(event, attendee)
+
+
+def revoke_all_links(attendee: Attendee) -> None:
+    """The attendee's own "revoke all my links": every link stops working, the one they used
+    included, and a single new one is mailed to their address."""
+    revoke_manage_links(attendee)
+    _queue_link_mail(attendee.event, attendee, "manage_link")
+    db.session.commit()
 
 
 def attendee_for_token(event: Event, token: str) -> Attendee | None:
@@ -183,6 +207,8 @@ def attendee_for_token(event: Event, token: str) -> Attendee | None:
 def update_attendee(attendee: Attendee, data: dict[str, Any]) -> None:
     """Save an edited profile (email stays: it identifies the registration)."""
     apply_profile(attendee, attendee.event, data)
+    if "listed" in data:
+        set_listing(attendee, bool(data["listed"]))
     db.session.commit()
 
 
@@ -190,6 +216,7 @@ def profile_data(attendee: Attendee) -> dict[str, Any]:
     """The attendee as form data (for pre-filling edit forms)."""
     return {
         "name": attendee.name,
+        "listed": attendee.listed_at is not None,
         "email": attendee.email,
         "organisation": attendee.organisation,
         "title": attendee.title,
@@ -203,6 +230,12 @@ def profile_data(attendee: Attendee) -> dict[str, Any]:
                    if attendee.rounds_list is None or r.number in attendee.rounds_list],
         "max_meetings": attendee.max_meetings,
     }
+
+
+def set_language(attendee: Attendee, language: str) -> None:
+    """The attendee switched language: their pages, mail and calendar texts follow it."""
+    attendee.language = language
+    db.session.commit()
 
 
 def set_status(attendee: Attendee, status: str) -> None:

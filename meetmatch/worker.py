@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from . import jobs, mail, text_vectors
+from . import feedback, jobs, mail, report, retention, text_vectors, wishes
 from .extensions import db
 from .schedules import jobs as schedule_jobs
 
@@ -21,6 +21,8 @@ def register_handlers() -> None:
     """Every kind of background job and its handler, registered explicitly (no import side
     effects, and nothing here loads the web views)."""
     schedule_jobs.register_handlers()
+    report.register_handlers()
+    wishes.register_handlers()
 
 
 def work_once() -> dict[str, int]:
@@ -29,8 +31,22 @@ def work_once() -> dict[str, int]:
     ran = 0
     while jobs.run_next_job():
         ran += 1
+    feedback_requests = feedback.send_due_feedback_requests()  # queued now, sent just below
     counts = mail.send_due_messages()
-    return {"jobs": ran, **counts, "profiles_encoded": _encode_profiles()}
+    return {"jobs": ran, "feedback_requests": feedback_requests, **counts,
+            "profiles_encoded": _encode_profiles(),
+            "suggestions_queued": _queue_suggestions(),
+            "events_past_retention": retention.run_retention_if_due()}
+
+
+def _queue_suggestions() -> int:
+    """Queue new suggestions for events whose profiles or listings changed (run next pass)."""
+    try:
+        return wishes.queue_stale_suggestions()
+    except Exception:  # noqa: BLE001 - suggestions can wait; the worker goes on
+        db.session.rollback()
+        log.exception("could not queue suggestions")
+        return 0
 
 
 def _scorer() -> str:
@@ -68,9 +84,6 @@ def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
     if not once:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        interrupted = jobs.fail_interrupted_jobs()
-        if interrupted:
-            echo(f"Marked {interrupted} interrupted job(s) as failed.")
         echo("meetmatch worker: waiting for schedule builds and mail (Ctrl+C to stop).")
         echo(f"meetmatch worker: scorer {_scorer()}.")
     poll = float(current_app.config["WORKER_POLL_SECONDS"])

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("attendee", __name__)
 
-from . import views  # noqa: E402,F401
+from . import feedback_views, logo_views, privacy_views, views, wish_views  # noqa: E402,F401

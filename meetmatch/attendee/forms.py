@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectMultipleField,
     StringField,
@@ -12,10 +13,20 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from ..formatting import fmt_time
 from ..forms import SafeForm, one_line, strip_text
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..models import Event
 
 
@@ -27,41 +38,41 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ProfileForm(SafeForm):
-    name = StringField("Your name", filters=[one_line],
-                       validators=[DataRequired("Please enter your name."), Length(max=120)])
+    name = StringField(_l("Your name"), filters=[one_line],
+                       validators=[DataRequired(_l("Please enter your name.")), Length(max=120)])
     organisation = StringField(
-        "Organisation", filters=[one_line], validators=[Optional(), Length(max=160)],
-        description="People from the same organisation are not matched with each other.",
+        _l("Organisation"), filters=[one_line], validators=[Optional(), Length(max=160)],
+        description=_l("People from the same organisation are not matched with each other."),
     )
-    title = StringField("Title or role", filters=[one_line], validators=[Optional(), Length(max=160)])
+    title = StringField(_l("Title or role"), filters=[one_line], validators=[Optional(), Length(max=160)])
     offers = MultiCheckboxField(
-        "What I can offer", coerce=int,
-        description="Pick the topics where you can really help someone: your skills, "
-        "contacts, capital, experience.",
+        _l("What I can offer"), coerce=int,
+        description=_l("Pick the topics where you can really help someone: your skills, "
+                       "contacts, capital, experience."),
     )
     offers_text = TextAreaField(
-        "What I can offer, in my own words", validators=[Optional(), Length(max=1000)],
-        description=("One sentence per thing you can give, in English or Swedish. Be concrete: "
+        _l("What I can offer, in my own words"), validators=[Optional(), Length(max=1000)],
+        description=_l("One sentence per thing you can give, in English or Swedish. Be concrete: "
                      "\"I can review a seed pitch deck\" helps more than \"finance\". We match "
                      "what you write by meaning, and quote it to the people you meet."),
     )
     needs = MultiCheckboxField(
-        "What I need", coerce=int,
-        description="Pick the topics where meeting the right person would move you forward.",
+        _l("What I need"), coerce=int,
+        description=_l("Pick the topics where meeting the right person would move you forward."),
     )
     needs_text = TextAreaField(
-        "What I need, in my own words", validators=[Optional(), Length(max=1000)],
-        description=("One sentence per need, e.g. \"a pilot customer in logistics\" or "
+        _l("What I need, in my own words"), validators=[Optional(), Length(max=1000)],
+        description=_l("One sentence per need, e.g. \"a pilot customer in logistics\" or "
                      "\"vi behöver rekrytera två utvecklare\". Say the problem you have; the "
                      "person who can solve it may describe it in other words."),
     )
     rounds = MultiCheckboxField(
-        "Rounds I can attend", coerce=int,
-        validators=[InputRequired("Pick at least one round you can attend.")],
+        _l("Rounds I can attend"), coerce=int,
+        validators=[InputRequired(_l("Pick at least one round you can attend."))],
     )
     max_meetings = IntegerField(
-        "Most meetings I want", validators=[Optional(), NumberRange(min=1, max=50)],
-        description="Leave empty for as many as there are rounds.",
+        _l("Most meetings I want"), validators=[Optional(), NumberRange(min=1, max=50)],
+        description=_l("Leave empty for as many as there are rounds."),
     )
 
     def set_event_choices(self, event: Event) -> None:
@@ -69,7 +80,8 @@ class ProfileForm(SafeForm):
         self.offers.choices = topics
         self.needs.choices = topics
         self.rounds.choices = [
-            (r.number, f"Round {r.number}: {fmt_time(r.starts_at)}–{fmt_time(r.ends_at)}")
+            (r.number, _("Round %(number)s: %(start)s–%(end)s", number=r.number,
+                          start=fmt_time(r.starts_at), end=fmt_time(r.ends_at)))
             for r in event.rounds
         ]
         if not self.rounds.data and not self.is_submitted():
@@ -77,11 +89,11 @@ class ProfileForm(SafeForm):
 
     def validate_offers(self, field) -> None:  # noqa: ARG002
         if not self.offers.data and not (self.offers_text.data or "").strip():
-            raise_validation("Tell us at least one thing you can offer: pick a topic or describe it.")
+            raise_validation(_("Tell us at least one thing you can offer: pick a topic or describe it."))
 
     def validate_needs(self, field) -> None:  # noqa: ARG002
         if not self.needs.data and not (self.needs_text.data or "").strip():
-            raise_validation("Tell us at least one thing you need: pick a topic or describe it.")
+            raise_validation(_("Tell us at least one thing you need: pick a topic or describe it."))
 
 
 def raise_validation(message: str) -> None:
@@ -92,46 +104,59 @@ def raise_validation(message: str) -> None:
 
 class RegistrationForm(ProfileForm):
     email = EmailField(
-        "Email", filters=[strip_text],
-        validators=[DataRequired("Please enter your email address."),
-                    Email("Please enter a valid email address, like name@example.com."),
-                             Length(max=254)],
-        description="We send your confirmation, a private link to change your registration, "
-        "and your schedule here.",
+        _l("Email"), filters=[strip_text],
+        validators=[DataRequired(_l("Please enter your email address.")),
+                    Email(_l("Please enter a valid email address, like name@example.com.")),
+                    Length(max=254)],
+        description=_l("We send your confirmation, a private link to change your registration, "
+                       "and your schedule here."),
     )
     consent = BooleanField(
-        "I agree that my name, organisation, offers and needs are used to plan meetings and "
-        "are shown to the people I meet.",
-        validators=[DataRequired("Please accept the privacy notice to register.")],
+        _l("I agree that my name, organisation, offers and needs are used to plan meetings and "
+           "are shown to the people I meet."),
+        validators=[DataRequired(_l("Please accept the privacy notice to register."))],
     )
-    submit = SubmitField("Register")
+    listed = BooleanField(
+        _l("List me for the other attendees, so they can find me and ask to meet me"),
+        description=_l("Optional. Other attendees then see your name, organisation, title, what "
+                       "you offer and need (never your email), and may get you as a suggestion. "
+                       "You can change this at any time with your private link."),
+    )
+    submit = SubmitField(_l("Register"))
 
 
 class EditForm(ProfileForm):
-    submit = SubmitField("Save changes")
+    listed = RegistrationForm.listed
+    submit = SubmitField(_l("Save changes"))
+
+
+class WishForm(SafeForm):
+    """One wish button: its value says which ("meet", "avoid" or "none" to remove)."""
+
+    kind = HiddenField(validators=[AnyOf(["meet", "avoid", "none"])])
 
 
 class ResendForm(SafeForm):
     email = EmailField(
-        "Email", filters=[strip_text],
-        validators=[DataRequired("Please enter your email address."),
-                    Email("Please enter a valid email address."), Length(max=254)],
+        _l("Email"), filters=[strip_text],
+        validators=[DataRequired(_l("Please enter your email address.")),
+                    Email(_l("Please enter a valid email address.")), Length(max=254)],
     )
-    submit = SubmitField("Send me my link")
+    submit = SubmitField(_l("Send me my link"))
 
 
 class AddAttendeeForm(ProfileForm):
     """The organiser adds someone: a walk-in on the day, or a registration taken by phone."""
 
     email = EmailField(
-        "Email", filters=[strip_text],
-        validators=[DataRequired("Please enter their email address."),
-                    Email("Please enter a valid email address, like name@example.com."),
+        _l("Email"), filters=[strip_text],
+        validators=[DataRequired(_l("Please enter their email address.")),
+                    Email(_l("Please enter a valid email address, like name@example.com.")),
                     Length(max=254)],
-        description="Their schedule and updates are sent here.",
+        description=_l("Their schedule and updates are sent here."),
     )
     walk_in = BooleanField(
-        "Walk-in: arrived on the day", default=True,
-        description="Walk-ins are matched when you rebuild the remaining rounds.",
+        _l("Walk-in: arrived on the day"), default=True,
+        description=_l("Walk-ins are matched when you rebuild the remaining rounds."),
     )
-    submit = SubmitField("Add attendee")
+    submit = SubmitField(_l("Add attendee"))

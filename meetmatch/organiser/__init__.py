@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
-from . import attendee_views, mail_views, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    attendee_views, checkin_views, feedback_views, logo_views, mail_views, privacy_views, views,
+    wish_views)

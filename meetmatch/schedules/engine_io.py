@@ -33,9 +33,10 @@ from ..matching.encoders import load_encoder
 from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, ScheduleVersion
 from ..registration import active_attendees
 from ..text_vectors import DatabaseVectorCache, scorer_name
+from ..wishes import engine_wishes
 from .reasons import reason_json, two_way_share_of
 from .rulebook import placement_of, violation_sentence
-from .versions import copy_meeting, next_version_number
+from .versions import copy_meeting, details_of, next_version_number
 
 
 class BuildError(Exception):
@@ -118,9 +119,9 @@ def _problem(event: Event, people: list[Attendee], participants: list[Participan
     ids = {a.id for a in people}
     rules = db.session.execute(db.select(PairRule).filter_by(event_id=event.id)).scalars().all()
 
-    def pairs(kind: PairRuleKind) -> tuple[tuple[str, str], ...]:
+    def pairs(*kinds: PairRuleKind) -> tuple[tuple[str, str], ...]:
         return tuple((str(r.attendee_a_id), str(r.attendee_b_id)) for r in rules
-                     if r.kind == kind and r.attendee_a_id in ids and r.attendee_b_id in ids)
+                     if r.kind in kinds and r.attendee_a_id in ids and r.attendee_b_id in ids)
 
     try:
         return Problem(
@@ -128,13 +129,28 @@ def _problem(event: Event, people: list[Attendee], participants: list[Participan
             attendees=tuple(participants),
             tables=event.num_tables,
             settings=Settings(block_same_organisation=bool(event.block_same_organisation),
-                              min_meetings=event.min_meetings, mutuality=event.mutuality),
-            blocked_pairs=pairs(PairRuleKind.MUST_NOT_MEET),
+                              min_meetings=event.min_meetings, mutuality=event.mutuality,
+                              wish_bonus=current_app.config.get("WISH_BONUS")),
+            # a meeting the organiser cancelled by hand is never planned again
+            blocked_pairs=pairs(PairRuleKind.MUST_NOT_MEET, PairRuleKind.CANCELLED)
+            + _history_pairs(event, people, rules, fixed),
             requested_pairs=pairs(PairRuleKind.MUST_MEET),
             fixed_meetings=tuple(fixed),
+            wishes=engine_wishes(event, ids),  # attendees' wishes: see matching/wishes.py
         )
     except ProblemError as error:
         raise BuildError(_explain_problem_error(error, people)) from error
+
+
+def _history_pairs(event: Event, people: list[Attendee], rules: list[PairRule],
+                   fixed: list[FixedMeeting]) -> tuple[tuple[str, str], ...]:
+    """Pairs who met at the organiser's earlier events (``history``), unless the organiser asked
+    for the meeting or it is already held."""
+    from ..history import blocked_reasons
+
+    exempt = {tuple(sorted((r.attendee_a_id, r.attendee_b_id))) for r in rules}
+    exempt |= {tuple(sorted((int(f.a), int(f.b)))) for f in fixed}
+    return tuple((str(a), str(b)) for a, b in sorted(blocked_reasons(event, people)) if (a, b) not in exempt)
 
 
 def _keep_future_meetings(inputs: BuildInputs, event: Event, people: list[Attendee]) -> None:
@@ -254,36 +270,48 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
                 benefit_ba=None if e is None else round(e.benefit_ba, 6)))
     version.two_way_share = two_way_share_of(version.meetings)
     version.details = json.dumps({
-        "problems": solver_problems(result, names, event),
+        "problems": solver_problems(result, names, inputs.problem.wish_pairs.mutual),
         "short": [int(x) for x in result.short],
         "targets": {k: v for k, v in result.targets.items()},
         "kept": inputs.kept,
         "notes": inputs.notes,
+        "joined": late_arrivals(inputs),
+        "wishes": result.wishes,  # mutual / one-sided wishes and how many were met
     })
     db.session.add(version)
     db.session.commit()
     return version
 
 
-def solver_problems(result: Result, names: dict[str, str], event: Event) -> list[dict[str, str]]:
-    """What the solver could not satisfy: the rule, for whom, and what to change."""
+def late_arrivals(inputs: BuildInputs) -> dict[str, int]:
+    """Attendee id -> first round, for people a rebuild schedules who were not in the version it
+    is based on (walk-ins): the rounds held before they came are not "sitting out" for them."""
+    if inputs.based_on is None:
+        return {}
+    base = details_of(inputs.based_on)
+    joined = dict(base.get("joined", {}))
+    before = set(base.get("targets", {}))
+    if not before:  # a version saved before targets were stored: nobody counts as late
+        return joined
+    for p in inputs.problem.attendees:
+        if p.id not in before and p.id not in joined:
+            joined[p.id] = inputs.held_rounds + 1
+    return joined
+
+
+def solver_problems(result: Result, names: dict[str, str],
+                    mutual: frozenset[frozenset[str]] = frozenset()) -> list[dict[str, str]]:
+    """What the solver could not satisfy (requested meetings, hard rules): the rule, for whom,
+    and what to change. ``mutual``: pairs requested because both asked to meet (wishes)."""
     problems = []
     for a, b, reason in result.unmet_requests:
         problems.append({
-            "rule": "Requested meeting", "who": f"{names.get(a, a)} and {names.get(b, b)}",
+            "rule": "Mutual wish" if frozenset((a, b)) in mutual else "Requested meeting", "who": f"{names.get(a, a)} and {names.get(b, b)}",
             "reason": reason,
             "advice": "Check both people's rounds and blocks, or add a round or tables.",
         })
-    if result.short:
-        who = ", ".join(sorted(names.get(x, x) for x in result.short))
-        problems.append({
-            "rule": "Fewest meetings per attendee",
-            "who": who,
-            "reason": f"{len(result.short)} attendee(s) get fewer meetings than their target",
-            "advice": ("Add tables or rounds, widen their available rounds, or lower the minimum "
-                       "meetings in Settings." if event.num_tables else
-                       "Widen their available rounds, or lower the minimum meetings in Settings."),
-        })
+    # Who is short is counted from the saved meetings when the page is shown
+    # (``review.summary``), so the cards, the sentence and this list agree.
     if result.status == "infeasible":
         problems.append({"rule": "Hard rules", "who": "the whole event", "reason": result.message,
                          "advice": "Remove a requested pair or add rounds or tables."})
@@ -292,8 +320,11 @@ def solver_problems(result: Result, names: dict[str, str], event: Event) -> list
 
 def build_schedule(event: Event, *, progress: Callable[[dict], None] | None = None,
                    time_limit: float | None = None, seed: int | None = None,
-                   held_rounds: int = 0, based_on: ScheduleVersion | None = None) -> ScheduleVersion:
-    """problem_from_event → solve → save_schedule; raises BuildError on invalid inputs."""
+                   held_rounds: int = 0, based_on: ScheduleVersion | None = None,
+                   before_save: Callable[[], None] | None = None) -> ScheduleVersion:
+    """problem_from_event → solve → save_schedule; raises BuildError on invalid inputs.
+
+    ``before_save`` runs in the saving transaction (a job renews its lease there, or raises)."""
     config = current_app.config
     seed = int(config["SOLVER_SEED"] if seed is None else seed)
     limit = float(config["SOLVER_TIME_LIMIT"] if time_limit is None else time_limit)
@@ -302,4 +333,6 @@ def build_schedule(event: Event, *, progress: Callable[[dict], None] | None = No
     scores = inputs.scores or score_problem(inputs.problem)
     result = solve(inputs.problem, time_limit=limit, seed=seed,
                    workers=int(config["SOLVER_WORKERS"]), progress=progress, scores=scores)
+    if before_save is not None:
+        before_save()
     return save_schedule(event, inputs, result, seed)
