@@ -80,13 +80,20 @@ def queue_report_pdf(event: Event, path: Path) -> None:
     jobs.enqueue_job(event.id, JOB_KIND, {"file": path.name})
 
 
-def _fetch_data_only(url: str, *args, **kwargs):
-    """The report's charts are data: URLs; nothing else is fetched."""
-    from weasyprint import default_url_fetcher
+def _data_urls_only():
+    """A WeasyPrint URL fetcher for the report's charts (data: URLs); nothing else is fetched."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 68: a plain function
+        from weasyprint import default_url_fetcher
 
-    if not url.startswith("data:"):
-        raise ValueError(f"the report loads nothing from the network ({url})")
-    return default_url_fetcher(url, *args, **kwargs)
+        def fetch(url: str, *args, **kwargs):
+            if not url.startswith("data:"):
+                raise ValueError(f"the report loads nothing from the network ({url})")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def render_report_pdf_job(ctx: JobContext) -> JobResult:
@@ -100,7 +107,7 @@ def render_report_pdf_job(ctx: JobContext) -> JobResult:
     html = report_html(event, pdf=True)
     path = report_pdf_path(event, html)
     db.session.rollback()  # hold no transaction (SQLite's write lock) while rendering
-    data = HTML(string=html, base_url=str(PRINT_CSS.parent), url_fetcher=_fetch_data_only).write_pdf(
+    data = HTML(string=html, base_url=str(PRINT_CSS.parent), url_fetcher=_data_urls_only()).write_pdf(
         stylesheets=[CSS(filename=str(PRINT_CSS))])
     write_atomically(path, data)
     remove_older_pdfs(path)
