@@ -32,7 +32,8 @@ main.add_command(solve)
 
 def register_commands(app: Flask) -> None:
     """Our commands on the app's CLI too, so `flask --app wsgi …` knows them."""
-    for command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore):
+    for command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore,
+                    retention_command):
         app.cli.add_command(command)
 
 
@@ -131,6 +132,24 @@ def restore(path: Path, force: bool) -> None:
                "Run `meetmatch db upgrade` if the backup comes from an older version.")
 
 
+@click.command("retention")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if today were this date (to see what a later run will do).")
+@with_appcontext
+def retention_command(today) -> None:
+    """Erase the personal data of events past their retention, warn organisers before.
+
+    The worker runs this once a day; run it from cron instead when no worker runs all day.
+    """
+    from .retention import run_retention
+
+    report = run_retention(today.date() if today else None)
+    click.echo(f"Warned the organisers of {len(report.warned)} event(s) "
+               f"({', '.join(report.warned) or 'none'}); erased the personal data of "
+               f"{len(report.erased)} event(s) ({', '.join(report.erased) or 'none'}), "
+               f"{report.attendees} attendee(s).")
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Do the work that is due now, then exit.")
 @with_appcontext
@@ -145,5 +164,6 @@ def worker(once: bool) -> None:
 
 # On the group itself as well, so `meetmatch --help` lists them even when the app cannot load
 # (e.g. SECRET_KEY missing in production: running one of them then says so).
-for _command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore):
+for _command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore,
+                 retention_command):
     main.add_command(_command)

@@ -36,8 +36,9 @@ from flask import current_app, render_template
 from sqlalchemy import and_, case, or_, update
 
 from .extensions import db
+from .i18n import force_locale, language_of, language_of_event
 from .mail_headers import MAIL_POLICY, check_mail_from, header_text, header_text_problem
-from .models import OutboxMessage, utcnow
+from .models import Attendee, Event, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +72,21 @@ def queue_message(
     attendee_id: int | None = None,
     dedupe_key: str | None = None,
     attachments: list[Attachment] | None = None,
+    language: str | None = None,
 ) -> OutboxMessage | None:
     """Render ``email/<template>.txt`` (+ ``.html`` and ``_subject.txt``) into an outbox row.
 
     The row is added to the current session and committed with the caller's change. With a
     ``dedupe_key`` that is already queued or sent, nothing is added and None is returned.
+    The mail is in ``language``; by default the recipient attendee's (their choice, else the
+    event's), else the event's default language.
     """
     if already_queued(dedupe_key):
         return None
-    subject = " ".join(render_template(f"email/{template}_subject.txt", **context).split())
-    body_text = render_template(f"email/{template}.txt", **context)
-    body_html = render_template(f"email/{template}.html", **context)
+    with force_locale(language or mail_language(attendee_id, event_id)):
+        subject = " ".join(render_template(f"email/{template}_subject.txt", **context).split())
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
     now = utcnow()
     message = OutboxMessage(
         kind=kind,
@@ -100,6 +105,15 @@ def queue_message(
     )
     db.session.add(message)
     return message
+
+
+def mail_language(attendee_id: int | None, event_id: int | None) -> str:
+    """The language of mail to this attendee (or, without one, of the event)."""
+    attendee = db.session.get(Attendee, attendee_id) if attendee_id is not None else None
+    if attendee is not None:
+        return language_of(attendee)
+    event = db.session.get(Event, event_id) if event_id is not None else None
+    return language_of_event(event)
 
 
 def _mail_domain(mail_from: str) -> str:
@@ -145,18 +159,47 @@ def build_email(message: OutboxMessage, mail_from: str) -> EmailMessage:
     email["Subject"] = header_text(message.subject)
     email["From"] = sender
     email["To"] = Address(display_name=header_text(message.to_name), addr_spec=message.to_addr)
+    reply_to = _reply_to(message.event_id)
+    if reply_to is not None:
+        email["Reply-To"] = reply_to
     email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = message.message_id or _fallback_message_id(message, sender.domain)
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
     for attachment in decode_attachments(message.attachments):
-        maintype, subtype = attachment.content_type.split("/", 1)
+        # "text/calendar; charset=utf-8; method=REQUEST": the parameters go on the part's header
+        ctype, *extra = (part.strip() for part in attachment.content_type.split(";"))
+        maintype, subtype = ctype.split("/", 1)
+        params = dict(p.split("=", 1) for p in extra if "=" in p)
         email.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename,
+            params=params,
         )
     email.as_bytes()  # renders every header through the verifying policy; raises if unsafe
     return email
+
+
+def contact_address(event: Event | None) -> str | None:
+    """The event's contact address when it is safe to put in a header (the form checks it;
+    older rows may not have been), else None."""
+    contact = (event.contact_email or "").strip() if event is not None else ""
+    if not contact or header_text_problem(contact) or contact.count("@") != 1 or " " in contact:
+        return None
+    return contact
+
+
+def _reply_to(event_id: int | None) -> Address | None:
+    """The event's contact for Reply-To: answers reach the organiser, not the sending address.
+    Read when the mail is built, so a corrected address applies to mail still queued."""
+    event = db.session.get(Event, event_id) if event_id is not None else None
+    contact = contact_address(event)
+    if contact is None:
+        return None
+    try:
+        return Address(display_name=header_text(event.name), addr_spec=contact)
+    except (ValueError, IndexError):
+        return None
 
 
 def _fallback_message_id(message: OutboxMessage, domain: str) -> str:
@@ -325,7 +368,10 @@ def _send_one(message_id: int, config: dict[str, Any]) -> str | None:
     except TemporaryFailure as error:
         outcome = _after_temporary_failure(attempt, str(error), config)
     else:
-        outcome = {"status": "sent", "sent_at": utcnow(), "last_error": None}
+        # Sent: the body (manage links, schedules) is purged; the headers stay for the
+        # organiser's lists and to recognise a retry (privacy: nothing kept that is not needed).
+        outcome = {"status": "sent", "sent_at": utcnow(), "last_error": None,
+                   "body_text": "", "body_html": None, "attachments": None}
     log.info("outbox %s → %s: %s", attempt.id, attempt.to_addr, outcome["status"])
     if not _record(attempt, **outcome):
         return None

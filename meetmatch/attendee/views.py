@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from .. import registration
 from ..extensions import limiter
 from ..forms import ConfirmForm
+from ..i18n import _, chosen_language, current_language, use_attendee
 from ..models import Event
 from ..schedules.review import published_agenda
 from ..security import public_event_view
@@ -49,12 +50,10 @@ def register(event: Event):
     if not event.registration_open:
         return render_template("attendee/closed.html", event=event), 403 if request.method == "POST" else 200
     if form.validate_on_submit():
-        outcome = registration.register_attendee(event, form.data)
-        if outcome.created:
-            return redirect(url_for("attendee.registered", slug=event.slug))
-        flash("You are already registered for this event with that email. We have sent you a new "
-              "private link so you can view or change your registration.", "info")
-        return redirect(url_for("attendee.event_page", slug=event.slug))
+        # A known email gets its link mailed instead; the answer is the same either way, so
+        # the form never tells anyone who is registered.
+        registration.register_attendee(event, form.data, language=current_language())
+        return redirect(url_for("attendee.registered", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("attendee/register.html", event=event, form=form), status
 
@@ -74,8 +73,8 @@ def resend_link(event: Event):
     form = ResendForm()
     if form.validate_on_submit():
         registration.resend_manage_link(event, form.email.data)
-        flash("If you are registered for this event, we have sent a new private link to that "
-              "address. Earlier links no longer work.", "info")
+        flash(_("If you are registered for this event, we have sent a new private link to that "
+                "address."), "info")
         return redirect(url_for("attendee.event_page", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("attendee/resend.html", event=event, form=form), status
@@ -85,6 +84,9 @@ def _attendee_for_link(event: Event, token: str):
     attendee = registration.attendee_for_token(event, token)
     if attendee is None:
         abort(404)
+    if (choice := chosen_language()) and choice != attendee.language:
+        registration.set_language(attendee, choice)  # their mail follows the switch too
+    use_attendee(attendee)
     return attendee
 
 
@@ -97,7 +99,7 @@ def manage(event: Event, token: str):
     form.set_event_choices(event)
     if form.validate_on_submit():
         registration.update_attendee(attendee, form.data)
-        flash("Your changes are saved.", "success")
+        flash(_("Your changes are saved."), "success")
         return redirect(url_for("attendee.manage", slug=event.slug, token=token))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -113,8 +115,8 @@ def withdraw(event: Event, token: str):
     attendee = _attendee_for_link(event, token)
     if ConfirmForm().validate_on_submit():
         registration.set_status(attendee, "withdrawn")
-        flash("Your registration is withdrawn. You will not be matched. Changed your mind? "
-              "Use the button below to register again.", "info")
+        flash(_("Your registration is withdrawn. You will not be matched. Changed your mind? "
+                "Use the button below to register again."), "info")
     return redirect(url_for("attendee.manage", slug=event.slug, token=token))
 
 
@@ -125,5 +127,5 @@ def reactivate(event: Event, token: str):
     attendee = _attendee_for_link(event, token)
     if ConfirmForm().validate_on_submit():
         registration.set_status(attendee, "registered")
-        flash("Welcome back: your registration is active again.", "success")
+        flash(_("Welcome back: your registration is active again."), "success")
     return redirect(url_for("attendee.manage", slug=event.slug, token=token))

@@ -27,8 +27,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..events import SLUG_PATTERN, valid_timezone
+from ..events import SLUG_PATTERN
 from ..forms import SafeForm, SelectChoice, one_line, strip_text
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, timezone_choices
+from ..i18n import lazy_gettext as _l
 from ..models import PairRuleKind
 
 
@@ -50,11 +52,23 @@ class EventForm(SafeForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)],
                                 description="Shown on the public event page. Blank lines start a new paragraph.")
     venue = StringField("Venue", filters=[one_line], validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(
+        "Contact email", filters=[one_line],
+        validators=[Optional(), Email("Enter an email address like events@example.org."), Length(max=254)],
+        description="Shown on the event page; attendees' replies to the event's mail go here.")
     # InputRequired, not DataRequired: an unparsable date keeps its "Not a valid date" message.
     day = DateField("Date", validators=[InputRequired("Pick the date of the event.")])
-    timezone = StringField("Time zone", default="Europe/Stockholm",
-                           validators=[DataRequired(), Length(max=64)],
-                           description="An IANA name, e.g. Europe/Stockholm or Europe/London.")
+    # Picked from the IANA list (not typed): every time on every page is in this zone.
+    timezone = SelectField(_l("Time zone"), default="Europe/Stockholm",
+                           choices=lambda: [SelectChoice(v, label) for v, label in timezone_choices()],
+                           validators=[DataRequired(_l("Pick the event's time zone."))],
+                           description=_l("All times of the event are in this zone, on every page, "
+                                          "printout, mail and calendar."))
+    language = SelectField(
+        _l("Language"), default=DEFAULT_LANGUAGE,
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        description=_l("Of the public event page and of the mail to attendees. Each attendee "
+                       "can switch language on the event's pages; their mail then follows them."))
     first_start = TimeField("First round starts at", validators=[Optional()])
     round_length = IntegerField("Round length (minutes)", default=15,
                                 validators=[Optional(), NumberRange(min=1, max=600)])
@@ -96,10 +110,6 @@ class EventForm(SafeForm):
     )
     submit = SubmitField("Save event")
 
-    def validate_timezone(self, field) -> None:
-        if not valid_timezone(field.data.strip()):
-            raise ValidationError("Unknown time zone. Use a name like Europe/Stockholm.")
-
     def validate_round_count(self, field) -> None:  # noqa: ARG002
         if not (self.custom_rounds.data or "").strip():
             missing = [f.label.text for f in (self.first_start, self.round_length, self.round_count)
@@ -113,7 +123,9 @@ class EventForm(SafeForm):
             "slug": self.slug.data.strip(),
             "description": (self.description.data or "").strip(),
             "venue": (self.venue.data or "").strip(),
-            "timezone": self.timezone.data.strip(),
+            "contact_email": (self.contact_email.data or "").strip().lower(),
+            "timezone": self.timezone.data,
+            "language": self.language.data,
             "num_tables": self.num_tables.data,
             "table_names": (self.table_names.data or "").strip(),
             "registration_open": bool(self.registration_open.data),
@@ -179,4 +191,27 @@ class PairRuleForm(SafeForm):
         return PairRuleKind(self.kind.data)
 
 
-__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "PairRuleForm"]
+class PrivacySettingsForm(SafeForm):
+    notice = TextAreaField(
+        "Privacy notice", validators=[Optional(), Length(max=20000)],
+        description="What you store about attendees, why, who sees it and for how long. Linked from "
+        "the event page and the registration form. Leave empty for the default text (shown "
+        "below). Every change gets a new version; each attendee's consent records the version "
+        "they saw.")
+    retention_days = IntegerField(
+        "Keep personal data for (days after the event)", validators=[
+            Optional(), NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3650.")],
+        description="Then names, emails, profiles, meetings and mail are erased; only totals stay. "
+        "Empty: the site's default.")
+    submit = SubmitField("Save privacy settings")
+
+
+class DeleteEventForm(SafeForm):
+    confirm_slug = StringField("Type the event's address to confirm", filters=[strip_text],
+                               validators=[DataRequired("Type the event's address."),
+                                           Length(max=64)])
+    submit = SubmitField("Delete this event and all its data")
+
+
+__all__ = ["LoginForm", "EventForm", "SearchForm", "ImportForm", "PairRuleForm",
+           "PrivacySettingsForm", "DeleteEventForm"]

@@ -10,12 +10,20 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from statistics import median
+from zoneinfo import ZoneInfo
 
+from ..i18n import _, current_language
 from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
+from .diagnosis import SHORT_RULE, Problem, short_problems
 from .reasons import reason_of, two_way_count
-from .versions import details_of, published_meetings_for
+from .versions import (
+    cancelled_meetings_for,
+    details_of,
+    published_meetings_for,
+    published_version_id,
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,9 @@ class AgendaItem:
     organisation: str
     title: str
     why: str
-    uid: str  # stable per event, round and pair: a calendar replaces the entry, never doubles it
+    uid: str  # stable per event and pair across versions: a calendar replaces the entry, never doubles it
+    sequence: int = 0  # how often this meeting changed in published versions (iCalendar SEQUENCE)
+    cancelled: bool = False  # the other person erased their data (privacy.erase_attendee)
 
 
 @dataclass(frozen=True)
@@ -65,31 +75,49 @@ def rounds_of(event: Event) -> dict[int, Round]:
     return {r.number: r for r in event.rounds}
 
 
-def agenda(event: Event, attendee: Attendee, meetings: list[SavedMeeting]) -> list[AgendaItem]:
-    """What ``attendee`` needs to know about each of ``meetings``, in time order."""
+def meeting_uid(event: Event, a_id: int, b_id: int) -> str:
+    """The calendar UID of the meeting of a and b: the same in every version (two people meet at
+    most once per event), so a moved meeting replaces its calendar entry instead of doubling it."""
+    low, high = sorted((a_id, b_id))
+    return f"meetmatch-{event.id}-{low}-{high}"
+
+
+def agenda(event: Event, attendee: Attendee, meetings: list[SavedMeeting],
+           sequences: dict[frozenset[int], int] | None = None) -> list[AgendaItem]:
+    """What ``attendee`` needs to know about each of ``meetings``, in time order; ``sequences``
+    (``versions.meeting_sequences``) gives each pair's calendar SEQUENCE."""
     rounds = rounds_of(event)
     items = []
     for m in sorted(meetings, key=lambda m: m.round_number):
         partner = m.partner_of(attendee.id)
         r = rounds.get(m.round_number)
-        low, high = sorted((m.attendee_a_id, m.attendee_b_id))
         items.append(AgendaItem(
             round=m.round_number, starts_at=r.starts_at if r else None,
             ends_at=r.ends_at if r else None, table=event.table_label(m.table_number),
             partner=partner.name, organisation=partner.organisation, title=partner.title,
             why=reason_for(m, attendee.id),
-            uid=f"meetmatch-{event.id}-{m.round_number}-{low}-{high}"))
+            uid=meeting_uid(event, m.attendee_a_id, m.attendee_b_id),
+            sequence=(sequences or {}).get(frozenset((m.attendee_a_id, m.attendee_b_id)), 0)))
     return items
+
+
+def rounds_over(event: Event, now: datetime | None = None) -> int:
+    """How many rounds have ended by ``now`` (default: the clock), in the event's time zone."""
+    if now is None:
+        now = datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    return sum(1 for r in event.rounds if r.ends_at <= now)
 
 
 def _first_name(name: str) -> str:
     return name.split()[0] if name.split() else name
 
 
-def reason_for(m: SavedMeeting, viewer_id: int | None = None, lang: str = "en") -> str:
+def reason_for(m: SavedMeeting, viewer_id: int | None = None, lang: str | None = None) -> str:
     """The meeting's reason for one reader: in the second person for ``viewer_id`` (their own
     page, mail, calendar and agenda card), else in the third person (organiser pages), with
-    the people's current names. Meetings saved without a structured reason keep ``why``."""
+    the people's current names. Meetings saved without a structured reason keep ``why``.
+    The fixed words are in ``lang`` (default: the page's or mail's language)."""
+    lang = lang or current_language()
     e = reason_of(m.reason)
     if e is None:
         return m.why
@@ -98,14 +126,34 @@ def reason_for(m: SavedMeeting, viewer_id: int | None = None, lang: str = "en") 
         text = third_person(e, lang)
     else:
         text = second_person(e, str(viewer_id), lang)
-    asked = m.why.split(". ")[0] + "." if m.why.startswith("The organiser asked") else ""
+    asked = (_("The organiser asked %(a)s and %(b)s to meet.", a=e.a_name, b=e.b_name)
+             if m.why.startswith("The organiser asked") else "")
     return f"{asked} {text}".strip() if asked else text
 
 
 def published_agenda(attendee: Attendee) -> list[AgendaItem] | None:
-    """The attendee's agenda in the published schedule; None while nothing is published."""
+    """The attendee's agenda in the published schedule; None while nothing is published.
+    A meeting whose partner erased their data stays in it as "a cancelled meeting"."""
     meetings = published_meetings_for(attendee)
-    return None if meetings is None else agenda(attendee.event, attendee, meetings)
+    if meetings is None:
+        return None
+    items = agenda(attendee.event, attendee, meetings)
+    version_id = published_version_id(attendee.event_id)
+    cancelled = [c for c in cancelled_meetings_for(attendee.id, version_id)
+                 if c.round_number not in {it.round for it in items}]
+    if not cancelled:
+        return items
+    rounds = rounds_of(attendee.event)
+    for c in cancelled:
+        r = rounds.get(c.round_number)
+        items.append(AgendaItem(
+            round=c.round_number, starts_at=r.starts_at if r else None,
+            ends_at=r.ends_at if r else None, table=attendee.event.table_label(c.table_number),
+            partner="A cancelled meeting", organisation="", title="",
+            why="The other person is no longer taking part. This round is free.",
+            uid=f"meetmatch-{attendee.event_id}-{c.round_number}-cancelled-{attendee.id}",
+            cancelled=True))
+    return sorted(items, key=lambda it: it.round)
 
 
 def change_items(event: Event, rows: list[tuple[int, int, int]],
@@ -125,9 +173,17 @@ def people_in(event: Event, version: ScheduleVersion) -> list[Attendee]:
                   key=lambda a: (a.name.casefold(), a.id))
 
 
+def first_rounds(version: ScheduleVersion) -> dict[int, int]:
+    """Attendee id -> the first round they were there for, for people who arrived after rounds
+    were held (walk-ins added before a rebuild); everyone else was there from round 1."""
+    return {int(k): int(v) for k, v in details_of(version).get("joined", {}).items()}
+
+
 def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
-    """Everyone in the version with their meetings, target and rounds sitting out, by name."""
+    """Everyone in the version with their meetings, target and rounds sitting out (not counting
+    rounds before a late arrival came), by name."""
     targets = details_of(version).get("targets", {})
+    joined = first_rounds(version)
     views = {a.id: PersonView(a, target=targets.get(str(a.id))) for a in people_in(event, version)}
     for m in version.meetings:
         for x in (m.attendee_a_id, m.attendee_b_id):
@@ -137,7 +193,9 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
         view.meetings.sort(key=lambda m: m.round_number)
         busy = {m.round_number for m in view.meetings}
         rounds = view.attendee.rounds_list or [r.number for r in event.rounds]
-        view.sits_out = [r for r in rounds if r not in busy] if view.attendee.is_active else []
+        first = joined.get(view.attendee.id, 1)
+        view.sits_out = ([r for r in rounds if r not in busy and r >= first]
+                         if view.attendee.is_active else [])
     return list(views.values())
 
 
@@ -153,8 +211,22 @@ def by_round(event: Event, version: ScheduleVersion) -> list[RoundView]:
     return out
 
 
+def _sentence(meetings: int, attendees: int, rounds: int, short: int, unmet: int) -> str:
+    parts = [f"{meetings} meeting{'s' if meetings != 1 else ''} for {attendees} attendee"
+             f"{'s' if attendees != 1 else ''} in {rounds} round{'s' if rounds != 1 else ''}",
+             "everyone reaches their target" if short == 0 else
+             f"{short} attendee{'s' if short != 1 else ''} below their target"]
+    if unmet:
+        parts.append(f"{unmet} requested meeting{'s' if unmet != 1 else ''} not possible")
+    return "; ".join(parts) + "."
+
+
 def summary(event: Event, version: ScheduleVersion) -> dict:
-    """The numbers of a version's summary page: meetings, per attendee, scores, unmet needs."""
+    """The numbers of a version's summary page: meetings, per attendee, scores, unmet needs.
+
+    One computation for the cards, the sentence below them and the problem list: ``meetings``
+    counts the version's saved meetings (held rounds included), ``short`` the active people
+    below their target in those saved meetings."""
     people = by_attendee(event, version)
     active = [p for p in people if p.attendee.is_active]
     scores = [m.score for m in version.meetings]
@@ -177,17 +249,27 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
             if need.id not in offered:
                 unmet[need.name] += 1
     fewest = sorted(active, key=lambda p: (len(p.meetings), p.attendee.name.casefold()))[:8]
+    short = [p for p in active if p.target is not None and len(p.meetings) < p.target]
+    details = details_of(version)
+    # Requests and hard rules as the build stored them (with names); the short row is counted
+    # here, from the saved meetings, like the cards.
+    stored = [Problem(**p) for p in details.get("problems", []) if p.get("rule") != SHORT_RULE]
+    problems = stored + short_problems(event, [(p.attendee, p.target) for p in short],
+                                       [p.attendee for p in active], first_rounds(version))
+    unmet = sum(1 for p in stored if p.rule == "Requested meeting")
     return {
         "meetings": len(version.meetings),
         "attendees": len(active),
         "per_attendee": sorted(counts.items()),
         "fewest": fewest,
-        "short": [p for p in active if p.target is not None and len(p.meetings) < p.target],
+        "short": short,
+        "problems": problems,
+        "sentence": _sentence(len(version.meetings), len(active), len(event.rounds), len(short), unmet),
         "scores": {"min": min(scores) if scores else 0.0, "median": median(scores) if scores else 0.0,
                    "max": top, "histogram": histogram},
         "unmet_topics": sorted(((name, n, needers[name]) for name, n in unmet.items()),
                                key=lambda t: (-t[1], t[0])),
-        "details": details_of(version),
+        "details": details,
         "two_way": two_way_count(version.meetings),
         "two_way_threshold": TWO_WAY_THRESHOLD,
     }

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from ..extensions import db
-from ..models import Attendee, Event, SavedMeeting, ScheduleVersion, utcnow
+from ..models import Attendee, CancelledMeeting, Event, SavedMeeting, ScheduleVersion, utcnow
 
 # ------------------------------------------------------------------ finding versions
 
@@ -82,6 +82,20 @@ def published_meetings_for(attendee: Attendee) -> list[SavedMeeting] | None:
     return meetings_for(version, attendee.id)
 
 
+def published_version_id(event_id: int) -> int | None:
+    version = published_version(event_id)
+    return None if version is None else version.id
+
+
+def cancelled_meetings_for(attendee_id: int, version_id: int | None) -> list[CancelledMeeting]:
+    """Meetings of ``attendee_id`` in a version whose partner erased their data."""
+    if version_id is None:
+        return []
+    return list(db.session.execute(
+        db.select(CancelledMeeting).filter_by(attendee_id=attendee_id, version_id=version_id)
+        .order_by(CancelledMeeting.round_number)).scalars())
+
+
 # ------------------------------------------------------------------ publish and copy
 
 
@@ -139,6 +153,28 @@ def changes_between(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[i
         if a != b:
             changed[attendee_id] = {"added": sorted(a - b), "removed": sorted(b - a)}
     return changed
+
+
+def meeting_sequences(version: ScheduleVersion) -> dict[frozenset[int], int]:
+    """Per pair of attendee ids: how often their meeting changed (moved, was added back or was
+    dropped) across the event's published versions up to ``version`` (and ``version`` itself if
+    it is a draft): the iCalendar SEQUENCE that makes a calendar replace its earlier entry."""
+    history = list(db.session.execute(
+        db.select(ScheduleVersion).filter(
+            ScheduleVersion.event_id == version.event_id, ScheduleVersion.status == "published",
+            ScheduleVersion.number <= version.number).order_by(ScheduleVersion.number)).scalars())
+    if version not in history:
+        history.append(version)
+    places: dict[frozenset[int], tuple[int, int] | None] = {}
+    sequences: dict[frozenset[int], int] = {}
+    for v in history:
+        now = {frozenset((m.attendee_a_id, m.attendee_b_id)): (m.round_number, m.table_number)
+               for m in v.meetings}
+        for pair in set(places) | set(now):
+            if pair in places and places[pair] != now.get(pair):
+                sequences[pair] = sequences.get(pair, 0) + 1
+            places[pair] = now.get(pair)
+    return sequences
 
 
 def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
