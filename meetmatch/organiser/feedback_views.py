@@ -7,8 +7,9 @@ from flask import Response, abort, flash, redirect, render_template, send_file, 
 from .. import feedback, report
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..history import blocked_reasons, returning_count
 from ..i18n import _
-from ..models import Event
+from ..models import Event, MeetingFeedback
 from ..outcomes import feedback_csv, outcome_report
 from ..security import own_event_view
 from . import bp
@@ -94,3 +95,19 @@ def outcomes_pdf(event: Event):
 def outcomes_print(event: Event):
     """The printable report (what the PDF is made from)."""
     return report.report_html(event)
+
+
+@bp.app_template_global()
+def attendee_history(attendee):
+    """The person's meetings at the organiser's earlier events, and their feedback at this one."""
+    from ..history import past_meetings_of
+
+    mine = db.session.execute(db.select(MeetingFeedback).filter_by(attendee_id=attendee.id)).scalars().all()
+    return {"past": past_meetings_of(attendee), "given": mine,
+            "blocked": blocked_reasons(attendee.event, [a for a in attendee.event.attendees if a.is_active])}
+
+
+@bp.app_template_global()
+def returning_attendees(event):
+    """How many of the event's attendees came to one of the organiser's earlier events."""
+    return returning_count(event)

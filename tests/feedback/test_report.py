@@ -193,3 +193,24 @@ def test_returning_attendees_are_counted(app, seeded, make_event, make_attendee,
     other_organiser_event = make_event(rounds=2, organiser=make_organiser("other@example.com"))
     make_attendee(other_organiser_event, email="ada@example.com")
     assert returning_count(other_organiser_event) == 0
+
+
+def test_organiser_pages_show_returning_people_past_meetings_and_why_blocked(app, client, seeded, make_event,
+                                                                            make_attendee, login):
+    first, who, rows = _answered(seeded)
+    for r in first.rounds:
+        r.starts_at = r.starts_at.replace(year=2025)
+    db.session.commit()
+    later = make_event(rounds=2, organiser=first.organiser)
+    later.history_rule = "on"
+    ada = make_attendee(later, name="Ada Again", email="ada@example.com")
+    make_attendee(later, name="Ben Again", email="ben@example.com")
+    make_attendee(later, name="Newcomer", email="new@example.com")
+    login()
+    registrations = client.get(f"/organiser/events/{later.slug}").get_data(as_text=True)
+    assert re.search(r'<div class="num">2</div>returning', registrations)
+    page = client.get(f"/organiser/events/{later.slug}/attendees/{ada.id}").get_data(as_text=True)
+    assert f"{first.name} (" in page and "Ben Test" in page and "gained: a lot" in page
+    assert "Ben Again: they met at " + first.name in page
+    old_page = client.get(f"/organiser/events/{first.slug}/attendees/{who['Ada'].id}").get_data(as_text=True)
+    assert "the other did not come" not in old_page and "cancelled" in old_page  # Ada's own answers
