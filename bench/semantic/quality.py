@@ -1,6 +1,6 @@
-"""Lexical vs semantic scoring on the labelled set (bench/semantic/pairs.json).
+"""Lexical vs semantic scoring on a labelled set (bench/semantic/pairs.json by default).
 
-    python bench/semantic/quality.py [--scorers lexical,e5-small] [--cache DIR] [-v]
+    python bench/semantic/quality.py [--set FILE] [--scorers lexical,e5-small] [--cache DIR] [-v]
 
 All intended pairs and distractors form one event. Reports, per scorer and language:
 intended pairs found in a one-round schedule (solved by the engine), top-1 partner accuracy
@@ -89,11 +89,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scorers", default="lexical,e5-small")
     ap.add_argument("--cache", help="vector cache folder (default: in memory)")
+    ap.add_argument("--set", default=str(HERE / "pairs.json"),
+                    help="labelled set (pairs.json: the tuning set; heldout.json: written blind)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    problem, pairs, langs = load()
+    problem, pairs, langs = load(Path(args.set))
     cache = DirectoryCache(args.cache) if args.cache else MemoryCache()
-    print(f"{len(pairs)} intended pairs, {len(problem.attendees)} people")
+    print(f"{Path(args.set).name}: {len(pairs)} intended pairs, {len(problem.attendees)} people")
     print("| scorer | set | pairs | found in 1 round | top-1 partner | intended pairs two-way |")
     print("|---|---|---|---|---|---|")
     summary = []

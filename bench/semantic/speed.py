@@ -40,7 +40,13 @@ def one(n: int, rounds: int, cache_dir: str, time_limit: float, seed: int) -> di
     cache = DirectoryCache(cache_dir)
     scores = score_event(problem, encoder=encoder, cache=cache)
     scored = time.monotonic() - start
-    result = solve(problem, time_limit=time_limit, seed=seed, scores=scores)
+    phases: list[tuple[str, float]] = []
+
+    def progress(info: dict) -> None:
+        if not phases or phases[-1][0] != info["phase"]:
+            phases.append((info["phase"], round(scored + info["elapsed"], 1)))
+
+    result = solve(problem, time_limit=time_limit, seed=seed, scores=scores, progress=progress)
     wall = time.monotonic() - start
     pairs = [(m.a, m.b) for rr in result.rounds for m in rr.meetings]
     units = len(scores.items.texts["need"]) + len(scores.items.texts["offer"])
@@ -49,7 +55,8 @@ def one(n: int, rounds: int, cache_dir: str, time_limit: float, seed: int) -> di
             "status": str(result.status), "meetings": len(pairs),
             "objective": result.objective, "gap": round(result.gap, 4),
             "two_way_share": round(two_way_share(scores, pairs), 3),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "phases": phases}
 
 
 def main() -> None:
@@ -59,6 +66,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="warm runs per size (median)")
+    ap.add_argument("--phases", action="store_true", help="print when each solver phase started")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -85,6 +93,9 @@ def main() -> None:
                   f"{scoring:.1f} | {wall} | {r['status']} | {r['objective']:.1f} ({r['gap']:.2%}) | "
                   f"{r['two_way_share']:.0%} "
                   f"| {max(x['peak_mb'] for x in runs)} |", flush=True)
+            if args.phases:
+                print("  phases (start s): " + ", ".join(f"{name} {t}" for name, t in r["phases"]),
+                      flush=True)
 
 
 def _run(n: int, rounds: int, cache: str, limit: float, seed: int) -> dict:

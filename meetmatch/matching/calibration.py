@@ -9,23 +9,23 @@ alike, and some items ("help with growth") are close to everything. So each simi
   (this tames "hub" items that are near everything);
 * ``z = (z_need + z_offer) / 2`` and ``gain = clip((z - Z_ZERO) / (Z_FULL - Z_ZERO), 0, 1)``.
 
-Means and spreads are exact and cheap: the mean of ``u . v`` over a population V is
-``u . mean(V)`` and its variance ``u' Cov(V) u``. The population is the event's distinct
-items pooled with :data:`BACKGROUND_OFFERS` / :data:`BACKGROUND_NEEDS` (typical profile
-lines of a networking event, English and Swedish), so the statistics are sound for an
-event of two people and are dominated by the event itself for a big one. ``Z_ZERO`` and
-``Z_FULL`` were fitted on the labelled set in bench/semantic (see bench/README.md).
+"Typical" and "spread" are the median and the median absolute deviation (scaled to a normal's
+sd) of the similarities over a population: the event's distinct items (an even sample of at
+most :data:`SAMPLE`) pooled with :data:`BACKGROUND_OFFERS` / :data:`BACKGROUND_NEEDS`
+(typical profile lines of a networking event, English and Swedish), so the statistics are
+sound for an event of two people and are dominated by the event itself for a big one. Robust
+statistics matter: a need that many offers of the event really answer ("investors for our
+seed round" among eight investors) would raise a mean and a standard deviation and so hide
+every good answer; the median and MAD stay where the unrelated items put them. ``Z_ZERO``
+and ``Z_FULL`` were fitted on the labelled set in bench/semantic (see bench/README.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-Z_ZERO = 1.8  # below this many spreads above typical, a match is noise: gain 0
+Z_ZERO = 2.0  # below this many spreads above typical, a match is noise: gain 0
 Z_FULL = 3.6  # at this many spreads above typical, a need is squarely answered: gain 1
-BACKGROUND_WEIGHT = 1.0  # each background item counts like one event item
 
 BACKGROUND_OFFERS_EN = (
     "I can introduce you to angel investors in the Nordics",
@@ -140,35 +140,33 @@ def centred(vectors: np.ndarray, mean: np.ndarray, axis: np.ndarray) -> np.ndarr
     return (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class Population:
-    """Mean vector and second-moment matrix of a set of unit vectors (for the spreads)."""
+SAMPLE = 2000  # event items (at most) each item's typical similarity is measured against
 
-    mean: np.ndarray  # (dim,)
-    second: np.ndarray  # (dim, dim): E[v v']
-    count: float
 
-    @classmethod
-    def of(cls, vectors: np.ndarray, weight: float = 1.0) -> Population:
-        v = np.asarray(vectors, dtype=np.float64)
-        if len(v) == 0:
-            return cls(np.zeros(v.shape[1]), np.zeros((v.shape[1], v.shape[1])), 0.0)
-        return cls(v.mean(axis=0), v.T @ v / len(v), float(len(v)) * weight)
+def robust_stats(x: np.ndarray, population: np.ndarray, block: int = 512
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(median, robust spread) of ``x[k] . v`` over the rows v of ``population``.
 
-    def pooled(self, other: Population) -> Population:
-        total = self.count + other.count
-        if total == 0:
-            return self
-        a, b = self.count / total, other.count / total
-        return Population(a * self.mean + b * other.mean, a * self.second + b * other.second,
-                          total)
+    The median and the median absolute deviation (scaled to a normal's sd) ignore the few
+    items that really are related: a need that many offers answer keeps its typical
+    similarity where unrelated offers put it, so each good answer still stands out.
+    """
+    med = np.empty(len(x), dtype=np.float32)
+    spread = np.empty(len(x), dtype=np.float32)
+    for start in range(0, len(x), block):
+        sims = x[start:start + block] @ population.T
+        m = np.median(sims, axis=1)
+        med[start:start + block] = m
+        mad = np.median(np.abs(sims - m[:, None]), axis=1) * 1.4826
+        spread[start:start + block] = np.maximum(mad, 1e-3)
+    return med, spread
 
-    def stats(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(mean, spread) of ``vectors[k] . v`` over the population, for each row k."""
-        x = np.asarray(vectors, dtype=np.float64)
-        mean = x @ self.mean
-        var = ((x @ self.second) * x).sum(axis=1) - mean ** 2
-        return mean.astype(np.float32), np.sqrt(np.maximum(var, 1e-6)).astype(np.float32)
+
+def sample_rows(vectors: np.ndarray, limit: int = SAMPLE) -> np.ndarray:
+    """At most ``limit`` rows of ``vectors``, evenly spaced (deterministic)."""
+    if len(vectors) <= limit:
+        return vectors
+    return vectors[np.linspace(0, len(vectors) - 1, limit).astype(np.int64)]
 
 
 def gains(sim: np.ndarray, need_mean: np.ndarray, need_sd: np.ndarray,

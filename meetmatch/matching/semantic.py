@@ -150,17 +150,14 @@ class EmbeddingGains:
                                np.vstack([bg["need", "sv"], bg["offer", "sv"]]))
         bg_need = np.vstack([bg["need", "en"], bg["need", "sv"]])
         bg_offer = np.vstack([bg["offer", "en"], bg["offer", "sv"]])
-        w = C.BACKGROUND_WEIGHT
-        need_mean = (need.sum(0) + w * bg_need.sum(0)) / (len(need) + w * len(bg_need))
-        offer_mean = (offer.sum(0) + w * bg_offer.sum(0)) / (len(offer) + w * len(bg_offer))
+        need_mean = (need.sum(0) + bg_need.sum(0)) / (len(need) + len(bg_need))
+        offer_mean = (offer.sum(0) + bg_offer.sum(0)) / (len(offer) + len(bg_offer))
         self.need = C.centred(need, need_mean, axis)
         self.offer = C.centred(offer, offer_mean, axis)
-        offers = C.Population.of(self.offer).pooled(
-            C.Population.of(C.centred(bg_offer, offer_mean, axis), w))
-        needs = C.Population.of(self.need).pooled(
-            C.Population.of(C.centred(bg_need, need_mean, axis), w))
-        self.need_mean, self.need_sd = offers.stats(self.need)
-        self.offer_mean, self.offer_sd = needs.stats(self.offer)
+        offer_pop = np.vstack([C.sample_rows(self.offer), C.centred(bg_offer, offer_mean, axis)])
+        need_pop = np.vstack([C.sample_rows(self.need), C.centred(bg_need, need_mean, axis)])
+        self.need_mean, self.need_sd = C.robust_stats(self.need, offer_pop)
+        self.offer_mean, self.offer_sd = C.robust_stats(self.offer, need_pop)
 
     def block(self, need_units: np.ndarray, offer_units: np.ndarray | None = None) -> np.ndarray:
         offer = slice(None) if offer_units is None else offer_units
