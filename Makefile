@@ -51,7 +51,7 @@ smoke-wheel:
 ## (then translate the new empty or "fuzzy" entries in meetmatch/translations/*/LC_MESSAGES/messages.po
 ## and run it again; tests/test_i18n.py fails while one is missing)
 translations: install
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
 	  --project meetmatch -o meetmatch/translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i meetmatch/translations/messages.pot -d meetmatch/translations
 	$(BIN)/pybabel --quiet compile --statistics -d meetmatch/translations

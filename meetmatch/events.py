@@ -92,7 +92,8 @@ def slug_taken(slug: str, except_event_id: int | None = None) -> bool:
 
 
 def _apply_settings(event: Event, data: dict[str, Any], rounds: list[RoundSpec]) -> None:
-    for key in ("name", "slug", "description", "venue", "timezone", "num_tables", "table_names",
+    for key in ("name", "slug", "description", "venue", "contact_email", "timezone", "language",
+                "num_tables", "table_names",
                 "registration_open", "block_same_organisation", "min_meetings", "mutuality"):
         if key in data:
             setattr(event, key, data[key])

@@ -32,11 +32,11 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext, refresh
 
 __all__ = [
     "LANGUAGES", "DEFAULT_LANGUAGE", "_", "gettext", "lazy_gettext", "ngettext", "force_locale",
-    "init_app", "current_language", "language_of", "use_event", "use_attendee", "chosen_language",
+    "init_app", "current_language", "language_of", "language_of_event", "use_event", "use_attendee", "chosen_language",
     "fmt_date", "fmt_time", "fmt_moment", "fmt_number", "fmt_percent", "timezone_choices",
     "is_timezone", "compile_catalogues",
 ]
@@ -61,6 +61,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def remember_switch() -> None:
+        # Tests (and CLI code) may run requests inside one app context, whose ``g`` outlives a
+        # request: start each request from a clean slate.
+        for key in ("language_switch", "i18n_event", "i18n_attendee"):
+            g.pop(key, None)
+        refresh()
         choice = request.args.get("lang", "")
         if choice in LANGUAGES:
             session["lang"] = choice
@@ -75,14 +80,14 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_helpers() -> dict:
         return {"LANGUAGES": LANGUAGES, "current_language": current_language,
-                "language_switch_url": language_switch_url}
+                "language_switch_url": language_switch_url, "status_label": status_label}
 
 
 def _select_locale() -> str:
     if not has_request_context():
         return g.get("language") or DEFAULT_LANGUAGE
-    attendee = g.get("attendee")
-    event = g.get("event")
+    attendee = g.get("i18n_attendee")
+    event = g.get("i18n_event")
     for choice in (g.get("language_switch"), getattr(attendee, "language", None),
                    session.get("lang"), getattr(event, "language", None)):
         if choice in LANGUAGES:
@@ -110,15 +115,35 @@ def language_of(attendee) -> str:
     return DEFAULT_LANGUAGE
 
 
+def language_of_event(event) -> str:
+    """The event's default language (English without an event)."""
+    choice = getattr(event, "language", None)
+    return choice if choice in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def use_event(event) -> None:
     """This request shows ``event``'s public pages: its default language applies."""
-    g.event = event
+    g.i18n_event = event
+    refresh()
 
 
 def use_attendee(attendee) -> None:
     """This request shows ``attendee``'s own page: their stored choice applies."""
-    g.event = attendee.event
-    g.attendee = attendee
+    g.i18n_event = attendee.event
+    g.i18n_attendee = attendee
+    refresh()
+
+
+STATUS_LABELS = {
+    "registered": lazy_gettext("registered"),
+    "withdrawn": lazy_gettext("withdrawn"),
+    "no_show": lazy_gettext("no-show"),
+}
+
+
+def status_label(status: str) -> str:
+    """An attendee's status in words of the current language."""
+    return str(STATUS_LABELS.get(status, status.replace("_", " ")))
 
 
 def language_switch_url(code: str) -> str:
@@ -159,9 +184,12 @@ def fmt_moment(value: datetime | None, timezone: str | None = None) -> str:
     """A moment stored in UTC (naive), shown in the event's time zone: ``14 Mar 2026, 14:05``."""
     if not value:
         return ""
-    zone = _zone(timezone or getattr(g.get("event"), "timezone", None) or "UTC")
-    local = value.replace(tzinfo=value.tzinfo or UTC).astimezone(zone)
-    return babel_dates.format_datetime(local, "d MMM y, HH:mm", tzinfo=zone, locale=_locale())
+    zone = _zone(timezone or getattr(g.get("i18n_event"), "timezone", None) or "UTC")
+    local = value.replace(tzinfo=value.tzinfo or UTC).astimezone(zone).replace(tzinfo=None)
+    locale = _locale()
+    glue = str(locale.datetime_formats.get("medium", "{1} {0}"))  # "{1}, {0}" / "{1} {0}"
+    return glue.format(babel_dates.format_time(local, "HH:mm", locale=locale),
+                       babel_dates.format_date(local, "d MMM y", locale=locale))
 
 
 def fmt_number(value: float | int | None, digits: int = 0) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .i18n import gettext
 
 
 def utcnow() -> datetime:
@@ -105,7 +106,7 @@ class Event(db.Model):
         names = self.table_name_list
         if 1 <= number <= len(names):
             return names[number - 1]
-        return f"Table {number}"
+        return gettext("Table %(number)s", number=number)
 
 
 class Round(db.Model):

@@ -11,6 +11,7 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, request, session, url_for
 
 from .extensions import db
+from .i18n import use_event
 from .models import Attendee, Event, Organiser, ScheduleVersion
 from .schedules.versions import version_by_number
 
@@ -144,6 +145,7 @@ def public_event_view(view):
         event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
         if event is None:
             abort(404)
+        use_event(event)  # its pages are in the event's language unless the visitor chose one
         return view(event=event, **kwargs)
 
     return wrapped

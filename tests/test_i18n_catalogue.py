@@ -1,8 +1,8 @@
 """The Swedish catalogue covers every text of the code and templates (no app needed).
 
-Extracts the messages exactly as ``make translations`` does (babel.cfg, ``lazy_gettext``) and
-compares them with ``meetmatch/translations/sv/LC_MESSAGES/messages.po``: each must be there,
-translated (every plural form) and not fuzzy, with the same placeholders.
+Extracts the messages exactly as ``make translations`` does (babel.cfg, ``lazy_gettext``, ``_l``)
+and compares them with ``meetmatch/translations/sv/LC_MESSAGES/messages.po``: each must be
+there, translated (every plural form) and not fuzzy, with the same placeholders.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ PO = ROOT / "meetmatch" / "translations" / "sv" / "LC_MESSAGES" / "messages.po"
 
 
 def extracted_messages(root: Path = ROOT) -> Catalog:
-    """The messages of the source tree, as ``pybabel extract -F babel.cfg -k lazy_gettext``."""
+    """The messages of the source tree, as ``make translations`` extracts them."""
     with (root / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = dict(DEFAULT_KEYWORDS, lazy_gettext=None)
+    keywords = dict(DEFAULT_KEYWORDS, lazy_gettext=None, _l=None)
     catalog = Catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=keywords

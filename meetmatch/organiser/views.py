@@ -13,9 +13,11 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 
 from .. import attendee_csv, events, pair_rules
 from ..accounts import authenticate_organiser, end_organiser_sessions
@@ -30,6 +32,8 @@ from ..security import (
 )
 from . import bp
 from .forms import EventForm, ImportForm, LoginForm, SearchForm
+
+REGISTRATIONS_PER_PAGE = 100  # a 30,000-person event renders one page at a time
 
 
 def _login_limit() -> str:
@@ -120,7 +124,8 @@ def _event_form_data(event) -> dict:
     first = event.rounds[0] if event.rounds else None
     return {
         "name": event.name, "slug": event.slug, "description": event.description,
-        "venue": event.venue, "timezone": event.timezone, "num_tables": event.num_tables,
+        "venue": event.venue, "contact_email": event.contact_email,
+        "timezone": event.timezone, "language": event.language, "num_tables": event.num_tables,
         "table_names": event.table_names, "registration_open": event.registration_open,
         "block_same_organisation": event.block_same_organisation,
         "min_meetings": event.min_meetings,
@@ -150,16 +155,20 @@ def event(event: Event):
     """Registrations: search, counts, topics nobody offers or needs."""
     search = SearchForm(request.args)
     searchable = search.validate()  # an over-long or garbled query shows its error, not a 500
-    query = db.select(Attendee).filter_by(event_id=event.id).order_by(Attendee.name)
+    # Offers and needs in two queries per page, not two per person.
+    query = (db.select(Attendee).filter_by(event_id=event.id)
+             .options(selectinload(Attendee.offers), selectinload(Attendee.needs))
+             .order_by(Attendee.name, Attendee.id))
     if searchable and search.q.data:
         like = f"%{search.q.data.strip()}%"
         query = query.where(or_(Attendee.name.ilike(like), Attendee.email.ilike(like),
                                 Attendee.organisation.ilike(like)))
     if searchable and search.status.data:
         query = query.filter_by(status=search.status.data)
-    attendees = db.session.execute(query).scalars().all()
+    page = db.paginate(query, page=min(max(1, request.args.get("page", 1, type=int) or 1), 10**6),
+                       per_page=REGISTRATIONS_PER_PAGE, error_out=False, max_per_page=None)
     return render_template(
-        "organiser/event.html", event=event, attendees=attendees, search=search,
+        "organiser/event.html", event=event, attendees=page.items, page=page, search=search,
         counts=events.registration_counts(event), confirm=ConfirmForm(),
         rule_counts=pair_rules.count_pair_rules(event),
         public_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("attendee.event_page", slug=event.slug),
@@ -204,8 +213,9 @@ def import_csv(event: Event):
 @own_event_view
 def export_csv(event: Event):
     """Export attendees as CSV (safe to open in a spreadsheet)."""
+    # Streamed in chunks: a large event never builds the whole file in memory.
     return Response(
-        "\ufeff" + attendee_csv.export_attendees_csv(event),
+        stream_with_context(attendee_csv.export_attendees_csv_chunks(event)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"'},
     )

@@ -9,12 +9,16 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..mail import Attachment, already_queued, queue_message, requeue_message
+from ..i18n import force_locale, language_of
+from ..mail import already_queued, queue_message, requeue_message
 from ..models import Attendee, Event, OutboxMessage, ScheduleVersion
 from ..registration import active_attendees, issue_manage_link, public_url
-from .ics import schedule_ics
+from .ics import calendar_attachments
 from .review import agenda, change_items
-from .versions import changes_between, meetings_for, previous_published
+from .versions import changes_between, meeting_sequences, meetings_for, previous_published
+
+# The kinds of mail that carried someone's schedule: after one of these, a new version is an update.
+SCHEDULE_KINDS = ("schedule", "schedule_update", "schedule_welcome")
 
 
 class SendRefused(Exception):
@@ -31,13 +35,22 @@ def _manage_link(event: Event, attendee: Attendee, personal: bool, purpose: str)
 
 def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, *, dedupe_key: str | None,
                     to_addr: str | None = None, to_name: str | None = None, kind: str = "schedule",
-                    template: str = "schedule", extra: dict | None = None) -> OutboxMessage | None:
+                    template: str = "schedule", extra: dict | None = None,
+                    sequences: dict | None = None, dropped: list | None = None) -> OutboxMessage | None:
+    """``sequences``: the version's calendar SEQUENCEs (computed once per send); ``dropped``:
+    meetings of the previous version this person no longer has, sent as calendar cancellations."""
     if already_queued(dedupe_key):  # before issuing a manage link for a mail never sent
         return None
-    items = agenda(event, attendee, meetings_for(version, attendee.id))
+    if sequences is None:
+        sequences = meeting_sequences(version)
+    language = language_of(attendee)  # a test copy too: the organiser sees what they will get
+    with force_locale(language):  # reasons, table names and calendar texts in their language
+        items = agenda(event, attendee, meetings_for(version, attendee.id), sequences)
+        cancelled = agenda(event, attendee, dropped, sequences) if dropped else []
+        attachments = calendar_attachments(event, attendee, items, cancelled)
     link = _manage_link(event, attendee, personal=to_addr is None, purpose=kind)
-    attachments = [Attachment("schedule.ics", "text/calendar", schedule_ics(event, attendee, items))] if items else None
     return queue_message(
+        language=language,
         kind=kind, to_addr=to_addr or attendee.email, to_name=to_name or attendee.name,
         template=template, context={"event": event, "attendee": attendee, "items": items, "manage_url": link,
                  "version": version, **(extra or {})},
@@ -67,9 +80,12 @@ def send_schedules(version: ScheduleVersion) -> int:
     _require_published(version)
     event = version.event
 
+    sequences = meeting_sequences(version)
+
     def queue_all() -> int:
         return sum(1 for a in active_attendees(event)
-                   if _queue_schedule(event, version, a, dedupe_key=f"schedule:{version.id}:{a.id}"))
+                   if _queue_schedule(event, version, a, dedupe_key=f"schedule:{version.id}:{a.id}",
+                                      sequences=sequences))
 
     return _commit_idempotent(queue_all)
 
@@ -109,8 +125,42 @@ def messages_for(version: ScheduleVersion, prefix: str = "schedule") -> dict[int
     return {m.attendee_id: m for m in rows if m.attendee_id is not None}
 
 
+def schedule_recipients(version: ScheduleVersion) -> list[Attendee]:
+    """Active attendees who have not had this version's schedule mail yet, by name (what
+    "send the full schedule to everyone" would mail now)."""
+    had = set(messages_for(version))
+    return sorted((a for a in active_attendees(version.event) if a.id not in had),
+                  key=lambda a: (a.name.casefold(), a.id))
+
+
+def update_recipients(version: ScheduleVersion) -> list[Attendee]:
+    """Active attendees whose meetings changed since the previous published version and who
+    have not had this version's update yet, by name; [] when there is no earlier version."""
+    old = previous_published(version)
+    if old is None or version.status != "published":
+        return []
+    changed = changes_between(old, version)
+    had = set(messages_for(version, "update"))
+    return sorted((a for a in version.event.attendees
+                   if a.id in changed and a.is_active and a.id not in had),
+                  key=lambda a: (a.name.casefold(), a.id))
+
+
+def had_schedule_mail(attendee: Attendee) -> bool:
+    """Whether any schedule of this event was mailed (or queued) to the attendee before."""
+    return db.session.execute(
+        db.select(OutboxMessage.id).filter(OutboxMessage.attendee_id == attendee.id,
+                                           OutboxMessage.event_id == attendee.event_id,
+                                           OutboxMessage.kind.in_(SCHEDULE_KINDS)).limit(1)
+    ).first() is not None
+
+
 def send_updates(version: ScheduleVersion) -> int:
-    """Email only the attendees whose meetings changed since the previous published version."""
+    """Email only the attendees whose meetings changed since the previous published version.
+
+    Someone who never had a schedule mail (a walk-in) gets a welcome with their schedule
+    instead of "your schedule has changed". Each mail's calendar replaces the earlier one and
+    cancels the meetings that were dropped."""
     _require_published(version)
     event = version.event
     old = previous_published(version)
@@ -118,19 +168,30 @@ def send_updates(version: ScheduleVersion) -> int:
         raise SendRefused("There is no earlier published version to compare with; use Send schedules.")
     changes = changes_between(old, version)
     people = {a.id: a for a in event.attendees}
+    sequences = meeting_sequences(version)
 
     def queue_all() -> int:
         count = 0
-        for attendee_id, change in sorted(changes.items()):
-            attendee = people.get(attendee_id)
-            if attendee is None or not attendee.is_active:
-                continue
-            queued = _queue_schedule(
-                event, version, attendee, dedupe_key=f"update:{version.id}:{attendee.id}",
-                kind="schedule_update", template="update",
-                extra={"added": change_items(event, change["added"], people),
-                       "removed": change_items(event, change["removed"], people),
-                       "old_version": old})
+        for attendee in update_recipients(version):
+            change = changes[attendee.id]
+            key = f"update:{version.id}:{attendee.id}"
+            if not had_schedule_mail(attendee):
+                queued = _queue_schedule(event, version, attendee, dedupe_key=key,
+                                         kind="schedule_welcome", sequences=sequences,
+                                         extra={"welcome": True})
+            else:
+                now = {p for _, _, p in change["added"]}
+                dropped = [m for m in meetings_for(old, attendee.id)
+                           if m.partner_of(attendee.id).id not in now
+                           and (m.round_number, m.table_number, m.partner_of(attendee.id).id)
+                           in set(change["removed"])]
+                with force_locale(language_of(attendee)):  # table names in their language
+                    added = change_items(event, change["added"], people)
+                    removed = change_items(event, change["removed"], people)
+                queued = _queue_schedule(
+                    event, version, attendee, dedupe_key=key, kind="schedule_update",
+                    template="update", sequences=sequences, dropped=dropped,
+                    extra={"added": added, "removed": removed, "old_version": old})
             count += queued is not None
         return count
 

@@ -256,7 +256,7 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
     stored = [Problem(**p) for p in details.get("problems", []) if p.get("rule") != SHORT_RULE]
     problems = stored + short_problems(event, [(p.attendee, p.target) for p in short],
                                        [p.attendee for p in active], first_rounds(version))
-    unmet = sum(1 for p in stored if p.rule == "Requested meeting")
+    unmet_requests = sum(1 for p in stored if p.rule == "Requested meeting")
     return {
         "meetings": len(version.meetings),
         "attendees": len(active),
@@ -264,7 +264,7 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
         "fewest": fewest,
         "short": short,
         "problems": problems,
-        "sentence": _sentence(len(version.meetings), len(active), len(event.rounds), len(short), unmet),
+        "sentence": _sentence(len(version.meetings), len(active), len(event.rounds), len(short), unmet_requests),
         "scores": {"min": min(scores) if scores else 0.0, "median": median(scores) if scores else 0.0,
                    "max": top, "histogram": histogram},
         "unmet_topics": sorted(((name, n, needers[name]) for name, n in unmet.items()),
