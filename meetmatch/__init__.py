@@ -12,7 +12,7 @@ from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import i18n
+from . import i18n, log_privacy
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
 from .mail_headers import check_mail_from
 from .ratelimits import configure_rate_limit_storage, warn_if_limits_are_per_process
@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(resources.files("meetmatch.migrations")),
                      render_as_batch=True)
     csrf.init_app(app)
+    log_privacy.install(app)  # manage-link tokens never reach a log line
     i18n.init_app(app)  # languages, the ?lang= switch, date/time/number filters
     configure_rate_limit_storage(app)  # Redis down: limits kept in-process, never a 500
     limiter.init_app(app)
