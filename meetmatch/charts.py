@@ -69,10 +69,40 @@ def bar_chart(name: str, title: str, labels: list[str], values: list[int | float
             ax.set_title(title)
             ax.bar_label(bars, labels=[_fmt(v) for v in values], padding=2)
             ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.set_ylim(0, max([1, *values]) * 1.15)  # all zero: an axis from 0, not around it
             svg = _svg(fig)
         finally:
             plt.close(fig)
     return Chart(name, title, svg, ("", ylabel or "value"), list(zip(labels, values, strict=True)))
+
+
+def grouped_bar_chart(name: str, title: str, categories: list[str], series: dict[str, list[int]], *,
+                      ylabel: str = "", colours: tuple[str, ...] = COLOURS) -> Chart:
+    """For each category one bar per series, side by side, with a legend."""
+    with _lock:
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(5.2, 2.8))
+        try:
+            width = 0.8 / len(series)
+            n = 0
+            for s, (label, values) in enumerate(series.items()):
+                bars = ax.bar([i + (s - (len(series) - 1) / 2) * width for i in range(len(categories))], values,
+                              width, label=label, color=colours[s % len(colours)])
+                for bar in bars:
+                    bar.set_gid(f"bar-{n}")
+                    n += 1
+                ax.bar_label(bars, labels=[_fmt(v) for v in values], padding=2)
+            ax.set_xticks(range(len(categories)), categories)
+            ax.set_ylabel(ylabel)
+            ax.set_title(title)
+            ax.legend(frameon=False)
+            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.set_ylim(0, max([1, *(v for values in series.values() for v in values)]) * 1.25)
+            svg = _svg(fig)
+        finally:
+            plt.close(fig)
+    return Chart(name, title, svg, ("", *series),
+                 [(c, *(values[i] for values in series.values())) for i, c in enumerate(categories)])
 
 
 def scatter_chart(name: str, title: str, points: list[tuple[float, float]], *, xlabel: str,

@@ -194,6 +194,13 @@ def people_to_ask(event: Event) -> list[Attendee]:
     return [a for a in event.attendees if a.id in ids and a.is_active]
 
 
+def people_not_asked(event: Event) -> list[Attendee]:
+    """Those of ``people_to_ask`` who have no feedback request yet (e.g. added after it went out)."""
+    from .mail import already_queued
+
+    return [a for a in people_to_ask(event) if not already_queued(f"feedback:{event.id}:{a.id}")]
+
+
 def request_feedback(event: Event) -> int:
     """Queue one feedback request per person who had meetings (once per person: pressing the
     button again, or the worker after the organiser, queues nothing new). Returns how many

@@ -101,6 +101,8 @@ class OutcomeReport:
     by_organisation: list[GroupRow]
     people: list[PersonRow]
     returning: int = 0
+    attendee_count: int = 0  # took part: active, or had a meeting
+
 
     @property
     def scheduled(self) -> int:
@@ -137,11 +139,11 @@ class OutcomeReport:
 
     @property
     def meetings_per_attendee(self) -> float | None:
-        return self.share(2 * self.scheduled, self.people_with_meetings)
+        return self.share(2 * self.scheduled, self.attendee_count)
 
     @property
     def held_per_attendee(self) -> float | None:
-        return self.share(2 * self.counts["held"], self.people_with_meetings)
+        return self.share(2 * self.counts["held"], self.attendee_count)
 
     @property
     def predicted_vs_realised(self) -> list[tuple[float, float]]:
@@ -256,7 +258,8 @@ def outcome_report(event: Event) -> OutcomeReport:
         by_topic=sorted(topic_rows.values(), key=lambda g: (-g.meetings, g.name)),
         by_organisation=sorted(org_rows.values(), key=lambda g: (-g.meetings, g.name)),
         people=sorted(people.values(), key=lambda p: p.attendee.name.casefold()),
-        returning=returning_count(event))
+        returning=returning_count(event),
+        attendee_count=len({a.id for a in event.attendees if a.is_active} | set(people)))
 
 
 CSV_COLUMNS = ["round", "table", "person", "email", "organisation", "met", "met_organisation",

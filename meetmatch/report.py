@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import render_template
 
 from . import jobs
-from .charts import Chart, bar_chart, scatter_chart
+from .charts import Chart, bar_chart, grouped_bar_chart, scatter_chart
 from .extensions import db
 from .jobs import JobContext, JobResult
 from .models import Event
@@ -27,11 +27,9 @@ def report_charts(report: OutcomeReport) -> list[Chart]:
     charts = [bar_chart("outcomes", "What happened to the scheduled meetings",
                         list(OUTCOME_LABELS.values()), [report.counts[k] for k in OUTCOME_LABELS],
                         ylabel="meetings")]
-    charts.append(bar_chart(
-        "gained-gave", "What people said they gained and could give",
-        ["gained: nothing", "gained: a little", "gained: a lot", "gave: nothing", "gave: a little",
-         "gave: a lot"], report.gained_levels + report.gave_levels, ylabel="answers",
-        colours=("#8a94a6", "#7aa7f0", "#2f6fde", "#c9b26b", "#e0c04f", "#e0a100")))
+    charts.append(grouped_bar_chart(
+        "gained-gave", "What people said they gained and could give", ["nothing", "a little", "a lot"],
+        {"gained": report.gained_levels, "could give": report.gave_levels}, ylabel="answers"))
     charts.append(scatter_chart(
         "predicted-realised", "Predicted score vs what both said they gained",
         report.predicted_vs_realised, xlabel="predicted mutual score",

@@ -62,3 +62,9 @@ def feedback_all_useful(event: Event, token: str):
     flash(_("Thank you: %(n)s meetings recorded as held and useful.", n=saved) if saved
           else _("All your meetings were already answered."), "success")
     return redirect(url_for("attendee.feedback", slug=event.slug, token=token), 303)
+
+
+@bp.app_template_global()
+def feedback_open_for(attendee) -> bool:
+    """Whether the attendee's page links to their feedback page (open, and they had meetings)."""
+    return feedback.feedback_state(attendee.event) == "open" and bool(feedback.feedback_items(attendee))

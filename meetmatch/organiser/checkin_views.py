@@ -8,7 +8,7 @@ from .. import checkin as checkins
 from ..forms import ConfirmForm
 from ..i18n import _
 from ..models import Event
-from ..security import event_attendee_or_404, own_event_view
+from ..security import current_organiser, event_attendee_or_404, own_event_view
 from . import bp
 from .feedback_forms import ScanForm
 
@@ -67,3 +67,11 @@ def checkin_mark(event: Event, attendee_id: int, action: str):
         checkins.undo_check_in(person)
         flash(_("Check-in of %(name)s undone.", name=person.name), "info")
     return _back(event, request.form.get("q", "")[:100])
+
+
+@bp.app_template_global()
+def organiser_can_check_in(attendee) -> bool:
+    """True when the logged-in organiser runs this attendee's event: a phone that scanned the
+    agenda card's QR code opens the attendee's page, which then offers "Check in"."""
+    organiser = current_organiser()
+    return organiser is not None and attendee.event.organiser_id == organiser.id

@@ -26,7 +26,7 @@ def _settings_form(event: Event, submitted: bool = False) -> FeedbackSettingsFor
 def _page(event: Event, form: FeedbackSettingsForm | None = None, status: int = 200):
     return render_template(
         "organiser/outcomes.html", **report.report_context(event), form=form or _settings_form(event),
-        confirm=ConfirmForm(), to_ask=len(feedback.people_to_ask(event)),
+        confirm=ConfirmForm(), to_ask=len(feedback.people_not_asked(event)),
         state=feedback.feedback_state(event), closes=feedback.feedback_closes_at(event),
         ends=feedback.event_end(event)), status
 

@@ -148,3 +148,16 @@ def test_feedback_is_erased_with_the_attendee(app, client, seeded):
     db.session.execute(db.delete(Attendee).where(Attendee.id == who["Ben"].id))
     db.session.commit()
     assert _rows() == []  # Ben's answers, and Ada's about Ben (the meeting went with him)
+
+
+def test_private_page_links_to_feedback_and_offers_the_organiser_a_check_in(client, seeded, login):
+    event, who, rows = seeded()
+    token = token_of(who["Ada"])
+    page = client.get(f"/e/{event.slug}/manage/{token}").get_data(as_text=True)
+    assert "Give feedback" not in page and "Check in Ada Test" not in page  # before the event, not logged in
+    feedback.request_feedback(event)
+    login()
+    page = client.get(f"/e/{event.slug}/manage/{token}").get_data(as_text=True)
+    assert f"/e/{event.slug}/manage/{token}/feedback" in page and "Check in Ada Test" in page
+    client.post(f"/organiser/events/{event.slug}/checkin/{who['Ada'].id}/present")
+    assert db.session.get(Attendee, who["Ada"].id).checked_in_at is not None

@@ -214,3 +214,9 @@ def test_organiser_pages_show_returning_people_past_meetings_and_why_blocked(app
     assert "Ben Again: they met at " + first.name in page
     old_page = client.get(f"/organiser/events/{first.slug}/attendees/{who['Ada'].id}").get_data(as_text=True)
     assert "the other did not come" not in old_page and "cancelled" in old_page  # Ada's own answers
+
+
+def test_people_without_meetings_lower_the_meetings_per_attendee(seeded, make_attendee):
+    event, who, rows = seeded()
+    make_attendee(event, name="Nobody Matched")
+    assert outcome_report(event).meetings_per_attendee == 14 / 7
