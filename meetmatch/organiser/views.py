@@ -23,6 +23,7 @@ from .. import attendee_csv, events, pair_rules
 from ..accounts import authenticate_organiser, end_organiser_sessions
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
+from ..i18n import _
 from ..models import Attendee, Event
 from ..security import (
     current_organiser,
@@ -62,7 +63,7 @@ def login():
         if organiser is not None:
             start_organiser_session(organiser)
             return redirect(_safe_next(request.args.get("next")))
-        flash("Wrong email or password.", "error")
+        flash(_("Wrong email or password."), "error")
         return render_template("organiser/login.html", form=form), 401
     return render_template("organiser/login.html", form=form), 400 if form.is_submitted() else 200
 
@@ -75,7 +76,7 @@ def logout():
         if organiser is not None:
             end_organiser_sessions(organiser)
         session.clear()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("organiser.login"))
 
 
@@ -115,7 +116,7 @@ def new_event():
     if form.validate_on_submit():
         event = _save_event(form)
         if event is not None:
-            flash("Event created. Share the public link below with your attendees.", "success")
+            flash(_("Event created. Share the public link below with your attendees."), "success")
             return redirect(url_for("organiser.event", slug=event.slug))
     return render_template("organiser/event_form.html", form=form, event=None), 400 if form.is_submitted() else 200
 
@@ -144,7 +145,7 @@ def edit_event(event: Event):
     form = EventForm(data=None if request.method == "POST" else _event_form_data(event))
     if form.validate_on_submit():
         if _save_event(form, event) is not None:
-            flash("Event saved.", "success")
+            flash(_("Event saved."), "success")
             return redirect(url_for("organiser.event", slug=event.slug))
     return render_template("organiser/event_form.html", form=form, event=event), 400 if form.is_submitted() else 200
 
@@ -181,7 +182,8 @@ def toggle_registration(event: Event):
     """Open or close registration."""
     if ConfirmForm().validate_on_submit():
         events.set_registration_open(event, not event.registration_open)
-        flash("Registration is now " + ("open." if event.registration_open else "closed."), "info")
+        flash(_("Registration is now open.") if event.registration_open
+              else _("Registration is now closed."), "info")
     return redirect(url_for("organiser.event", slug=event.slug))
 
 
@@ -197,12 +199,13 @@ def import_csv(event: Event):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = None
-            form.file.errors.append("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")
+            form.file.errors.append(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
         if text is not None:
             report = attendee_csv.parse_attendee_csv(event, text)
             if not report.errors:
                 attendee_csv.import_attendees(event, report)
-                flash(f"Imported {report.created} new and updated {report.updated} attendees.", "success")
+                flash(_("Imported %(created)s new and updated %(updated)s attendees.",
+                        created=report.created, updated=report.updated), "success")
                 return redirect(url_for("organiser.event", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("organiser/import.html", event=event, form=form, report=report,

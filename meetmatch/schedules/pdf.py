@@ -49,12 +49,16 @@ def html_to_pdf(html: str) -> bytes:
     """A4 PDF of a print page's HTML (fonts from the system; no network access). Slow: worker only."""
     from weasyprint import CSS, HTML
 
-    return HTML(string=html, base_url=str(PRINT_CSS.parent), url_fetcher=_no_fetch).write_pdf(
+    return HTML(string=html, base_url=str(PRINT_CSS.parent), url_fetcher=_no_fetch()).write_pdf(
         stylesheets=[CSS(filename=str(PRINT_CSS))])
 
 
-def _no_fetch(url: str, *args, **kwargs):  # noqa: ARG001
-    raise ValueError(f"print pages load nothing from the network ({url})")
+def _no_fetch():
+    """A fetcher that loads nothing from the network or the disk: only ``data:`` URLs (the
+    event's logo, inline)."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def pdf_dir() -> Path:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
+from meetmatch.extensions import db
 from meetmatch.schedules import pdf, review
 
 from .conftest import PEOPLE
@@ -18,6 +20,12 @@ def _pages(app, event, version, kind) -> tuple[list[str], list]:
     with app.test_request_context():
         reader = PdfReader(io.BytesIO(pdf.html_to_pdf(pdf.pdf_html(event, version, kind))))
     return [" ".join(page.extract_text().split()) for page in reader.pages], reader.pages
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 100), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _landscape(page) -> bool:
@@ -103,6 +111,17 @@ def test_agenda_card_tells_when_where_who_and_why(app, published):
         assert line in card, (line, card)
         reason = " ".join(review.reason_for(m, ada.id).split())
         assert reason[:40] in card
+
+
+def test_logo_on_the_printed_master_schedule(app, published):
+    event, version = published()
+    event.logo_png = _png()
+    db.session.commit()
+    with app.test_request_context():
+        html = pdf.pdf_html(event, version, "master")
+        assert 'class="print-logo" src="data:image/png;base64,' in html
+        reader = PdfReader(io.BytesIO(pdf.html_to_pdf(html)))
+    assert list(reader.pages[0].images), "the logo is drawn on page 1"
 
 
 @pytest.mark.slow  # builds the demo event and renders its master schedule
