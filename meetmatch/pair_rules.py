@@ -1,7 +1,8 @@
 """Meeting rules an organiser sets between two attendees: "must meet" or "must not meet".
 
-Stored as ``PairRule`` rows with a ``kind`` (``PairRuleKind.MUST_MEET`` or ``MUST_NOT_MEET``), one
-row per unordered pair, smaller attendee id first. ``schedules.engine_io.problem_from_event``
+Stored as ``PairRule`` rows with a ``kind`` (``PairRuleKind.MUST_MEET`` or ``MUST_NOT_MEET``, or
+``CANCELLED``: a meeting the organiser cancelled by hand, remembered so a rebuild does not pair
+the two again), one row per unordered pair, smaller attendee id first. ``schedules.engine_io.problem_from_event``
 reads them at the next build or rebuild. Each function that changes rows owns its transaction.
 """
 
@@ -82,6 +83,22 @@ def add_pair_rule(event: Event, a: Attendee, b: Attendee, kind: PairRuleKind) ->
     return rule
 
 
+def remember_cancellation(event: Event, a_id: int, b_id: int) -> PairRule:
+    """Remember that the organiser cancelled the meeting of a and b (in the caller's
+    transaction): no build or rebuild of this event pairs them again until it is removed.
+    Replaces the pair's rule, if any: the cancellation is the organiser's latest word."""
+    first, second = canonical_pair(a_id, b_id)
+    return _store(event, first, second, PairRuleKind.CANCELLED)
+
+
+def forget_cancellation(event: Event, a_id: int, b_id: int) -> None:
+    """The organiser put the two together again by hand: drop a remembered cancellation (in the
+    caller's transaction)."""
+    for rule in _rows_for_pair(event, a_id, b_id):
+        if rule.kind == PairRuleKind.CANCELLED:
+            db.session.delete(rule)
+
+
 def remove_pair_rule(rule: PairRule) -> None:
     """Delete one rule."""
     db.session.delete(rule)
@@ -105,12 +122,12 @@ def pair_rules_for(attendee: Attendee) -> list[AttendeeRule]:
     )).scalars()}
     result = [AttendeeRule(r, others[r.attendee_b_id if r.attendee_a_id == attendee.id
                                     else r.attendee_a_id]) for r in rows]
-    must_meet_first = {PairRuleKind.MUST_MEET: 0, PairRuleKind.MUST_NOT_MEET: 1}
+    must_meet_first = {PairRuleKind.MUST_MEET: 0, PairRuleKind.MUST_NOT_MEET: 1, PairRuleKind.CANCELLED: 2}
     return sorted(result, key=lambda x: (must_meet_first[x.rule.kind], x.other.name.casefold(), x.other.id))
 
 
 def count_pair_rules(event: Event) -> dict[str, int]:
-    """How many must-meet and must-not-meet rules the event has."""
+    """How many rules of each kind (must meet, must not meet, cancelled) the event has."""
     counts = dict(db.session.execute(
         db.select(PairRule.kind, func.count()).filter_by(event_id=event.id)
         .group_by(PairRule.kind)).all())

@@ -239,7 +239,7 @@ def test_pair_rules_keep_their_kind_both_ways(make_app):
                                             (7, 1, 3, PairRuleKind.MUST_NOT_MEET)]
         event = db.session.get(Event, 1)
         ada, dev = db.session.get(Attendee, 1), db.session.get(Attendee, 4)
-        assert pair_rules.count_pair_rules(event) == {"must_meet": 1, "must_not_meet": 1}
+        assert pair_rules.count_pair_rules(event) == {"must_meet": 1, "must_not_meet": 1, "cancelled": 0}
         added = pair_rules.add_pair_rule(event, dev, ada, PairRuleKind.MUST_MEET)
         added_id = added.id
         assert added_id > 7 and (added.attendee_a_id, added.attendee_b_id) == (1, 4)

@@ -167,13 +167,18 @@ def test_remove_a_rule(client, login, people):
     for junk in ("", "x", "999999"):
         assert client.post(remove.format(p["Ben"].id), data={"rule": junk}).status_code == 404
     page = _page(client, event, p["Ben"])
-    assert f'name="rule" value="{rule.id}"' in page and remove.format(p["Ben"].id) in page
+    # the page links to a confirmation that says what removing does; its form posts the rule
+    confirm_url = remove.format(p["Ben"].id) + f"?rule={rule.id}"
+    assert confirm_url in page
+    confirm = client.get(confirm_url).get_data(as_text=True)
+    assert "Ben Okafor and Ada Lovelace must not meet" in confirm
+    assert f'name="rule" value="{rule.id}"' in confirm and remove.format(p["Ben"].id) in confirm
     response = client.post(remove.format(p["Ben"].id), data={"rule": str(rule.id)})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Rule removed." in page and "No meeting rules for Ben Okafor." in page
     assert [r.kind for r in _rules()] == [PairRuleKind.MUST_MEET]
-    assert client.get(remove.format(p["Ben"].id)).status_code == 405
+    assert client.get(remove.format(p["Ben"].id)).status_code == 404  # no rule named
 
 
 def test_csv_export_is_unchanged_by_rules(client, login, people):

@@ -8,9 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from .. import pair_rules, registration
 from ..attendee.forms import AddAttendeeForm, EditForm
 from ..forms import ConfirmForm
-from ..models import Event
+from ..models import Event, PairRuleKind
 from ..security import event_attendee_or_404, own_event_view
 from . import bp
+from .confirm import confirm_page
 from .forms import PairRuleForm
 
 
@@ -65,15 +66,28 @@ def add_pair_rule(event: Event, attendee_id: int):
     return _attendee_page(event, person, rule_form=form, status=400)
 
 
-@bp.post("/events/<slug>/attendees/<int:attendee_id>/rules/remove")
+RULE_WORDS = {PairRuleKind.MUST_MEET: "must meet", PairRuleKind.MUST_NOT_MEET: "must not meet",
+              PairRuleKind.CANCELLED: "not paired again (their meeting was cancelled by hand)"}
+
+
+@bp.route("/events/<slug>/attendees/<int:attendee_id>/rules/remove", methods=["GET", "POST"])
 @own_event_view
 def remove_pair_rule(event: Event, attendee_id: int):
-    """Remove a meeting rule (its id in the form, beside the CSRF token)."""
+    """Remove a meeting rule (its id in the form, beside the CSRF token), after a confirmation."""
     person = event_attendee_or_404(event, attendee_id)
-    rule_id = request.form.get("rule", "")
+    rule_id = request.values.get("rule", "")
     rule = pair_rules.pair_rule_of(event, int(rule_id)) if rule_id.isdecimal() else None
     if rule is None or person.id not in (rule.attendee_a_id, rule.attendee_b_id):
         abort(404)
+    if request.method == "GET":
+        other = event_attendee_or_404(
+            event, rule.attendee_b_id if rule.attendee_a_id == person.id else rule.attendee_a_id)
+        return confirm_page(
+            event, title=f"Remove the rule between {person.name} and {other.name}?",
+            what=[f"Now: {person.name} and {other.name} {RULE_WORDS[rule.kind]}. After removing "
+                  "it, the next build or rebuild may pair them like anyone else."],
+            hidden={"rule": str(rule.id)}, button="Remove the rule",
+            back=url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     if ConfirmForm().validate_on_submit():
         pair_rules.remove_pair_rule(rule)
         flash("Rule removed. This applies at the next build or rebuild of the schedule.", "info")
@@ -102,13 +116,31 @@ def add_attendee(event: Event):
                            existing=existing), 400 if form.is_submitted() else 200
 
 
-@bp.post("/events/<slug>/attendees/<int:attendee_id>/status")
+STATUS_WORDS = {"withdrawn": "withdrawn", "no_show": "marked as a no-show"}
+
+
+@bp.route("/events/<slug>/attendees/<int:attendee_id>/status", methods=["GET", "POST"])
 @own_event_view
 def attendee_status(event: Event, attendee_id: int):
-    """Withdraw, mark as no-show, or reactivate an attendee."""
+    """Withdraw or mark as no-show (after a confirmation page), or reactivate (undo) an attendee."""
     person = event_attendee_or_404(event, attendee_id)
-    new_status = request.form.get("status", "")
+    new_status = request.values.get("status", "")
+    if request.method == "GET":
+        if new_status not in STATUS_WORDS:
+            abort(404)
+        return confirm_page(
+            event, title=f"{'Withdraw' if new_status == 'withdrawn' else 'Mark as no-show'}: "
+                         f"{person.name}?", danger=True, hidden={"status": new_status},
+            what=[f"{person.name} will be {STATUS_WORDS[new_status]}: left out of the next build "
+                  "or rebuild, so their partners in the rounds to come get someone else. Nobody "
+                  "is emailed now.",
+                  "You can undo this on their page: “Undo: register again”."],
+            button="Withdraw" if new_status == "withdrawn" else "Mark as no-show",
+            back=url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     if ConfirmForm().validate_on_submit() and new_status in ("registered", "withdrawn", "no_show"):
+        undo = new_status == "registered" and not person.is_active
         registration.set_status(person, new_status)
-        flash(f"{person.name} is now {new_status.replace('_', ' ')}.", "info")
+        flash(f"{person.name} is registered again." if undo else
+              f"{person.name} is now {new_status.replace('_', ' ')}. Changed your mind? Press "
+              "“Undo” below.", "info")
     return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))

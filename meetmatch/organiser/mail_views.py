@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from .. import mail
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import _
 from ..models import OutboxMessage
 from ..security import login_required, own_event_or_404
 from . import bp
@@ -16,9 +17,10 @@ KIND_LABELS = {
     "manage_link": "Manage link",
     "schedule": "Schedule",
     "schedule_update": "Schedule update",
+    "schedule_welcome": "Welcome with schedule",
     "schedule_test": "Test copy",
 }
-SCHEDULE_KINDS = ("schedule", "schedule_update", "schedule_test")
+SCHEDULE_KINDS = ("schedule", "schedule_update", "schedule_welcome", "schedule_test")
 
 
 @bp.app_context_processor
@@ -54,7 +56,8 @@ def resend_message(slug: str):
     if mail.can_requeue(message):
         mail.requeue_message(message)
         db.session.commit()
-        flash(f"The email to {message.to_addr} is queued again.", "success")
+        flash(_("The email to %(address)s is queued again.", address=message.to_addr), "success")
     else:
-        flash(f"The email to {message.to_addr} is {message.status}; nothing to resend.", "info")
+        flash(_("The email to %(address)s is already %(status)s; nothing to resend.",
+                address=message.to_addr, status=message.status), "info")
     return redirect(url_for("organiser.undelivered_mail", slug=event.slug))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..forms import ConfirmForm
 from ..models import Event, ScheduleVersion
+from ..organiser.confirm import confirm_page
 from ..registration import active_attendees_by_name
 from ..schedules import mail as schedule_mail
 from ..schedules import versions
@@ -37,7 +38,9 @@ def mail_status(event: Event, version: ScheduleVersion):
     return render_template("organiser/schedule_mail.html", event=event, version=version, people=people,
                            messages=messages, updates=updates, failed=failed, confirm=ConfirmForm(),
                            test_form=_test_form(event),
-                           previous=versions.previous_published(version))
+                           previous=versions.previous_published(version),
+                           to_update=schedule_mail.update_recipients(version),
+                           to_send=schedule_mail.schedule_recipients(version))
 
 
 def _send(version: ScheduleVersion, send: Callable[[ScheduleVersion], int], done: str):
@@ -52,27 +55,60 @@ def _send(version: ScheduleVersion, send: Callable[[ScheduleVersion], int], done
     return _back_to_status(version)
 
 
-@bp.post("/v/<int:number>/send")
+def _back_url(version: ScheduleVersion) -> str:
+    return url_for("schedule.mail_status", slug=version.event.slug, number=version.number)
+
+
+def _people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
+@bp.route("/v/<int:number>/send", methods=["GET", "POST"])
 @own_event_view
-def send(event: Event, version: ScheduleVersion):  # noqa: ARG001
-    """Queue every attendee's schedule (once per version)."""
+def send(event: Event, version: ScheduleVersion):
+    """Queue every attendee's schedule (once per version), after a confirmation page."""
+    if request.method == "GET":
+        people = schedule_mail.schedule_recipients(version)
+        what = [f"This emails the full schedule of version {version.number} to {_people(len(people))}."]
+        if versions.previous_published(version):
+            what.append("Everyone gets it, also those whose meetings did not change. To tell only "
+                        "the people whose meetings changed, go back and send updates instead.")
+        if not people:
+            what = ["Everyone already has this version's schedule email; nobody gets it twice."]
+        return confirm_page(event, title="Send the full schedule to everyone?", what=what,
+                            people=people, back=_back_url(version),
+                            button=f"Email {_people(len(people))}")
     return _send(version, schedule_mail.send_schedules,
                  "Queued {count} new schedule email(s); nobody gets the same version twice.")
 
 
-@bp.post("/v/<int:number>/send-updates")
+@bp.route("/v/<int:number>/send-updates", methods=["GET", "POST"])
 @own_event_view
-def send_updates(event: Event, version: ScheduleVersion):  # noqa: ARG001
-    """Email only the attendees whose meetings changed."""
+def send_updates(event: Event, version: ScheduleVersion):
+    """Email only the attendees whose meetings changed, after a confirmation page."""
+    if request.method == "GET":
+        people = schedule_mail.update_recipients(version)
+        old = versions.previous_published(version)
+        what = [f"This emails {_people(len(people))} whose meetings changed since version "
+                f"{old.number if old else '—'}: what is new, what is no longer planned, and their "
+                "full schedule. Their calendar entries are updated, and dropped meetings are "
+                "removed from their calendars. Nobody else gets mail."]
+        return confirm_page(event, title="Send updates?", what=what, people=people,
+                            back=_back_url(version), button=f"Email {_people(len(people))}")
     return _send(version, schedule_mail.send_updates,
                  "Queued {count} update email(s) to attendees whose meetings changed.")
 
 
-@bp.post("/v/<int:number>/resend/<int:attendee_id>")
+@bp.route("/v/<int:number>/resend/<int:attendee_id>", methods=["GET", "POST"])
 @own_event_view
 def resend(event: Event, version: ScheduleVersion, attendee_id: int):
-    """Send one person's schedule again."""
+    """Send one person's schedule again, after a confirmation page."""
     person = event_attendee_or_404(event, attendee_id)
+    if request.method == "GET":
+        return confirm_page(event, title=f"Send {person.name}'s schedule again?",
+                            what=[f"This emails version {version.number} of {person.name}'s "
+                                  f"schedule to {person.email} once more."],
+                            back=_back_url(version), button="Send it again")
     if not ConfirmForm().validate_on_submit():
         abort(404)
     try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import jobs
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Event, Job, SavedMeeting, ScheduleVersion
+from ..organiser.confirm import confirm_page
 from ..registration import active_attendees_by_name
 from ..schedules import adjust, engine_io, pdf, review, versions
 from ..schedules.jobs import BUILD_SCHEDULE
@@ -23,6 +24,8 @@ def _rebuild_form(event: Event) -> RebuildForm:
     form = RebuildForm()
     form.held_rounds.choices = [(n, f"Rounds 1–{n}" if n > 1 else "Round 1")
                                 for n in range(1, len(event.rounds))] or [(0, "None")]
+    if not form.is_submitted():  # preselect the rounds the clock says are over
+        form.held_rounds.data = max(1, min(review.rounds_over(event), len(event.rounds) - 1))
     return form
 
 
@@ -30,10 +33,12 @@ def _rebuild_form(event: Event) -> RebuildForm:
 @own_event_view
 def index(event: Event):
     """Schedule versions, the current build, and the build button."""
+    published = versions.published_version(event.id)
     return render_template(
         "organiser/schedule.html", event=event, versions=versions.versions_of(event),
+        rounds_over=review.rounds_over(event),
         job=jobs.latest_job(event.id, BUILD_SCHEDULE), form=BuildForm(),
-        rebuild=_rebuild_form(event), published=versions.published_version(event.id),
+        rebuild=_rebuild_form(event), published=published,
         fingerprint=engine_io.current_fingerprint(event), confirm=ConfirmForm())
 
 
@@ -44,11 +49,23 @@ def _enqueue(event: Event, params: dict):
     return redirect(url_for("schedule.job", slug=event.slug, job_id=job.id))
 
 
-@bp.post("/build")
+@bp.route("/build", methods=["GET", "POST"])
 @own_event_view
 def build(event: Event):
-    """Queue a build in the background worker (one per event at a time)."""
+    """Queue a build in the background worker (one per event at a time); once a schedule is
+    published, a GET first asks whether to start from scratch."""
     form = BuildForm()
+    if request.method == "GET":
+        published = versions.published_version(event.id)
+        what = ["This builds a new draft from scratch, as if no round had been held: every "
+                "attendee's meetings may change, also in rounds that are over."]
+        if published:
+            what.append(f"The published version {published.number} stays as it is until you "
+                        "publish the new draft. On the day, rebuilding the remaining rounds is "
+                        "usually what you want: it keeps the rounds already held.")
+        return confirm_page(event, title="Build a new schedule from scratch?", what=what,
+                            back=url_for("schedule.index", slug=event.slug),
+                            button="Build from scratch", form=form)
     if not form.validate_on_submit():
         flash("The time limit must be between 1 and 600 seconds.", "error")
         return redirect(url_for("schedule.index", slug=event.slug))
@@ -84,6 +101,7 @@ def job(event: Event, job_id: int):
     details = versions.details_of(version) if version else {}
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
                            base=base, changed=changed,
+                           sentence=review.summary(event, version)["sentence"] if version else "",
                            kept=details.get("kept", 0), notes=details.get("notes", []),
                            progress=found.progress or {}, params=found.params or {})
 
@@ -106,10 +124,21 @@ def by_attendee(event: Event, version: ScheduleVersion):
                            people=review.by_attendee(event, version), tab="attendees")
 
 
-@bp.post("/v/<int:number>/publish")
+@bp.route("/v/<int:number>/publish", methods=["GET", "POST"])
 @own_event_view
 def publish(event: Event, version: ScheduleVersion):
-    """Publish a draft: attendees see it on their manage page."""
+    """Publish a draft (attendees see it on their manage page), after a confirmation page."""
+    if request.method == "GET":
+        current = versions.published_version(event.id)
+        what = [f"Attendees will see version {version.number} on their page from now on. "
+                "Nobody is emailed yet: you send it from the Email tab afterwards."]
+        if current is not None and current.id != version.id:
+            changed = len(versions.changes_between(current, version))
+            what.append(f"It replaces version {current.number}; the meetings of {changed} "
+                        f"{'person' if changed == 1 else 'people'} differ from it.")
+        return confirm_page(event, title=f"Publish version {version.number}?", what=what,
+                            back=url_for("schedule.version", slug=event.slug, number=version.number),
+                            button=f"Publish version {version.number}")
     if ConfirmForm().validate_on_submit():
         versions.publish_version(version)
         pdf.queue_pdf_render(version)  # ready by the time the organiser goes to print
@@ -168,16 +197,26 @@ def _back_to_adjust(version: ScheduleVersion):
     return redirect(url_for("schedule.adjust", slug=version.event.slug, number=version.number))
 
 
-@bp.post("/v/<int:number>/meetings/<int:meeting_id>/cancel")
+@bp.route("/v/<int:number>/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 @own_event_view
-def cancel_meeting(event: Event, version: ScheduleVersion, meeting_id: int):  # noqa: ARG001
-    """Cancel one meeting of a draft."""
+def cancel_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
+    """Cancel one meeting of a draft, after a confirmation page."""
     meeting = _meeting_or_404(version, meeting_id)
+    if request.method == "GET":
+        a, b = meeting.attendee_a.name, meeting.attendee_b.name
+        return confirm_page(
+            event, title=f"Cancel the meeting of {a} and {b}?", danger=True,
+            what=[f"{a} and {b} will not meet in round {meeting.round_number} "
+                  f"({event.table_label(meeting.table_number)}) in draft version {version.number}.",
+                  "This is remembered: later rebuilds will not pair them again. The remembered "
+                  f"cancellation shows on {a}'s and {b}'s pages, where you can remove it."],
+            back=url_for("schedule.adjust", slug=event.slug, number=version.number),
+            button="Cancel the meeting")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     names = f"{meeting.attendee_a.name} and {meeting.attendee_b.name}"
     return _adjusted(version, partial(adjust.cancel_meeting, version, meeting),
-                     f"Cancelled the meeting of {names}.")
+                     f"Cancelled the meeting of {names}. Rebuilds will not pair them again.")
 
 
 @bp.post("/v/<int:number>/meetings/<int:meeting_id>/move")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from .. import pair_rules
 from ..extensions import db
 from ..matching import Problem, meeting_violations, score_event
 from ..models import Attendee, SavedMeeting, ScheduleVersion
@@ -62,8 +63,10 @@ def _check(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int
 
 
 def cancel_meeting(version: ScheduleVersion, meeting: SavedMeeting) -> None:
-    """Remove one meeting from a draft."""
+    """Remove one meeting from a draft, and remember it: later rebuilds do not pair the two
+    again (a "cancelled" pair rule, shown and removable on both people's pages)."""
     _editable(version)
+    pair_rules.remember_cancellation(version.event, meeting.attendee_a_id, meeting.attendee_b_id)
     version.meetings.remove(meeting)
     db.session.delete(meeting)
     db.session.commit()
@@ -86,7 +89,15 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
     if a.event_id != version.event_id or b.event_id != version.event_id:
         raise AdjustmentRefused("Both people must be attendees of this event.")
     meeting, score = scored_pair(version, a, b) if a.id != b.id else (None, None)
-    _check(version, a, b, round_number, table, score)
+    # Putting them together by hand undoes a remembered cancellation of the pair (not a
+    # must-not-meet rule): checked without it, kept only if the meeting is added.
+    pair_rules.forget_cancellation(version.event, a.id, b.id)
+    db.session.flush()
+    try:
+        _check(version, a, b, round_number, table, score)
+    except AdjustmentRefused:
+        db.session.rollback()
+        raise
     meeting.round_number, meeting.table_number = round_number, table
     version.meetings.append(meeting)
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from meetmatch import pair_rules
 from meetmatch.extensions import db
 from meetmatch.models import PairRule, PairRuleKind
 from meetmatch.schedules import adjust, engine_io, versions
@@ -79,9 +80,9 @@ def test_rules_refuse_double_booking_blocks_availability_and_tables(app, draft):
         adjust.move_meeting(version, m1, 4, 6)
     adjust.cancel_meeting(version, m1)
     a2, b2 = m1.attendee_a, m1.attendee_b
-    db.session.add(PairRule(event_id=event.id, attendee_a_id=a2.id, attendee_b_id=b2.id,
-                            kind=PairRuleKind.MUST_NOT_MEET))
-    db.session.commit()
+    # the cancellation is remembered as the pair's rule; a must-not-meet rule replaces it
+    assert [r.kind for r in db.session.query(PairRule).filter_by(event_id=event.id)] == [PairRuleKind.CANCELLED]
+    pair_rules.add_pair_rule(event, a2, b2, PairRuleKind.MUST_NOT_MEET)
     with pytest.raises(adjust.AdjustmentRefused, match="must not meet"):
         adjust.add_meeting(version, a2, b2, 1, 6)
     with pytest.raises(adjust.AdjustmentRefused, match="two different people"):

@@ -1,0 +1,104 @@
+"""Why people are short of their target, in plain words, with advice that fits the cause.
+
+Read only, from saved rows: the summary page's problem list and its sentence come from the
+same counts (``review.summary``), so the cards, the sentence and the list always agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..extensions import db
+from ..matching.rules import organisation_key
+from ..models import Attendee, Event, PairRule, PairRuleKind
+
+SHORT_RULE = "Fewest meetings per attendee"
+
+# A cause and what to change for it; the same words whoever is affected.
+CAUSES = {
+    "same_organisation": (
+        "Most others they could meet work at the same organisation, and meetings within one "
+        "organisation are blocked",
+        "Allow meetings within the same organisation under Settings, or accept fewer meetings "
+        "for them. More tables or rounds would not help."),
+    "rules": (
+        "Meeting rules or cancelled meetings leave too few people they may meet",
+        "Remove a must-not-meet rule or a remembered cancellation on their page."),
+    "rounds": (
+        "They can attend fewer rounds than their target",
+        "Widen their available rounds on their page, or lower the minimum meetings in Settings."),
+    "tables": (
+        "More people are free in their rounds than the tables can seat",
+        "Add tables under Settings."),
+    "odd": (
+        "An odd number of people is free in their rounds, so someone sits out",
+        "Add a walk-in, or accept that one person is short."),
+    "others": (
+        "Their best partners were needed more elsewhere",
+        "Give them a must-meet rule with someone who fits, widen their rounds, or lower the "
+        "minimum meetings in Settings."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    who: str
+    reason: str
+    advice: str
+
+
+def _rounds_of(person: Attendee, all_rounds: list[int], first_round: int) -> set[int]:
+    return {r for r in (person.rounds_list or all_rounds) if r in all_rounds and r >= first_round}
+
+
+def _blocked_pairs(event: Event) -> set[frozenset[int]]:
+    rules = db.session.execute(db.select(PairRule).filter_by(event_id=event.id)).scalars()
+    return {frozenset((r.attendee_a_id, r.attendee_b_id)) for r in rules
+            if r.kind != PairRuleKind.MUST_MEET}
+
+
+def short_cause(event: Event, person: Attendee, target: int, others: list[Attendee],
+                first_round: dict[int, int], blocked: set[frozenset[int]]) -> str:
+    """The first cause (a key of CAUSES) that explains why ``person`` has fewer than ``target``
+    meetings; ``others`` are the other active people, ``first_round`` each late arrival's first
+    round, ``blocked`` the pairs that may not meet."""
+    all_rounds = [r.number for r in event.rounds]
+    mine = _rounds_of(person, all_rounds, first_round.get(person.id, 1))
+    if len(mine) < target:
+        return "rounds"
+    overlapping = [q for q in others if mine & _rounds_of(q, all_rounds, first_round.get(q.id, 1))]
+    org = organisation_key(person)  # reads .organisation only
+    same_org = [q for q in overlapping if event.block_same_organisation and org
+                and organisation_key(q) == org]
+    ruled = [q for q in overlapping if frozenset((person.id, q.id)) in blocked and q not in same_org]
+    if len(overlapping) - len(same_org) - len(ruled) < target:
+        return "same_organisation" if len(same_org) >= len(ruled) else "rules"
+    free = Counter(r for q in [person, *others]
+                   for r in _rounds_of(q, all_rounds, first_round.get(q.id, 1)) if r in mine)
+    if event.num_tables and any(free[r] > 2 * event.num_tables for r in mine):
+        return "tables"
+    if any(free[r] % 2 for r in mine):
+        return "odd"
+    return "others"
+
+
+def short_problems(event: Event, short: list[tuple[Attendee, int]], active: list[Attendee],
+                   first_round: dict[int, int]) -> list[Problem]:
+    """One problem row per cause, naming everyone it applies to; ``short`` is (person, target)."""
+    blocked = _blocked_pairs(event)
+    by_cause: dict[str, list[str]] = {}
+    for person, target in short:
+        others = [q for q in active if q.id != person.id]
+        cause = short_cause(event, person, target, others, first_round, blocked)
+        by_cause.setdefault(cause, []).append(person.name)
+    rows = []
+    for cause in CAUSES:
+        names = by_cause.get(cause)
+        if names:
+            reason, advice = CAUSES[cause]
+            count = f"{len(names)} attendee{'s' if len(names) != 1 else ''} below their target"
+            rows.append(Problem(SHORT_RULE, ", ".join(sorted(names, key=str.casefold)),
+                                f"{count}. {reason}.", advice))
+    return rows
