@@ -28,7 +28,7 @@ def build_schedule_job(ctx: JobContext) -> JobResult:
         version = engine_io.build_schedule(
             event, progress=ctx.progress, time_limit=params.get("time_limit"),
             seed=params.get("seed"), held_rounds=int(params.get("held_rounds") or 0),
-            based_on=based_on)
+            based_on=based_on, before_save=ctx.keep_lease)
     except engine_io.BuildError as error:
         raise JobFailed(str(error)) from error
     return JobResult({"elapsed": version.wall_time, "objective": version.objective,
