@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import i18n, log_privacy
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
+from .i18n import lazy_gettext as _l
 from .mail_headers import check_mail_from
 from .ratelimits import configure_rate_limit_storage, warn_if_limits_are_per_process
 
@@ -160,22 +161,22 @@ def _register_security_headers(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, text: str):
         def handler(error):  # noqa: ARG001
-            return render_template("errors/error.html", code=code, title=title, text=text), code
+            return render_template("errors/error.html", code=code, title=str(title), text=str(text)), code
 
         return handler
 
-    app.register_error_handler(400, page(400, "Bad request", "The request could not be understood. "
-                                         "If you submitted a form, go back, reload the page and try again."))
-    app.register_error_handler(403, page(403, "Not allowed", "You do not have access to this page."))
-    app.register_error_handler(404, page(404, "Not found", "There is nothing at this address."))
-    app.register_error_handler(405, page(405, "Not possible here",
-                                         "This address does not accept that kind of request."))
-    app.register_error_handler(413, page(413, "Too large", "The upload is too large (the limit is 2 MB)."))
-    app.register_error_handler(429, page(429, "Too many attempts",
-                                         "You have tried this too often. Please wait a minute and try again."))
-    app.register_error_handler(500, page(500, "Something went wrong",
-                                         "An unexpected error happened. Nothing you typed was saved; "
-                                         "please try again."))
+    app.register_error_handler(400, page(400, _l("Bad request"), _l("The request could not be understood. "
+                                         "If you submitted a form, go back, reload the page and try again.")))
+    app.register_error_handler(403, page(403, _l("Not allowed"), _l("You do not have access to this page.")))
+    app.register_error_handler(404, page(404, _l("Not found"), _l("There is nothing at this address.")))
+    app.register_error_handler(405, page(405, _l("Not possible here"),
+                                         _l("This address does not accept that kind of request.")))
+    app.register_error_handler(413, page(413, _l("Too large"), _l("The upload is too large (the limit is 2 MB).")))
+    app.register_error_handler(429, page(429, _l("Too many attempts"),
+                                         _l("You have tried this too often. Please wait a minute and try again.")))
+    app.register_error_handler(500, page(500, _l("Something went wrong"),
+                                         _l("An unexpected error happened. Nothing you typed was saved; "
+                                            "please try again.")))
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -11,7 +11,7 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, request, session, url_for
 
 from .extensions import db
-from .i18n import use_event
+from .i18n import _, use_event
 from .models import Attendee, Event, Organiser, ScheduleVersion
 from .schedules.versions import version_by_number
 
@@ -60,7 +60,7 @@ def current_organiser() -> Organiser | None:
     organiser = db.session.get(Organiser, organiser_id, populate_existing=True)
     if organiser is None or not _session_is_current(organiser):
         session.clear()
-        flash("Your session has ended. Please log in again.", "info")
+        flash(_("Your session has ended. Please log in again."), "info")
         return None
     now = int(session_clock())
     if session.get("seen") != now:

@@ -29,7 +29,7 @@ from wtforms.validators import (
 
 from ..events import SLUG_PATTERN
 from ..forms import SafeForm, SelectChoice, one_line, strip_text
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, timezone_choices
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, is_timezone, timezone_choices
 from ..i18n import lazy_gettext as _l
 from ..models import PairRuleKind
 
@@ -61,6 +61,7 @@ class EventForm(SafeForm):
     # Picked from the IANA list (not typed): every time on every page is in this zone.
     timezone = SelectField(_l("Time zone"), default="Europe/Stockholm",
                            choices=lambda: [SelectChoice(v, label) for v, label in timezone_choices()],
+                           validate_choice=False,  # validate_timezone says what is wrong
                            validators=[DataRequired(_l("Pick the event's time zone."))],
                            description=_l("All times of the event are in this zone, on every page, "
                                           "printout, mail and calendar."))
@@ -109,6 +110,10 @@ class EventForm(SafeForm):
            "mutual ones."),
     )
     submit = SubmitField(_l("Save event"))
+
+    def validate_timezone(self, field) -> None:
+        if not is_timezone(field.data or ""):
+            raise ValidationError(_l("Unknown time zone. Pick the zone of the venue from the list."))
 
     def validate_round_count(self, field) -> None:  # noqa: ARG002
         if not (self.custom_rounds.data or "").strip():

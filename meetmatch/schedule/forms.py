@@ -6,34 +6,36 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from ..i18n import lazy_gettext as _l
+
 
 class BuildForm(FlaskForm):
-    time_limit = IntegerField("Time limit (seconds)", validators=[Optional(), NumberRange(1, 600)],
-                              description="How long the solver may search. Leave empty for the default.")
-    submit = SubmitField("Build schedule")
+    time_limit = IntegerField(_l("Time limit (seconds)"), validators=[Optional(), NumberRange(1, 600)],
+                              description=_l("How long the solver may search. Leave empty for the default."))
+    submit = SubmitField(_l("Build schedule"))
 
 
 class RebuildForm(FlaskForm):
-    held_rounds = SelectField("Rounds already held", coerce=int,
-                              description="These rounds stay exactly as they were.")
-    time_limit = IntegerField("Time limit (seconds)", validators=[Optional(), NumberRange(1, 600)])
-    submit = SubmitField("Rebuild remaining rounds")
+    held_rounds = SelectField(_l("Rounds already held"), coerce=int,
+                              description=_l("These rounds stay exactly as they were."))
+    time_limit = IntegerField(_l("Time limit (seconds)"), validators=[Optional(), NumberRange(1, 600)])
+    submit = SubmitField(_l("Rebuild remaining rounds"))
 
 
 class MoveForm(FlaskForm):
-    round_number = IntegerField("Round", validators=[InputRequired(), NumberRange(min=1)])
-    table_number = IntegerField("Table", validators=[InputRequired(), NumberRange(min=1)])
-    submit = SubmitField("Move")
+    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1)])
+    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1)])
+    submit = SubmitField(_l("Move"))
 
 
 class AddMeetingForm(FlaskForm):
-    attendee_a = SelectField("First person", coerce=int)
-    attendee_b = SelectField("Second person", coerce=int)
-    round_number = IntegerField("Round", validators=[InputRequired(), NumberRange(min=1)])
-    table_number = IntegerField("Table", validators=[InputRequired(), NumberRange(min=1)])
-    submit = SubmitField("Add meeting")
+    attendee_a = SelectField(_l("First person"), coerce=int)
+    attendee_b = SelectField(_l("Second person"), coerce=int)
+    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1)])
+    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1)])
+    submit = SubmitField(_l("Add meeting"))
 
 
 class TestCopyForm(FlaskForm):
-    attendee = SelectField("Whose schedule", coerce=int)
-    submit = SubmitField("Send me a test copy")
+    attendee = SelectField(_l("Whose schedule"), coerce=int)
+    submit = SubmitField(_l("Send me a test copy"))
