@@ -10,6 +10,7 @@ from meetmatch.extensions import db
 
 from ..helpers import PROJECT_ROOT, chromium_or_skip
 from ..schedule.test_browser import live_server  # noqa: F401 - a fixture
+from ..test_attendee_browser import ARGS
 from .conftest import token_of
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -47,9 +48,7 @@ def test_two_attendees_give_feedback_and_the_report_shows_one_two_way_meeting(
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
         for token, gained, gave in ((ada, "2", "1"), (ben, "1", "2")):
             context = browser.new_context()  # each attendee on their own device
             page = context.new_page()
