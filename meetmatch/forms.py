@@ -90,6 +90,17 @@ class SafeForm(FlaskForm):
     """Every form: text with control characters (NUL breaks PostgreSQL) or invisible ones
     (bidirectional overrides, zero-width characters …) is refused."""
 
+    # The fields in the order the page shows them, where that differs from the order they were
+    # declared in (a subclass's fields come last): the error summary lists errors in this order.
+    page_order: tuple[str, ...] = ()
+
+    def errors_in_page_order(self) -> list[tuple[str, list]]:
+        """``errors`` as (field name, messages) in page order; form-wide errors first."""
+        order = [*self.page_order, *(name for name in self._fields if name not in self.page_order)]
+        errors = self.errors
+        return [(name, errors[name])
+                for name in sorted(errors, key=lambda n: order.index(n) if n in order else -1)]
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:

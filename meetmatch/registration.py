@@ -204,6 +204,19 @@ def attendee_for_token(event: Event, token: str) -> Attendee | None:
     return row.Attendee
 
 
+def link_was_replaced(event: Event, token: str) -> bool:
+    """True when ``token`` is a manage link of ``event`` that was revoked (a newer one was
+    sent, or the attendee revoked their links). Tells only the holder of the old link."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return False
+    return db.session.execute(
+        db.select(ManageToken.id)
+        .join(Attendee, ManageToken.attendee_id == Attendee.id)
+        .where(Attendee.event_id == event.id, ManageToken.token_hash == hash_token(token),
+               ManageToken.revoked_at.is_not(None))
+    ).first() is not None
+
+
 def update_attendee(attendee: Attendee, data: dict[str, Any]) -> None:
     """Save an edited profile (email stays: it identifies the registration)."""
     apply_profile(attendee, attendee.event, data)

@@ -321,3 +321,26 @@ def test_get_on_post_only_address_is_a_friendly_405(client, make_event, register
     response = client.get(manage_path("alice@example.com") + "/withdraw")
     assert response.status_code == 405
     assert "Not possible here" in response.get_data(as_text=True)
+
+
+def test_a_replaced_link_explains_itself_and_offers_a_new_one(client, make_event, register, outbox):
+    """Not a bare 404: the old link's page says a newer link was sent and offers "send my link
+    again", which answers every address alike."""
+    event = make_event()
+    register(event)
+    old = mailed_links(outbox, "alice@example.com")[0]
+    assert client.post(old + "/revoke-links").status_code == 302
+    page = client.get(old)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404
+    assert "This link has been replaced by a newer one" in html and "noindex" in html
+    assert f'action="/e/{event.slug}/link"' in html and 'name="email"' in html
+    assert "Alice" not in html and "alice@example.com" not in html  # nothing about the owner
+    never = client.get(f"/e/{event.slug}/manage/" + "x" * 43).get_data(as_text=True)
+    assert "This link does not work" in never and "replaced" not in never
+    # "send my link again" from that page: the same answer for a known and an unknown address
+    answers = [client.post(f"/e/{event.slug}/link", data={"email": email}, follow_redirects=True)
+               .get_data(as_text=True) for email in ("alice@example.com", "nobody@example.com")]
+    assert answers[0] == answers[1]
+    assert len(mailed_links(outbox, "alice@example.com")) == 3  # confirmation, revoke, resend
+    assert not outbox(to_addr="nobody@example.com")

@@ -103,6 +103,8 @@ def raise_validation(message: str) -> None:
 
 
 class RegistrationForm(ProfileForm):
+    page_order = ("name", "email", "organisation", "title", "offers", "offers_text", "needs",
+                  "needs_text", "rounds", "max_meetings", "consent", "listed")
     email = EmailField(
         _l("Email"), filters=[strip_text],
         validators=[DataRequired(_l("Please enter your email address.")),

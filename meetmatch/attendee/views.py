@@ -12,6 +12,7 @@ from ..models import Event
 from ..schedules.review import published_agenda
 from ..security import public_event_view
 from . import bp
+from .dead_link import dead_link_page
 from .forms import EditForm, RegistrationForm, ResendForm
 
 
@@ -83,7 +84,7 @@ def resend_link(event: Event):
 def _attendee_for_link(event: Event, token: str):
     attendee = registration.attendee_for_token(event, token)
     if attendee is None:
-        abort(404)
+        abort(dead_link_page(event, token))
     if (choice := chosen_language()) and choice != attendee.language:
         registration.set_language(attendee, choice)  # their mail follows the switch too
     use_attendee(attendee)
