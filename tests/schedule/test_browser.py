@@ -124,7 +124,8 @@ def test_organiser_builds_publishes_prints_and_sends(
                                  f"Worker log: {log[-3000:]}") from error
         page.get_by_role("link", name="Review version 1").click()
         assert page.get_by_role("heading", name="Summary").is_visible()
-        assert "bound" in page.content()
+        assert "Solver details" in page.content()
+        page.get_by_role("link", name="Publish version 1").click()  # a page says what happens
         page.get_by_role("button", name="Publish version 1").click()
         assert page.get_by_text("Version 1 is published").is_visible()
         page.get_by_role("link", name="By attendee").click()
@@ -149,10 +150,12 @@ def test_organiser_builds_publishes_prints_and_sends(
         downloads[0].save_as(pdf_path)
         page.goto(f"{live_server}/organiser/events/{slug}/schedule/v/1/print")
         page.get_by_role("link", name="Email").click()
-        page.get_by_role("button", name="Send schedules").click()
+        page.get_by_role("link", name="Send schedules to 10 attendees").click()
+        page.get_by_role("button", name="Email 10 people").click()
         assert page.get_by_text("Queued 10 new schedule email(s)").is_visible()
         _wait(lambda: len(smtp.received) >= 10, 30, "ten emails")
-        page.get_by_role("button", name="Send schedules").click()  # twice: nothing new
+        page.goto(f"{live_server}/organiser/events/{slug}/schedule/v/1/send")  # again: nothing new
+        page.get_by_role("button", name="Email 0 people").click()
         time.sleep(1.5)
         page.reload()
         assert page.locator(".badge.sent").count() == 10
