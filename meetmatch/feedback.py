@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .i18n import force_locale, language_of
+from .forms import has_control_characters
+from .i18n import _, force_locale, language_of
 from .mail import queue_message
 from .models import (
     FEEDBACK_HAPPENED,
@@ -116,7 +117,7 @@ def parse_answers(form: Mapping[str, str], meeting_ids: set[int]) -> tuple[dict[
     Raises UnknownMeeting when a field names a meeting that is not one of ``meeting_ids``."""
     mentioned: set[int] = set()
     for key in form:
-        name, _, suffix = key.partition("-")
+        name, _sep, suffix = key.partition("-")
         if name in ("happened", "gained", "gave", "follow_up", "note"):
             if not suffix.isdecimal() or int(suffix) not in meeting_ids:
                 raise UnknownMeeting(key)
@@ -129,14 +130,14 @@ def parse_answers(form: Mapping[str, str], meeting_ids: set[int]) -> tuple[dict[
         follow_up = form.get(f"follow_up-{mid}") == "yes"
         if not happened:
             if gained is not None or gave is not None or note or follow_up:
-                errors[mid] = "Say whether the meeting happened."
+                errors[mid] = _("Say whether the meeting happened.")
             continue
         if happened not in FEEDBACK_HAPPENED:
-            errors[mid] = "Choose one of the answers to “did it happen”."
+            errors[mid] = _("Choose one of the answers to “did it happen”.")
         elif len(note) > NOTE_MAX:
-            errors[mid] = f"The note is too long (at most {NOTE_MAX} characters)."
-        elif any(ord(ch) < 32 and ch not in "\n\r\t" for ch in note):
-            errors[mid] = "The note contains control characters."
+            errors[mid] = _("The note is too long (at most %(n)s characters).", n=NOTE_MAX)
+        elif has_control_characters(note):
+            errors[mid] = _("The note contains control characters or invisible ones.")
         else:
             if happened != "yes":  # nothing gained or given in a meeting that did not take place
                 gained = gave = None
@@ -145,7 +146,7 @@ def parse_answers(form: Mapping[str, str], meeting_ids: set[int]) -> tuple[dict[
     return answers, errors
 
 
-def save_answers(attendee: Attendee, answers: dict[int, Answer]) -> int:
+def save_answers(attendee: Attendee, answers: dict[int, Answer], *, retry: bool = True) -> int:
     """Store (or change) the person's answers; returns how many meetings were answered."""
     meetings = {it.meeting.id: it for it in feedback_items(attendee)}
     if set(answers) - set(meetings):
@@ -163,7 +164,9 @@ def save_answers(attendee: Attendee, answers: dict[int, Answer]) -> int:
         db.session.commit()
     except IntegrityError:  # the same form saved twice at once: the other save won, try again
         db.session.rollback()
-        return save_answers(attendee, answers)
+        if not retry:
+            raise
+        return save_answers(attendee, answers, retry=False)
     return len(answers)
 
 

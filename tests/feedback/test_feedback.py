@@ -161,3 +161,11 @@ def test_private_page_links_to_feedback_and_offers_the_organiser_a_check_in(clie
     assert f"/e/{event.slug}/manage/{token}/feedback" in page and "Check in Ada Test" in page
     client.post(f"/organiser/events/{event.slug}/checkin/{who['Ada'].id}/present")
     assert db.session.get(Attendee, who["Ada"].id).checked_in_at is not None
+
+
+def test_a_note_with_invisible_characters_is_refused(client, seeded):
+    event, who, rows = seeded()
+    feedback.request_feedback(event)
+    m = rows[("Ada", "Ben")].id
+    response = answer(client, event, token_of(who["Ada"]), {f"happened-{m}": "yes", f"note-{m}": "hi\u202eevil"})
+    assert response.status_code == 400 and _rows() == []
