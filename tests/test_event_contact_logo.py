@@ -5,6 +5,7 @@ public page, print pages and mail). Mail goes through the real outbox to a real 
 from __future__ import annotations
 
 import io
+import re
 from email import message_from_bytes, policy
 
 import icalendar
@@ -155,3 +156,15 @@ def test_logo_pages_need_the_events_organiser(client, make_event):
     assert _upload(client, _logo_url(event), _png()).status_code in (302, 400)
     db.session.refresh(event)
     assert event.logo_png is None
+
+
+def test_favicon_is_served_and_linked(client, make_event):
+    event = make_event()
+    page = client.get(f"/e/{event.slug}").get_data(as_text=True)
+    for href in re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', page):
+        response = client.get(href)
+        assert response.status_code == 200 and response.data, href
+        response.close()
+    ico = client.get("/favicon.ico")
+    assert ico.status_code == 200 and Image.open(io.BytesIO(ico.data)).format == "ICO"
+    ico.close()

@@ -1,16 +1,23 @@
-"""The event's logo as a public image (the event page is public, so is its logo)."""
+"""Images: the event's logo (public, like the event page) and the site's favicon."""
 
 from __future__ import annotations
 
 import base64
 
-from flask import Response, abort
+from flask import Response, abort, current_app, send_from_directory
 
 from ..event_logo import logo_version
 from ..models import Event
 from ..registration import public_url
 from ..security import public_event_view
 from . import bp
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root (pages also link the SVG one)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.get("/e/<slug>/logo.png")
