@@ -37,7 +37,7 @@ from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, 
 __all__ = [
     "LANGUAGES", "DEFAULT_LANGUAGE", "_", "gettext", "lazy_gettext", "ngettext", "force_locale",
     "init_app", "current_language", "language_of", "language_of_event", "use_event", "use_attendee", "chosen_language",
-    "fmt_date", "fmt_time", "fmt_moment", "fmt_number", "fmt_percent", "timezone_choices",
+    "fmt_date", "fmt_time", "fmt_moment", "fmt_datetime", "fmt_number", "fmt_percent", "timezone_choices",
     "is_timezone", "compile_catalogues",
 ]
 
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["moment"] = fmt_moment
+    app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["percent"] = fmt_percent
 
@@ -185,7 +186,13 @@ def fmt_moment(value: datetime | None, timezone: str | None = None) -> str:
     if not value:
         return ""
     zone = _zone(timezone or getattr(g.get("i18n_event"), "timezone", None) or "UTC")
-    local = value.replace(tzinfo=value.tzinfo or UTC).astimezone(zone).replace(tzinfo=None)
+    return fmt_datetime(value.replace(tzinfo=value.tzinfo or UTC).astimezone(zone).replace(tzinfo=None))
+
+
+def fmt_datetime(local: datetime | None) -> str:
+    """A wall-clock time already in the event's zone, with its date: ``14 Mar 2026, 14:05``."""
+    if not local:
+        return ""
     locale = _locale()
     glue = str(locale.datetime_formats.get("medium", "{1} {0}"))  # "{1}, {0}" / "{1} {0}"
     return glue.format(babel_dates.format_time(local, "HH:mm", locale=locale),
