@@ -272,3 +272,22 @@ def test_retention_warns_then_erases_keeping_only_figures(app, client, make_even
     assert outbox(event_id=event.id) == []
     assert db.session.get(ScheduleVersion, version.id).two_way_share == 1.0
     assert "was erased" in client.get(f"/organiser/events/{event.slug}").get_data(as_text=True)
+
+
+def test_attendee_deletes_without_a_csrf_token_are_refused(app, make_app, make_event,
+                                                          make_attendee):
+    from meetmatch.registration import issue_manage_link
+
+    app = make_app(WTF_CSRF_ENABLED=True)  # after `app`: the fixtures share this app's session
+    with app.app_context():
+        event = make_event()
+        ann = make_attendee(event, name="Ann")
+        with app.test_request_context(method="POST"):
+            path = issue_manage_link(ann, "test").removeprefix("http://localhost")
+        db.session.commit()
+        client = app.test_client()
+        for url in (f"{path}/delete", f"{path}/revoke-links"):
+            assert client.post(url).status_code == 400, url
+        db.session.expire_all()
+        assert db.session.get(Attendee, ann.id) is not None
+        assert db.session.execute(sa.select(ManageToken.revoked_at)).scalar_one() is None

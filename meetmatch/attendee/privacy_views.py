@@ -52,7 +52,8 @@ def delete_me(event: Event, token: str):
         flash(_("Your registration and everything we stored about you are deleted."), "success")
         return redirect(url_for("attendee.event_page", slug=event.slug))
     return render_template("attendee/delete_me.html", event=event, attendee=attendee, form=form,
-                           token=token, preview=privacy.erasure_preview(attendee))
+                           token=token, preview=privacy.erasure_preview(attendee)
+                           ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/e/<slug>/manage/<token>/revoke-links", methods=["GET", "POST"])
@@ -67,4 +68,4 @@ def revoke_links(event: Event, token: str):
                 "you a new one."), "info")
         return redirect(url_for("attendee.event_page", slug=event.slug))
     return render_template("attendee/revoke_links.html", event=event, attendee=attendee,
-                           form=form, token=token)
+                           form=form, token=token), 400 if form.is_submitted() else 200

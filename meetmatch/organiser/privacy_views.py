@@ -43,7 +43,8 @@ def delete_attendee(event: Event, attendee_id: int):
         flash(_("%(name)s and all their data are deleted.", name=name), "success")
         return redirect(url_for("organiser.event", slug=event.slug))
     return render_template("organiser/delete_attendee.html", event=event, attendee=person,
-                           form=form, preview=privacy.erasure_preview(person))
+                           form=form, preview=privacy.erasure_preview(person)
+                           ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/events/<slug>/delete", methods=["GET", "POST"])
