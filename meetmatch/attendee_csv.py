@@ -189,8 +189,9 @@ WISH_COLUMNS = ["listed", "wishes_meet", "wishes_avoid"]
 EXPORT_BATCH = 500  # attendees per query (their topics: two more queries per batch)
 
 
-def export_attendees_csv_chunks(event: Event) -> Iterator[str]:
-    """The attendee CSV (with a BOM, for spreadsheets) in pieces of up to EXPORT_BATCH rows.
+def export_attendees_csv_chunks(event: Event, only: set[int] | None = None) -> Iterator[str]:
+    """The attendee CSV (with a BOM, for spreadsheets) in pieces of up to EXPORT_BATCH rows;
+    with ``only``, just the attendees with those ids (the organiser's selection).
 
     Attendees are read in batches with their offers and needs loaded per batch, so the number
     of queries does not grow with each attendee and a large event never sits in memory whole.
@@ -202,6 +203,8 @@ def export_attendees_csv_chunks(event: Event) -> Iterator[str]:
     query = (db.select(Attendee).filter_by(event_id=event.id).order_by(Attendee.id)
              .options(selectinload(Attendee.offers), selectinload(Attendee.needs))
              .execution_options(yield_per=EXPORT_BATCH))
+    if only is not None:
+        query = query.where(Attendee.id.in_(only))
     for batch in db.session.execute(query).scalars().partitions():
         wishes = _wished_emails([a.id for a in batch])
         for a in batch:
@@ -234,6 +237,6 @@ def _wished_emails(attendee_ids: list[int]) -> dict[tuple[int, WishKind], list[s
     return found
 
 
-def export_attendees_csv(event: Event) -> str:
-    """The whole attendee CSV as one string (BOM included)."""
-    return "".join(export_attendees_csv_chunks(event))
+def export_attendees_csv(event: Event, only: set[int] | None = None) -> str:
+    """The whole attendee CSV (or the ``only`` ids' rows) as one string (BOM included)."""
+    return "".join(export_attendees_csv_chunks(event, only))
