@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from meetmatch.demo import DEMO_SLUG, seed_demo_event
 from meetmatch.extensions import db
 from meetmatch.models import Attendee
@@ -35,3 +37,25 @@ def test_demo_event_page_and_form(app, client):
     assert "Startup &amp; Investor Afternoon" in page and "Register" in page
     form = client.get(f"/e/{DEMO_SLUG}/register").get_data(as_text=True)
     assert "Seed funding" in form and "Round 5" in form
+
+
+def test_demo_schedule_is_mostly_two_way_with_quoted_reasons(app, db_kind):
+    """The demo shows the promise: most meetings help both people, and say how."""
+    if db_kind != "sqlite":
+        pytest.skip("the same engine run; one database is enough")
+    from meetmatch.matching import solve
+    from meetmatch.matching.encoders import MemoryCache, load_encoder
+    from meetmatch.matching.scoring import score_event, third_person, two_way_share
+    from meetmatch.schedules.engine_io import problem_from_event
+
+    event, _ = seed_demo_event()
+    problem = problem_from_event(event).problem
+    scores = score_event(problem, encoder=load_encoder("e5-small"), cache=MemoryCache())
+    assert scores.scorer == "e5-small"
+    result = solve(problem, time_limit=20, seed=1, scores=scores)
+    pairs = [(m.a, m.b) for r in result.rounds for m in r.meetings]
+    assert len(pairs) >= 80
+    assert two_way_share(scores, pairs) > 0.55
+    reasons = [third_person(e) for e in scores.explain_many(pairs)]
+    # Reasons quote what people wrote, in both directions where both gain.
+    assert sum("↔" in r for r in reasons) >= len(reasons) * 0.8

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-Z_ZERO = 2.0  # below this many spreads above typical, a match is noise: gain 0
-Z_FULL = 3.6  # at this many spreads above typical, a need is squarely answered: gain 1
+Z_ZERO = 1.95  # below this many spreads above typical, a match is noise: gain 0
+Z_FULL = 3.2  # at this many spreads above typical, a need is squarely answered: gain 1
 
 BACKGROUND_OFFERS_EN = (
     "I can introduce you to angel investors in the Nordics",

@@ -22,6 +22,9 @@ from .items import normalise, shorten
 
 QUOTE_CHARS = 60  # a quote is cut at a word boundary to about this many characters
 SHOWN = 2  # matches quoted per direction; the strongest first
+# A second match is quoted only when it is clear on its own (a weak one reads as noise:
+# "first cheques of 2-10 MSEK" for "help hiring our first engineers").
+SECOND_MIN = 0.5
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -133,13 +136,15 @@ def _quote(text: str, w: dict[str, str]) -> str:
 
 
 def _shown(matches: tuple[Match, ...]) -> list[Match]:
-    """The strongest matches, each need and each offer quoted once."""
+    """The strongest matches, each need and each offer quoted once; weak extras left out."""
     out: list[Match] = []
     needs: set[str] = set()
     offers: set[str] = set()
     for m in matches:
         if m.need.lower() in needs or m.offer.lower() in offers:
             continue
+        if out and m.strength < max(SECOND_MIN, out[0].strength / 2):
+            break
         needs.add(m.need.lower())
         offers.add(m.offer.lower())
         out.append(m)
