@@ -132,3 +132,25 @@ def count_pair_rules(event: Event) -> dict[str, int]:
         db.select(PairRule.kind, func.count()).filter_by(event_id=event.id)
         .group_by(PairRule.kind)).all())
     return {kind.value: counts.get(kind, 0) for kind in PairRuleKind}
+
+
+class EventRule(NamedTuple):
+    rule: PairRule
+    a: Attendee
+    b: Attendee
+
+
+def event_pair_rules(event: Event) -> list[EventRule]:
+    """Every rule of the event with both people, must meet first, then must not meet, then
+    cancelled meetings; within a kind by the first person's name."""
+    rows = db.session.execute(db.select(PairRule).filter_by(event_id=event.id)).scalars().all()
+    ids = {r.attendee_a_id for r in rows} | {r.attendee_b_id for r in rows}
+    people = {a.id: a for a in db.session.execute(
+        db.select(Attendee).where(Attendee.id.in_(ids))).scalars()} if ids else {}
+    order = {PairRuleKind.MUST_MEET: 0, PairRuleKind.MUST_NOT_MEET: 1, PairRuleKind.CANCELLED: 2}
+    pairs = []
+    for r in rows:
+        a, b = sorted((people[r.attendee_a_id], people[r.attendee_b_id]),
+                      key=lambda p: (p.name.casefold(), p.id))
+        pairs.append(EventRule(r, a, b))
+    return sorted(pairs, key=lambda x: (order[x.rule.kind], x.a.name.casefold(), x.b.name.casefold()))
