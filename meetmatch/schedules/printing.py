@@ -10,12 +10,14 @@ from pathlib import Path
 
 from flask import render_template
 
+from ..i18n import _, force_locale, language_of_event, lazy_gettext
 from ..models import Attendee, Event, ScheduleVersion
 from . import review
 
 # The stylesheet is served by the schedule blueprint and handed to WeasyPrint from the same file.
 PRINT_CSS = Path(__file__).resolve().parent.parent / "schedule" / "static" / "print.css"
-KINDS = {"master": "Master schedule", "tables": "Table cards", "agenda": "Agenda cards"}
+KINDS = {"master": lazy_gettext("Master schedule"), "tables": lazy_gettext("Table cards"),
+         "agenda": lazy_gettext("Agenda cards")}
 # From this many tables in one round the master schedule prints landscape: the reasons column
 # gets the width, so each row takes fewer lines and more of a round fits on one page.
 LANDSCAPE_FROM_TABLES = 8
@@ -42,8 +44,10 @@ def print_context(event: Event, version: ScheduleVersion, kind: str) -> dict:
                              for t, ms in sorted(tables.items())]
         context["round_by_number"] = review.rounds_of(event)
     else:
-        cards = [(p.attendee, review.agenda(event, p.attendee, p.meetings), agenda_qr(p.attendee))
-                 for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
+        people = [p for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
+        codes = agenda_qr_codes([p.attendee for p in people])
+        cards = [(p.attendee, review.agenda(event, p.attendee, p.meetings), codes.get(p.attendee.id))
+                 for p in people]
         # Four cards to a page while they fit; people with more meetings get half a page each
         # (full width, so each reason takes fewer lines). Cards grow rather than clip.
         longest = max((len(items) for _, items, _ in cards), default=0)
@@ -55,8 +59,10 @@ def print_context(event: Event, version: ScheduleVersion, kind: str) -> dict:
 
 def print_html(event: Event, version: ScheduleVersion, kind: str, *, pdf: bool = False) -> str:
     """The print page of one kind; with ``pdf`` the HTML a PDF is made from (no links, no
-    stylesheet tag)."""
-    return render_print_html(kind, pdf=pdf, **print_context(event, version, kind))
+    stylesheet tag). Printouts are in the event's language, whoever asks: the page, the worker's
+    PDF and its fingerprint agree (a PDF named by another language's HTML would never be found)."""
+    with force_locale(language_of_event(event)):
+        return render_print_html(kind, pdf=pdf, **print_context(event, version, kind))
 
 
 def agenda_pages(cards: list, per_page: int = 4) -> list[list]:
@@ -77,13 +83,14 @@ class TentLabel:
 def tent_label(event: Event, number: int) -> TentLabel:
     """The table card's label for table ``number``."""
     label = event.table_label(number)
-    if label == f"Table {number}":
-        return TentLabel("Table", str(number), "huge")
+    if label == _("Table %(number)s", number=number):  # not a named table
+        return TentLabel(_("Table"), str(number), "huge")
     return TentLabel("", label, "large" if len(label) <= 10 else "medium")
 
 
-def agenda_qr(attendee: Attendee) -> str | None:
-    """An SVG QR code to the attendee's own page for their agenda card (``meetmatch.qr``)."""
+def agenda_qr_codes(attendees: list[Attendee]) -> dict[int, str]:
+    """{attendee id: SVG QR code to their own page} for the agenda cards (``meetmatch.qr``),
+    for everyone at once: one query and at most one commit, not one per card."""
     from ..qr import card_qr_codes
 
-    return card_qr_codes([attendee]).get(attendee.id)
+    return card_qr_codes(attendees)

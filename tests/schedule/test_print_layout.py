@@ -111,6 +111,10 @@ def test_agenda_card_tells_when_where_who_and_why(app, published):
         assert line in card, (line, card)
         reason = " ".join(review.reason_for(m, ada.id).split())
         assert reason[:40] in card
+    with app.test_request_context():
+        html = pdf.pdf_html(event, version, "agenda")
+    cards = html.count('class="agenda-card"')
+    assert cards == len(event.attendees) and html.count('<div class="qr-slot"><svg') == cards  # a QR on each
 
 
 def test_logo_on_the_printed_master_schedule(app, published):
