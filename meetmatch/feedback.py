@@ -27,6 +27,7 @@ from .models import (
     Event,
     ManageToken,
     MeetingFeedback,
+    OutboxMessage,
     SavedMeeting,
     utcnow,
 )
@@ -199,9 +200,13 @@ def people_to_ask(event: Event) -> list[Attendee]:
 
 def people_not_asked(event: Event) -> list[Attendee]:
     """Those of ``people_to_ask`` who have no feedback request yet (e.g. added after it went out)."""
-    from .mail import already_queued
+    asked = set(db.session.execute(db.select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.like(f"feedback:{event.id}:%"))).scalars())
+    return [a for a in people_to_ask(event) if _dedupe_key(event, a) not in asked]
 
-    return [a for a in people_to_ask(event) if not already_queued(f"feedback:{event.id}:{a.id}")]
+
+def _dedupe_key(event: Event, attendee: Attendee) -> str:
+    return f"feedback:{event.id}:{attendee.id}"
 
 
 def request_feedback(event: Event) -> int:
@@ -215,7 +220,7 @@ def request_feedback(event: Event) -> int:
         event.feedback_requested_at = utcnow()
     closes = feedback_closes_at(event)
     for attendee in people_to_ask(event):
-        key = f"feedback:{event.id}:{attendee.id}"
+        key = _dedupe_key(event, attendee)
         if already_queued(key):
             continue
         with force_locale(language_of(attendee)):
