@@ -122,6 +122,12 @@ def main() -> None:
                     median, worst, statements, size, peak = measure(client, path, args.repeat)
                     print(f"| {label} | {median:.3f} | {worst:.3f} | {statements} | {size:,} | {peak:.1f} |")
                 print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+                # Retention's erasure of the whole event (what `meetmatch retention` does on the day).
+                from meetmatch.retention import erase_event_personal_data
+
+                start = time.perf_counter()
+                erased = erase_event_personal_data(db.session.get(type(event), event.id))
+                print(f"retention erased {erased} attendees in {time.perf_counter() - start:.1f} s")
                 db.session.remove()
                 db.engine.dispose()
         finally:

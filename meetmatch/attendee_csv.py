@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .formatting import split_topics
 from .forms import has_control_characters
 from .mail_headers import ENCODED_WORD
-from .models import Attendee, Event, Wish, WishKind
+from .models import Attendee, Event, Topic, Wish, WishKind, attendee_need, attendee_offer
 from .registration import apply_profile, normalise_email
 
 COLUMNS = ["name", "email", "organisation", "title", "offers", "needs", "offers_text",
@@ -67,6 +68,9 @@ def parse_attendee_csv(event: Event, text: str) -> ImportReport:
     except StopIteration:
         report.errors.append("The file is empty.")
         return report
+    except csv.Error as error:  # e.g. a cell over csv's field size limit (131,072 characters)
+        report.errors.append(f"Line 1: the file cannot be read as CSV ({error}).")
+        return report
     columns = [_canonical_header(h) for h in header]
     missing = REQUIRED - set(columns)
     if missing:
@@ -76,7 +80,7 @@ def parse_attendee_csv(event: Event, text: str) -> ImportReport:
     topics = {t.name.casefold(): t for t in event.topics}
     round_numbers = {r.number for r in event.rounds}
     seen_emails: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader, report):
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -99,6 +103,25 @@ def parse_attendee_csv(event: Event, text: str) -> ImportReport:
     if not report.rows and not report.errors:
         report.errors.append("The file has a header but no attendees.")
     return report
+
+
+def _rows(reader, report: ImportReport) -> Iterator[list[str]]:
+    """The reader's rows; a row csv cannot read (a cell over its size limit, a stray quote at
+    the end) ends the file with an error naming its line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            report.errors.append(f"Line {reader.line_num}: cannot be read as CSV ({error}); "
+                                 "cells hold at most 131,072 characters.")
+            return
+
+
+def _whole_number(text: str) -> int | None:
+    """A plain whole number of at most six ASCII digits (``str.isdigit`` also accepts "²")."""
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
 
 
 def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
@@ -138,7 +161,7 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
     rounds_cell = values.get("available_rounds", "")
     parsed["rounds"] = []
     for part in [p for p in rounds_cell.replace(",", ";").split(";") if p.strip()]:
-        if not part.strip().isdigit() or int(part) not in round_numbers:
+        if _whole_number(part.strip()) not in round_numbers:
             errors.append(f"available_rounds: \"{part.strip()}\" is not a round of this event "
                           f"(1–{max(round_numbers) if round_numbers else 0})")
         else:
@@ -146,7 +169,7 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
     max_cell = values.get("max_meetings", "")
     parsed["max_meetings"] = None
     if max_cell:
-        if not max_cell.isdigit() or not 1 <= int(max_cell) <= 50:
+        if not 1 <= (_whole_number(max_cell) or 0) <= 50:
             errors.append(f"max_meetings: \"{max_cell}\" is not a whole number from 1 to 50")
         else:
             parsed["max_meetings"] = int(max_cell)
@@ -186,32 +209,43 @@ def neutralise(value: Any) -> str:
 WISH_COLUMNS = ["listed", "wishes_meet", "wishes_avoid"]
 
 
-EXPORT_BATCH = 500  # attendees per query (their topics: two more queries per batch)
+EXPORT_BATCH = 500  # attendees per query (their topics and wishes: three more per batch)
 
 
 def export_attendees_csv_chunks(event: Event, only: set[int] | None = None) -> Iterator[str]:
     """The attendee CSV (with a BOM, for spreadsheets) in pieces of up to EXPORT_BATCH rows;
     with ``only``, just the attendees with those ids (the organiser's selection).
 
-    Attendees are read in batches with their offers and needs loaded per batch, so the number
-    of queries does not grow with each attendee and a large event never sits in memory whole.
+    Plain rows in batches (keyset on the id), with the batch's offers, needs and wishes in one
+    query each: the number of queries does not grow with each attendee, no ORM object is built
+    per person, and a large event never sits in memory whole.
     """
     out = io.StringIO()
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(COLUMNS + WISH_COLUMNS)
-    query = (db.select(Attendee).filter_by(event_id=event.id).order_by(Attendee.id)
-             .options(selectinload(Attendee.offers), selectinload(Attendee.needs))
-             .execution_options(yield_per=EXPORT_BATCH))
-    if only is not None:
-        query = query.where(Attendee.id.in_(only))
-    for batch in db.session.execute(query).scalars().partitions():
-        wishes = _wished_emails([a.id for a in batch])
+    columns = (Attendee.id, Attendee.name, Attendee.email, Attendee.organisation, Attendee.title,
+               Attendee.offers_text, Attendee.needs_text, Attendee.available_rounds,
+               Attendee.max_meetings, Attendee.status, Attendee.listed_at)
+    last_id = 0
+    while True:
+        query = (db.select(*columns).where(Attendee.event_id == event.id, Attendee.id > last_id)
+                 .order_by(Attendee.id).limit(EXPORT_BATCH))
+        if only is not None:
+            query = query.where(Attendee.id.in_(only))
+        batch = db.session.execute(query).all()
+        if not batch:
+            break
+        last_id = batch[-1].id
+        ids = [a.id for a in batch]
+        offers, needs = _topic_names(attendee_offer, ids), _topic_names(attendee_need, ids)
+        wishes = _wished_emails(ids)
         for a in batch:
+            rounds = [part.strip() for part in (a.available_rounds or "").split(",") if part.strip()]
             writer.writerow(neutralise(v) for v in (
                 a.name, a.email, a.organisation, a.title,
-                ";".join(t.name for t in a.offers), ";".join(t.name for t in a.needs),
-                a.offers_text, a.needs_text, ";".join(str(r) for r in a.rounds_list or []),
+                ";".join(offers.get(a.id, [])), ";".join(needs.get(a.id, [])),
+                a.offers_text, a.needs_text, ";".join(rounds),
                 a.max_meetings or "", a.status,
                 "yes" if a.listed_at is not None else "no",
                 ";".join(wishes.get((a.id, WishKind.MEET), [])),
@@ -220,8 +254,17 @@ def export_attendees_csv_chunks(event: Event, only: set[int] | None = None) -> I
         yield out.getvalue()
         out.seek(0)
         out.truncate()
-    if out.getvalue():
-        yield out.getvalue()
+
+
+def _topic_names(table, attendee_ids: list[int]) -> dict[int, list[str]]:
+    """Attendee id -> names of their topics in ``table`` (offers or needs), in list order."""
+    rows = db.session.execute(
+        db.select(table.c.attendee_id, Topic.name).join(Topic, Topic.id == table.c.topic_id)
+        .where(table.c.attendee_id.in_(attendee_ids)).order_by(Topic.position, Topic.id)).all()
+    found: dict[int, list[str]] = {}
+    for attendee_id, name in rows:
+        found.setdefault(attendee_id, []).append(name)
+    return found
 
 
 def _wished_emails(attendee_ids: list[int]) -> dict[tuple[int, WishKind], list[str]]:

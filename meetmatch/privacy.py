@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
@@ -28,6 +29,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import (
@@ -217,10 +219,34 @@ def _meetings_of(attendee_id: int):
                                           SavedMeeting.attendee_b_id == attendee_id))
 
 
-def _messages_of(attendee: Attendee):
+def _chunks(values: list[int], size: int = 5000) -> list[list[int]]:
+    """Lists of at most ``size`` values: ``IN (…)`` stays under SQLite's parameter limit."""
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _message_filter(attendee: Attendee):
+    """An attendee's outbox rows: theirs by id, or addressed to them for their event."""
     return or_(OutboxMessage.attendee_id == attendee.id,
                (OutboxMessage.event_id == attendee.event_id)
                & (OutboxMessage.to_addr == attendee.email))
+
+
+def _messages_of(attendees: list[Attendee]) -> list[Any]:
+    """(id, message_id) of every outbox row of these attendees, a few queries however many."""
+    found = {}
+    by_event: dict[int, list[str]] = {}
+    for a in attendees:
+        by_event.setdefault(a.event_id, []).append(a.email)
+    for chunk in _chunks(sorted(a.id for a in attendees)):
+        for row in db.session.execute(select(OutboxMessage.id, OutboxMessage.message_id)
+                                      .where(OutboxMessage.attendee_id.in_(chunk))):
+            found[row.id] = row
+    for event_id, emails in by_event.items():
+        for chunk in _chunks(sorted(emails)):
+            for row in db.session.execute(select(OutboxMessage.id, OutboxMessage.message_id).where(
+                    OutboxMessage.event_id == event_id, OutboxMessage.to_addr.in_(chunk))):
+                found[row.id] = row
+    return list(found.values())
 
 
 def erasure_preview(attendee: Attendee) -> ErasurePreview:
@@ -239,42 +265,50 @@ def erasure_preview(attendee: Attendee) -> ErasurePreview:
                 other[table.name.replace("_", " ")] = n
     return ErasurePreview(
         meetings=db.session.execute(select(count).select_from(_meetings_of(attendee.id).subquery())).scalar_one(),
-        messages=db.session.execute(select(count).where(_messages_of(attendee))).scalar_one(),
+        messages=db.session.execute(select(count).where(_message_filter(attendee))).scalar_one(),
         links=db.session.execute(select(count).select_from(ManageToken)
                                  .filter_by(attendee_id=attendee.id)).scalar_one(),
         other=other)
 
 
-def _scrub(value: Any, name: str, attendee_id: int) -> Any:
-    """``value`` (parsed JSON) without the attendee: their name replaced, their id dropped."""
+def _scrub(value: Any, names: re.Pattern | None, ids: set[int]) -> Any:
+    """``value`` (parsed JSON) without these people: their names replaced, their ids dropped."""
     if isinstance(value, str):
-        return value.replace(name, ERASED_NAME) if name else value
+        return names.sub(ERASED_NAME, value) if names is not None else value
     if isinstance(value, list):
-        return [_scrub(v, name, attendee_id) for v in value if v != attendee_id]
+        return [_scrub(v, names, ids) for v in value if not (isinstance(v, int) and v in ids)]
     if isinstance(value, dict):
-        return {k: _scrub(v, name, attendee_id) for k, v in value.items() if k != str(attendee_id)}
+        return {k: _scrub(v, names, ids) for k, v in value.items()
+                if not (k.isdecimal() and int(k) in ids)}
     return value
 
 
-def _scrub_event_notes(attendee: Attendee) -> None:
-    versions = db.session.execute(select(ScheduleVersion).filter_by(event_id=attendee.event_id)).scalars()
-    for version in versions:
+def _scrub_event_notes(event_id: int, people: list[Attendee]) -> None:
+    """Saved solver notes (version details, messages) and job messages of the event, without
+    the names and ids of ``people``: one pass per row, however many people go."""
+    ids = {a.id for a in people}
+    names = sorted({a.name for a in people if a.name}, key=len, reverse=True)
+    # Whole names only: erasing "Al" must not touch "Alice".
+    pattern = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+               if names else None)
+    for version in db.session.execute(select(ScheduleVersion).filter_by(event_id=event_id)).scalars():
         try:
             details = json.loads(version.details or "{}")
         except ValueError:
             details = {}
-        scrubbed = _scrub(details, attendee.name, attendee.id)
+        scrubbed = _scrub(details, pattern, ids)
         if scrubbed != details:
             version.details = json.dumps(scrubbed)
-        if attendee.name and attendee.name in (version.solver_message or ""):
-            version.solver_message = version.solver_message.replace(attendee.name, ERASED_NAME)
-    if attendee.name:
-        for job in db.session.execute(select(Job).filter_by(event_id=attendee.event_id)).scalars():
-            if job.error and attendee.name in job.error:
-                job.error = job.error.replace(attendee.name, ERASED_NAME)
-            progress = _scrub(job.progress or {}, attendee.name, attendee.id)
-            if progress != (job.progress or {}):
-                job.progress = progress
+        message = _scrub(version.solver_message or "", pattern, ids)
+        if message != (version.solver_message or ""):
+            version.solver_message = message
+    for job in db.session.execute(select(Job).filter_by(event_id=event_id)).scalars():
+        error = _scrub(job.error, pattern, ids) if job.error else job.error
+        if error != job.error:
+            job.error = error
+        progress = _scrub(job.progress or {}, pattern, ids)
+        if progress != (job.progress or {}):
+            job.progress = progress
 
 
 def _item_hashes(attendees: list[Attendee]) -> set[tuple[str, str]]:
@@ -318,9 +352,14 @@ def _unused_vectors(erased: list[Attendee]) -> set[tuple[str, str]]:
     if not candidates:
         return set()
     gone = {a.id for a in erased}
-    others = db.session.execute(select(Attendee).where(Attendee.id.not_in(gone))
-                                .execution_options(yield_per=500)).scalars()
-    return candidates - _item_hashes([a for a in others])
+    others = db.session.execute(
+        select(Attendee).options(selectinload(Attendee.offers), selectinload(Attendee.needs))
+        .execution_options(yield_per=500)).scalars()
+    for batch in others.partitions():
+        candidates -= _item_hashes([a for a in batch if a.id not in gone])
+        if not candidates:
+            break
+    return candidates
 
 
 def _mail_files_of(message_ids: set[str]) -> list[Path]:
@@ -373,12 +412,17 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
     for eraser in ERASERS:
         for a in attendees:
             eraser(a)
-    for a in attendees:
-        _scrub_event_notes(a)
+    for event_id in {a.event_id for a in attendees}:
+        _scrub_event_notes(event_id, [a for a in attendees if a.event_id == event_id])
     vectors = _unused_vectors(attendees)
-    meetings = db.session.execute(select(SavedMeeting).where(
-        or_(SavedMeeting.attendee_a_id.in_(ids), SavedMeeting.attendee_b_id.in_(ids)))).scalars().all()
-    versions = {(m.version.event_id, m.version_id) for m in meetings}
+    meetings = [m for chunk in _chunks(sorted(ids)) for m in db.session.execute(
+        select(SavedMeeting.id, SavedMeeting.version_id, SavedMeeting.attendee_a_id,
+               SavedMeeting.attendee_b_id, SavedMeeting.round_number, SavedMeeting.table_number)
+        .where(or_(SavedMeeting.attendee_a_id.in_(chunk), SavedMeeting.attendee_b_id.in_(chunk))))]
+    meetings = list({m.id: m for m in meetings}.values())  # a pair inside one chunk comes twice
+    version_events = dict(db.session.execute(select(ScheduleVersion.id, ScheduleVersion.event_id)
+                                             .where(ScheduleVersion.id.in_({m.version_id for m in meetings}))).all())
+    versions = {(version_events[m.version_id], m.version_id) for m in meetings}
     for m in meetings:
         partner = m.attendee_b_id if m.attendee_a_id in ids else m.attendee_a_id
         if cancel_meetings and partner not in ids:
@@ -386,16 +430,22 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
                                             round_number=m.round_number,
                                             table_number=m.table_number))
             report.meetings_cancelled += 1
-    messages = db.session.execute(select(OutboxMessage.id, OutboxMessage.message_id).where(
-        or_(*[_messages_of(a) for a in attendees]))).all()
+    messages = _messages_of(attendees)
     report.messages = len(messages)
-    if messages:
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in messages])))
+    for chunk in _chunks([m.id for m in messages]):
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(chunk)))
     for model, text_hash in vectors:
         db.session.execute(delete(TextVector).filter_by(model=model, text_hash=text_hash))
     report.vectors = len(vectors)
-    db.session.execute(delete(SavedMeeting).where(SavedMeeting.id.in_([m.id for m in meetings])))
-    db.session.execute(delete(Attendee).where(Attendee.id.in_(ids)))
+    for chunk in _chunks([m.id for m in meetings]):
+        db.session.execute(delete(SavedMeeting).where(SavedMeeting.id.in_(chunk))
+                           .execution_options(synchronize_session=False))
+    for chunk in _chunks(sorted(ids)):
+        db.session.execute(delete(Attendee).where(Attendee.id.in_(chunk))
+                           .execution_options(synchronize_session=False))
+    for a in attendees:
+        if a in db.session:
+            db.session.expunge(a)
     db.session.commit()
     report.attendees = len(ids)
     # Files after the commit: a failed transaction must not have deleted them already.
@@ -411,6 +461,13 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
     return report
 
 
+def attendees_of(event_id: int) -> list[Attendee]:
+    """Every attendee of an event with their topics loaded (two queries, not two per person)."""
+    return list(db.session.execute(
+        select(Attendee).filter_by(event_id=event_id)
+        .options(selectinload(Attendee.offers), selectinload(Attendee.needs))).scalars())
+
+
 def erase_attendee(attendee: Attendee) -> ErasureReport:
     """Erase one attendee everywhere: the attendee's "delete me" and the organiser's delete."""
     return erase_attendees([attendee])
@@ -421,7 +478,7 @@ def delete_event(event: Event) -> ErasureReport:
     mail and PDFs."""
     from .schedules.pdf import pdf_dir
 
-    report = erase_attendees(list(event.attendees), cancel_meetings=False)
+    report = erase_attendees(attendees_of(event.id), cancel_meetings=False)
     event_id = event.id
     remaining = db.session.execute(select(OutboxMessage.message_id)
                                    .filter_by(event_id=event_id)).scalars().all()

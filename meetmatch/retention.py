@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 from .extensions import db
 from .mail import queue_message
 from .models import Attendee, Event, OutboxMessage, SavedMeeting, ScheduleVersion, utcnow
-from .privacy import erase_attendees, retention_days
+from .privacy import attendees_of, erase_attendees, retention_days
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def _warn(event: Event, notice: RetentionNotice) -> None:
 def erase_event_personal_data(event: Event) -> int:
     """Erase every attendee of the event, keep the aggregate figures; returns how many."""
     figures = aggregate_figures(event)
-    people = list(event.attendees)
+    people = attendees_of(event.id)
     erase_attendees(people, cancel_meetings=False)
     db.session.execute(delete(OutboxMessage).filter_by(event_id=event.id))
     event.retained_figures = figures
