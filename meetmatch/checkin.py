@@ -75,3 +75,13 @@ def mark_absent(attendee: Attendee) -> None:
     """Mark as a no-show: the next rebuild of the remaining rounds leaves them out."""
     attendee.checked_in_at = None
     set_status(attendee, "no_show")
+
+
+def mark_rest_absent(event: Event) -> int:
+    """Everyone registered and not checked in becomes a no-show (after the first round has
+    started, say); returns how many. Each can still be checked in with "Arrived"."""
+    waiting = [a for a in event.attendees if a.status == "registered" and a.checked_in_at is None]
+    for a in waiting:
+        a.status = "no_show"
+    db.session.commit()
+    return len(waiting)

@@ -69,6 +69,18 @@ def checkin_mark(event: Event, attendee_id: int, action: str):
     return _back(event, request.form.get("q", "")[:100])
 
 
+@bp.post("/events/<slug>/checkin/absent-rest")
+@own_event_view
+def checkin_absent_rest(event: Event):
+    """Mark everyone not checked in yet as a no-show."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = checkins.mark_rest_absent(event)
+    flash(_("%(n)s people who had not checked in are marked as no-shows. Rebuild the remaining rounds "
+            "to give their partners someone else.", n=count), "info")
+    return _back(event)
+
+
 @bp.app_template_global()
 def organiser_can_check_in(attendee) -> bool:
     """True when the logged-in organiser runs this attendee's event: a phone that scanned the

@@ -72,5 +72,13 @@ def test_two_attendees_give_feedback_and_the_report_shows_one_two_way_meeting(
         assert charts.count() == 4
         assert all(charts.nth(i).evaluate("img => img.naturalWidth > 0") for i in range(4))  # the SVGs draw
         page.screenshot(path=str(ARTIFACTS / f"outcomes-{db_kind}.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})  # check-in on a phone
+        page.goto(f"{live_server}/organiser/events/{slug}/checkin")
+        page.get_by_label("Find a name").fill("ben")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("button", name="Present: Ben Test").click()
+        page.get_by_text("Ben Test is checked in.").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / f"checkin-phone-{db_kind}.png"), full_page=True)
         browser.close()
     assert problems == []

@@ -141,6 +141,9 @@ def test_check_in_by_scan_name_and_absence(app, client, seeded, login):
     assert checkin.checkin_counts(event).present == 1 and checkin.checkin_counts(event).absent == 1
     client.post(f"/organiser/events/{event.slug}/checkin/{who['Ben'].id}/present")
     assert db.session.get(type(who["Ben"]), who["Ben"].id).status == "registered"
+    client.post(f"/organiser/events/{event.slug}/checkin/absent-rest")
+    assert sorted(a.name for a in event.attendees if a.status == "no_show") == [
+        "Chloe Test", "Dev Test", "Eva Test", "Femi Test"]  # Ada and Ben had checked in
 
 
 def test_agenda_cards_carry_a_qr_code_of_the_private_link(app, client, seeded, login):
