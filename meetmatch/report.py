@@ -14,6 +14,7 @@ from flask import render_template
 from . import jobs
 from .charts import Chart, bar_chart, grouped_bar_chart, scatter_chart
 from .extensions import db
+from .i18n import _, force_locale, language_of_event
 from .jobs import JobContext, JobResult
 from .models import Event
 from .outcomes import OutcomeReport, outcome_report
@@ -48,8 +49,11 @@ def report_context(event: Event) -> dict:
 
 
 def report_html(event: Event, *, pdf: bool = False) -> str:
-    """The printable report (the PDF's HTML: no links out, no stylesheet tag)."""
-    return render_template("print/outcomes.html", pdf=pdf, title="Outcome report", **report_context(event))
+    """The printable report (the PDF's HTML: no links out, no stylesheet tag), in the event's
+    language whoever asks, so the page and the worker's PDF (named by its HTML) agree."""
+    with force_locale(language_of_event(event)):
+        return render_template("print/outcomes.html", pdf=pdf, title=_("Outcome report"),
+                               **report_context(event))
 
 
 # ------------------------------------------------------------------ the PDF
