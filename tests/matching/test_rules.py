@@ -54,6 +54,8 @@ CASES = {
                          V(Rule.DOUBLE_BOOKED, ("a",), 1, 2)),
     Rule.BLOCKED_PAIR: (event(blocked_pairs=(("b", "a"),)), [(1, "a", "b", 1)],
                         V(Rule.BLOCKED_PAIR, ("a", "b"), 1, 1)),
+    Rule.AVOIDED_PAIR: (event(wishes=(("b", "a", "avoid"),)), [(1, "a", "b", 1)],
+                        V(Rule.AVOIDED_PAIR, ("a", "b"), 1, 1)),
     Rule.SAME_ORGANISATION: (
         event(people={"a": {"organisation": "Acme"}, "b": {"organisation": " ACME "}}),
         [(1, "a", "b", 1)], V(Rule.SAME_ORGANISATION, ("a", "b"), 1, 1)),
