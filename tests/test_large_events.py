@@ -68,10 +68,28 @@ def test_registrations_are_listed_a_page_at_a_time(client, make_event, login):
     login()
     first = client.get(f"/organiser/events/{event.slug}").get_data(as_text=True)
     assert "Person 00000" in first and "Person 00099" in first and "Person 00100" not in first
-    assert "Page 1 of 3 (250 attendees)" in first and 'rel="next"' in first
+    assert "Page 1 of 3 (250 people)" in first and 'rel="next"' in first
     last = client.get(f"/organiser/events/{event.slug}?page=3").get_data(as_text=True)
     assert "Person 00200" in last and "Person 00249" in last and 'rel="next"' not in last
     searched = client.get(f"/organiser/events/{event.slug}?q=Person+0024").get_data(as_text=True)
     assert searched.count(">Person 0024") == 10 and "Page 1 of" not in searched
     beyond = client.get(f"/organiser/events/{event.slug}?page=99999999999")
     assert beyond.status_code == 200 and "There is no page" in beyond.get_data(as_text=True)
+
+
+def test_check_in_and_schedule_by_attendee_are_paginated_too(client, make_event, login):
+    from meetmatch.models import ScheduleVersion
+
+    event = make_event()
+    _add_people(event, 0, 150)
+    db.session.add(ScheduleVersion(event_id=event.id, number=1, details="{}"))
+    db.session.commit()
+    login()
+    for url, marker in ((f"/organiser/events/{event.slug}/checkin", 'class="checkin-row"'),
+                        (f"/organiser/events/{event.slug}/schedule/v/1/attendees", 'id="person-')):
+        first = client.get(url).get_data(as_text=True)
+        second = client.get(url + "?page=2").get_data(as_text=True)
+        assert first.count(marker) == 100 and second.count(marker) == 50, url
+        assert "Page 1 of 2 (150 people)" in first and "Person 00149" in second
+        assert "Person 00149" not in first and 'rel="next"' not in second
+        assert "There is no page 7" in client.get(url + "?page=7").get_data(as_text=True)

@@ -8,6 +8,7 @@ from .. import checkin as checkins
 from ..forms import ConfirmForm
 from ..i18n import _
 from ..models import Event
+from ..paging import page_of, requested_page
 from ..security import current_organiser, event_attendee_or_404, own_event_view
 from . import bp
 from .feedback_forms import ScanForm
@@ -22,8 +23,9 @@ def _back(event: Event, query: str = ""):
 def checkin(event: Event):
     """Who is here: search by name, mark present or absent."""
     query = request.args.get("q", "")[:100]
+    page = page_of(checkins.checkin_people(event, query), requested_page(request.args.get("page")))
     return render_template("organiser/checkin.html", event=event, query=query,
-                           people=checkins.checkin_people(event, query),
+                           people=page.items, page=page,
                            counts=checkins.checkin_counts(event), scan_form=ScanForm(formdata=None),
                            confirm=ConfirmForm())
 

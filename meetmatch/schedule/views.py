@@ -10,8 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from .. import jobs
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import _, ngettext
 from ..models import Event, Job, SavedMeeting, ScheduleVersion
 from ..organiser.confirm import confirm_page
+from ..paging import page_of, requested_page
 from ..registration import active_attendees_by_name
 from ..schedules import adjust, engine_io, pdf, review, versions
 from ..schedules.jobs import BUILD_SCHEDULE
@@ -57,15 +59,15 @@ def build(event: Event):
     form = BuildForm()
     if request.method == "GET":
         published = versions.published_version(event.id)
-        what = ["This builds a new draft from scratch, as if no round had been held: every "
-                "attendee's meetings may change, also in rounds that are over."]
+        what = [_("This builds a new draft from scratch, as if no round had been held: every "
+                  "attendee's meetings may change, also in rounds that are over.")]
         if published:
-            what.append(f"The published version {published.number} stays as it is until you "
-                        "publish the new draft. On the day, rebuilding the remaining rounds is "
-                        "usually what you want: it keeps the rounds already held.")
-        return confirm_page(event, title="Build a new schedule from scratch?", what=what,
+            what.append(_("The published version %(number)s stays as it is until you publish the "
+                          "new draft. On the day, rebuilding the remaining rounds is usually what "
+                          "you want: it keeps the rounds already held.", number=published.number))
+        return confirm_page(event, title=_("Build a new schedule from scratch?"), what=what,
                             back=url_for("schedule.index", slug=event.slug),
-                            button="Build from scratch", form=form)
+                            button=_("Build from scratch"), form=form)
     if not form.validate_on_submit():
         flash("The time limit must be between 1 and 600 seconds.", "error")
         return redirect(url_for("schedule.index", slug=event.slug))
@@ -120,8 +122,9 @@ def version(event: Event, version: ScheduleVersion):
 @own_event_view
 def by_attendee(event: Event, version: ScheduleVersion):
     """One version, person by person."""
+    page = page_of(review.by_attendee(event, version), requested_page(request.args.get("page")))
     return render_template("organiser/schedule_attendees.html", event=event, version=version,
-                           people=review.by_attendee(event, version), tab="attendees")
+                           people=page.items, page=page, tab="attendees")
 
 
 @bp.route("/v/<int:number>/publish", methods=["GET", "POST"])
@@ -130,15 +133,17 @@ def publish(event: Event, version: ScheduleVersion):
     """Publish a draft (attendees see it on their manage page), after a confirmation page."""
     if request.method == "GET":
         current = versions.published_version(event.id)
-        what = [f"Attendees will see version {version.number} on their page from now on. "
-                "Nobody is emailed yet: you send it from the Email tab afterwards."]
+        what = [_("Attendees will see version %(number)s on their page from now on. Nobody is "
+                  "emailed yet: you send it from the Email tab afterwards.", number=version.number)]
         if current is not None and current.id != version.id:
             changed = len(versions.changes_between(current, version))
-            what.append(f"It replaces version {current.number}; the meetings of {changed} "
-                        f"{'person' if changed == 1 else 'people'} differ from it.")
-        return confirm_page(event, title=f"Publish version {version.number}?", what=what,
+            what.append(ngettext("It replaces version %(old)s; the meetings of %(num)s person "
+                                 "differ from it.", "It replaces version %(old)s; the meetings of "
+                                 "%(num)s people differ from it.", changed, old=current.number))
+        return confirm_page(event, title=_("Publish version %(number)s?", number=version.number),
+                            what=what,
                             back=url_for("schedule.version", slug=event.slug, number=version.number),
-                            button=f"Publish version {version.number}")
+                            button=_("Publish version %(number)s", number=version.number))
     if ConfirmForm().validate_on_submit():
         versions.publish_version(version)
         pdf.queue_pdf_render(version)  # ready by the time the organiser goes to print
@@ -205,13 +210,15 @@ def cancel_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
     if request.method == "GET":
         a, b = meeting.attendee_a.name, meeting.attendee_b.name
         return confirm_page(
-            event, title=f"Cancel the meeting of {a} and {b}?", danger=True,
-            what=[f"{a} and {b} will not meet in round {meeting.round_number} "
-                  f"({event.table_label(meeting.table_number)}) in draft version {version.number}.",
-                  "This is remembered: later rebuilds will not pair them again. The remembered "
-                  f"cancellation shows on {a}'s and {b}'s pages, where you can remove it."],
+            event, title=_("Cancel the meeting of %(a)s and %(b)s?", a=a, b=b), danger=True,
+            what=[_("%(a)s and %(b)s will not meet in round %(round)s (%(table)s) in draft "
+                    "version %(number)s.", a=a, b=b, round=meeting.round_number,
+                    table=event.table_label(meeting.table_number), number=version.number),
+                  _("This is remembered: later rebuilds will not pair them again. The remembered "
+                    "cancellation shows on %(a)s's and %(b)s's pages, where you can remove it.",
+                    a=a, b=b)],
             back=url_for("schedule.adjust", slug=event.slug, number=version.number),
-            button="Cancel the meeting")
+            button=_("Cancel the meeting"))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     names = f"{meeting.attendee_a.name} and {meeting.attendee_b.name}"
