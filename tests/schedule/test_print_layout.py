@@ -97,8 +97,8 @@ def test_agenda_card_tells_when_where_who_and_why(app, published):
     texts, _ = _pages(app, event, version, "agenda")
     ada = next(a for a in event.attendees if a.name == "Ada Lovelace")
     # cards are sorted by name, four to a page: Ada's is first, Ben's card follows it
-    card = texts[0].split(f"Ben Okafor Pixelry {event.name}")[0]
-    assert card.startswith("Ada Lovelace Analytical")
+    card = texts[0].split(f"Ben Okafor · Pixelry {event.name}")[0]
+    assert card.startswith("Ada Lovelace · Analytical")
     assert event.name in card and "Thursday 10 December 2026" in card and "Main hall, Storgatan 1" in card
     mine = sorted((m for m in version.meetings if ada.id in (m.attendee_a_id, m.attendee_b_id)),
                   key=lambda m: m.round_number)
