@@ -288,3 +288,13 @@ def feedback_csv(report: OutcomeReport) -> str:
                 _ANSWER_WORDS[f.gave if f else None], ("yes" if f.follow_up else "no") if f else "",
                 f.note if f else "", f"{o.meeting.score:.2f}", o.outcome)])
     return out.getvalue()
+
+
+def outcome_figures(event: Event) -> dict[str, float | int | None]:
+    """The report's headline figures without personal data, for keeping after the attendees
+    (and with them their meetings and feedback) are erased."""
+    r = outcome_report(event)
+    return {"scheduled": r.scheduled, **r.counts, **r.benefit, "people_with_meetings": r.people_with_meetings,
+            "responded": r.responded, "follow_ups": r.follow_ups, "kept_rate": r.kept_rate,
+            "no_show_rate": r.no_show_rate, "two_way_share": r.two_way_share,
+            "meetings_per_attendee": r.meetings_per_attendee}

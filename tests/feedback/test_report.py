@@ -223,3 +223,12 @@ def test_people_without_meetings_lower_the_meetings_per_attendee(seeded, make_at
     event, who, rows = seeded()
     make_attendee(event, name="Nobody Matched")
     assert outcome_report(event).meetings_per_attendee == 14 / 7
+
+
+def test_figures_to_keep_after_erasure_hold_no_personal_data(seeded):
+    from meetmatch.outcomes import outcome_figures
+
+    event, who, rows = _answered(seeded)
+    figures = outcome_figures(event)
+    assert figures["scheduled"] == 7 and figures["held"] == 3 and figures["two_way_share"] == 0.5
+    assert not any("@" in str(v) or "Test" in str(v) for v in figures.values())
