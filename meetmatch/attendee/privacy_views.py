@@ -41,31 +41,35 @@ def download_data(event: Event, token: str):
         "Content-Disposition": f'attachment; filename="{event.slug}-my-data.json"'})
 
 
+def _confirmed(event: Event, token: str, template: str, do, done: str, category: str,
+               **page_values):
+    """A manage-link action behind its confirmation page: GET (or a POST without a valid
+    token) shows ``template``; a confirmed POST runs ``do(attendee)``, says ``done`` and goes
+    to the event page (the link may have stopped working)."""
+    attendee = _attendee_for_link(event, token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        do(attendee)
+        flash(done, category)
+        return redirect(url_for("attendee.event_page", slug=event.slug))
+    values = {k: v(attendee) if callable(v) else v for k, v in page_values.items()}
+    return render_template(template, event=event, attendee=attendee, form=form, token=token,
+                           **values), 400 if form.is_submitted() else 200
+
+
 @bp.route("/e/<slug>/manage/<token>/delete", methods=["GET", "POST"])
 @public_event_view
 def delete_me(event: Event, token: str):
     """Confirm, then erase the attendee everywhere."""
-    attendee = _attendee_for_link(event, token)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        privacy.erase_attendee(attendee)
-        flash(_("Your registration and everything we stored about you are deleted."), "success")
-        return redirect(url_for("attendee.event_page", slug=event.slug))
-    return render_template("attendee/delete_me.html", event=event, attendee=attendee, form=form,
-                           token=token, preview=privacy.erasure_preview(attendee)
-                           ), 400 if form.is_submitted() else 200
+    return _confirmed(event, token, "attendee/delete_me.html", privacy.erase_attendee,
+                      _("Your registration and everything we stored about you are deleted."),
+                      "success", preview=privacy.erasure_preview)
 
 
 @bp.route("/e/<slug>/manage/<token>/revoke-links", methods=["GET", "POST"])
 @public_event_view
 def revoke_links(event: Event, token: str):
     """Confirm, then make every private link stop working and mail one new link."""
-    attendee = _attendee_for_link(event, token)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        registration.revoke_all_links(attendee)
-        flash(_("All your private links have stopped working, this one included. We have emailed "
-                "you a new one."), "info")
-        return redirect(url_for("attendee.event_page", slug=event.slug))
-    return render_template("attendee/revoke_links.html", event=event, attendee=attendee,
-                           form=form, token=token), 400 if form.is_submitted() else 200
+    return _confirmed(event, token, "attendee/revoke_links.html", registration.revoke_all_links,
+                      _("All your private links have stopped working, this one included. We "
+                        "have emailed you a new one."), "info")

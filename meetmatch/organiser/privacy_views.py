@@ -11,6 +11,7 @@ from ..i18n import _
 from ..models import Event
 from ..security import event_attendee_or_404, own_event_view
 from . import bp
+from .confirm import confirm_page
 from .forms import DeleteEventForm, PrivacySettingsForm
 
 
@@ -31,6 +32,14 @@ def privacy_settings(event: Event):
     ), 400 if form.is_submitted() else 200
 
 
+def _erasure_sentences(preview: privacy.ErasurePreview) -> list[str]:
+    return [_("Their meetings (%(n)s) are cancelled; their partners see \"a cancelled meeting\".",
+              n=preview.meetings),
+            _("Emails to them (%(n)s) and their private links (%(links)s) are deleted, with "
+              "everything else stored about them%(other)s.", n=preview.messages, links=preview.links,
+              other="".join(f", {what} ({n})" for what, n in preview.other.items()))]
+
+
 @bp.route("/events/<slug>/attendees/<int:attendee_id>/delete", methods=["GET", "POST"])
 @own_event_view
 def delete_attendee(event: Event, attendee_id: int):
@@ -42,9 +51,15 @@ def delete_attendee(event: Event, attendee_id: int):
         privacy.erase_attendee(person)
         flash(_("%(name)s and all their data are deleted.", name=name), "success")
         return redirect(url_for("organiser.event", slug=event.slug))
-    return render_template("organiser/delete_attendee.html", event=event, attendee=person,
-                           form=form, preview=privacy.erasure_preview(person)
-                           ), 400 if form.is_submitted() else 200
+    what = [_("This deletes the registration of %(name)s (%(email)s) and everything they "
+              "entered, for good and at once.", name=person.name, email=person.email),
+            *_erasure_sentences(privacy.erasure_preview(person)),
+            _("To keep them in the figures but out of the schedule, withdraw them instead.")]
+    return confirm_page(
+        event, title=_("Delete %(name)s?", name=person.name), what=what, danger=True, form=form,
+        button=_("Delete %(name)s", name=person.name),
+        back=url_for("organiser.attendee", slug=event.slug, attendee_id=person.id),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/events/<slug>/delete", methods=["GET", "POST"])
@@ -60,10 +75,17 @@ def delete_event(event: Event):
             return redirect(url_for("organiser.dashboard"))
         form.confirm_slug.errors.append(_("That is not this event's address (%(slug)s).",
                                           slug=event.slug))
-    counts = {"attendees": len(event.attendees),
-              "versions": len(retention.schedule_versions(event))}
-    return render_template("organiser/delete_event.html", event=event, form=form,
-                           counts=counts), 400 if form.is_submitted() else 200
+    what = [_("This deletes, for good and at once: the event, its rounds, topics and public page "
+              "(%(path)s); all %(n)s attendees with everything they entered; %(versions)s "
+              "schedule versions with their meetings and PDFs; every email of the event, sent "
+              "or waiting.", path=url_for("attendee.event_page", slug=event.slug),
+              n=len(event.attendees), versions=len(retention.schedule_versions(event))),
+            _("Export the attendees (CSV) first if you need them.")]
+    return confirm_page(
+        event, title=_("Delete %(name)s?", name=event.name), what=what, danger=True, form=form,
+        button=_("Delete this event and all its data"),
+        back=url_for("organiser.privacy_settings", slug=event.slug),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.app_template_global()
