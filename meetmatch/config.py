@@ -28,7 +28,7 @@ _INT_SETTINGS = {
     "RETENTION_DAYS",
     "RETENTION_WARNING_DAYS",
 }
-_FLOAT_SETTINGS = {"WISH_BONUS", "SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "JOB_LEASE_SECONDS", "MAIL_RETRY_HOURS",
+_FLOAT_SETTINGS = {"WISH_BONUS", "SUGGESTIONS_REFRESH_SECONDS", "SOLVER_TIME_LIMIT", "WORKER_POLL_SECONDS", "JOB_LEASE_SECONDS", "MAIL_RETRY_HOURS",
                    "WORKER_DB_PATIENCE_SECONDS",
                    "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
@@ -99,6 +99,9 @@ class Defaults:
     # A one-sided "I'd like to meet" multiplies the pair's score by 1 + this (0: ignored).
     # It ranks below requests and fairness, so it never leaves anybody short of meetings.
     WISH_BONUS = 1.0
+    # The worker recomputes an event's suggestions after profile or listing changes, at most
+    # this often (seconds).
+    SUGGESTIONS_REFRESH_SECONDS = 120.0
 
 
 def _coerce(name: str, value: str) -> Any:

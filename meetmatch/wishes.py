@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
+from flask import current_app
 from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 
@@ -232,7 +232,7 @@ def queue_stale_suggestions() -> int:
     """The worker's idle pass: queue the suggestion job of every stale event (not one whose
     last run failed minutes ago: a broken event must not keep the worker busy)."""
     queued = 0
-    for event_id in stale_events():
+    for event_id in stale_events(float(current_app.config.get("SUGGESTIONS_REFRESH_SECONDS", 0))):
         last = latest_job(event_id, SUGGESTIONS_JOB)
         if (last is not None and last.status == JobStatus.FAILED and last.finished_at
                 and utcnow() - last.finished_at < RETRY_FAILED_AFTER):
@@ -258,14 +258,19 @@ def request_suggestions(event: Event) -> bool:
     return enqueue_job(event.id, SUGGESTIONS_JOB)[1]
 
 
-def stale_events() -> list[int]:
-    """Events with wishes open whose suggestions are missing or older than a profile change."""
+def stale_events(refresh_seconds: float = 0.0) -> list[int]:
+    """Events with wishes open whose suggestions are missing, or older than a profile change
+    and than ``refresh_seconds`` (a busy registration day recomputes now and then, not on
+    every edit)."""
     changed = (db.select(Attendee.id).where(
         Attendee.event_id == Event.id,
-        or_(Event.suggestions_at.is_(None), Attendee.updated_at > Event.suggestions_at,
+        or_(Attendee.updated_at > Event.suggestions_at,
             Attendee.listed_at > Event.suggestions_at)).exists())
-    return list(db.session.execute(
-        db.select(Event.id).where(Event.wishes_open.is_(True), changed)).scalars())
+    due = utcnow() - timedelta(seconds=refresh_seconds)
+    return list(db.session.execute(db.select(Event.id).where(
+        Event.wishes_open.is_(True),
+        or_(Event.suggestions_at.is_(None), changed & (Event.suggestions_at <= due)))
+    ).scalars())
 
 
 def compute_suggestions(event: Event, scores=None) -> int:
@@ -277,6 +282,7 @@ def compute_suggestions(event: Event, scores=None) -> int:
     nothing to offer each other (score 0). Returns the number of suggestions stored.
     """
     from .matching import Problem, Settings
+    from .matching.wishes import suggest_partners
     from .models import PairRule, PairRuleKind
     from .schedules import engine_io
     from .schedules.reasons import reason_json
@@ -289,34 +295,14 @@ def compute_suggestions(event: Event, scores=None) -> int:
     if listed and len(people) > 1:
         settings = Settings(block_same_organisation=bool(event.block_same_organisation),
                             mutuality=event.mutuality)
-        problem = Problem(rounds=1, settings=settings, attendees=tuple(
+        ids = {a.id for a in people}
+        blocked = tuple((str(r.attendee_a_id), str(r.attendee_b_id)) for r in db.session.execute(
+            db.select(PairRule).filter_by(event_id=event.id, kind=PairRuleKind.MUST_NOT_MEET)
+        ).scalars() if r.attendee_a_id in ids and r.attendee_b_id in ids)
+        problem = Problem(rounds=max(1, len(event.rounds)), settings=settings, blocked_pairs=blocked, attendees=tuple(
             engine_io.participant_for_encoding(a) for a in people))
         scores = scores or engine_io.score_problem(problem)
-        blocked = {frozenset((r.attendee_a_id, r.attendee_b_id)) for r in db.session.execute(
-            db.select(PairRule).filter_by(event_id=event.id,
-                                          kind=PairRuleKind.MUST_NOT_MEET)).scalars()}
-        org = {str(a.id): a.organisation.strip().casefold() for a in people}
-        is_listed = np.array([int(x) in listed for x in scores.ids])
-        pairs: list[tuple[str, str, float, int]] = []
-        for rows, S in scores.blocks():
-            S = np.where(is_listed[None, :], S, 0.0)
-            S[np.arange(len(rows)), rows] = 0.0
-            for k, i in enumerate(rows):
-                row = S[k]
-                m = min(len(row) - 1, SUGGESTIONS_KEPT * 2)
-                cand = np.argpartition(-row, m)[: m + 1]
-                order = cand[np.lexsort((cand, -row[cand]))]  # best first, ties by id order
-                a = scores.ids[i]
-                rank = 0
-                for j in order:
-                    b = scores.ids[int(j)]
-                    if row[j] <= 0 or rank >= SUGGESTIONS_KEPT:
-                        break
-                    if (problem.settings.block_same_organisation and org[a] and org[a] == org[b]
-                            or frozenset((int(a), int(b))) in blocked):
-                        continue
-                    pairs.append((a, b, float(row[j]), rank))
-                    rank += 1
+        pairs = suggest_partners(problem, scores, {str(x) for x in listed}, SUGGESTIONS_KEPT)
         explanations = scores.explain_many([(a, b) for a, b, _, _ in pairs])
         for (a, b, score, rank), e in zip(pairs, explanations, strict=True):
             db.session.add(Suggestion(event_id=event.id, attendee_id=int(a), other_id=int(b),

@@ -20,7 +20,7 @@ def open_event(make_event):
 @pytest.fixture
 def people(app, make_event, make_attendee):
     """An event with wishes open and four listed people; Ida and Leo suit each other."""
-    app.config["SCORER"] = "lexical"
+    app.config.update(SCORER="lexical", SUGGESTIONS_REFRESH_SECONDS=0)
     event = open_event(make_event)
     ida = make_attendee(event, "Ida Berg", offers=["UX design"], needs=["Seed funding"],
                         organisation="Pixelry", listed_at=utcnow())
@@ -97,7 +97,7 @@ def test_people_page_is_paginated(client, people, link, make_attendee):
 
 
 def test_suggestions_come_from_the_worker_with_a_second_person_reason(
-        client, people, link):
+        app, client, people, link):
     event, ida, leo, eva, hidden = people
     page = client.get(link(ida) + "/people").get_data(as_text=True)
     assert "being prepared" in page
@@ -119,7 +119,11 @@ def test_suggestions_come_from_the_worker_with_a_second_person_reason(
     page = client.get(link(ida) + "/people").get_data(as_text=True)
     assert "Leo Sund" not in page
     assert not wishes.suggestions_for(ida)
-    # ... and the worker sees the change and computes them again.
+    # ... and the worker sees the change and computes them again (at most every
+    # SUGGESTIONS_REFRESH_SECONDS, so a busy registration day does not recompute on every edit).
+    app.config["SUGGESTIONS_REFRESH_SECONDS"] = 3600
+    assert work_once()["suggestions_queued"] == 0
+    app.config["SUGGESTIONS_REFRESH_SECONDS"] = 0
     assert work_once()["suggestions_queued"] == 1
 
 
@@ -307,3 +311,24 @@ def test_wish_pages_never_load_the_text_model(app, database_url, tmp_path, peopl
     assert lines[-2] == "True 302 [200, 200, 200] 302", lines
     assert lines[-1] == "False", "a web request imported the text model"
     assert wishes.wishes_of(ida) == {leo.id: WishKind.MEET}
+
+
+def test_suggestions_leave_out_pairs_that_could_never_meet(app, people, make_attendee):
+    from meetmatch.models import PairRule, PairRuleKind
+    event, ida, leo, eva, hidden = people
+    colleague = make_attendee(event, "Ola Kollega", offers=["Seed funding"], needs=["UX design"],
+                              organisation="pixelry ", listed_at=utcnow(), available_rounds="2")
+    rival = make_attendee(event, "Rut Rival", offers=["Seed funding"], needs=["UX design"],
+                          organisation="Rival", listed_at=utcnow(), available_rounds="1,3")
+    twin = make_attendee(event, "Tim Twin", offers=["Seed funding"], needs=["UX design"],
+                         organisation="Twin", listed_at=utcnow())
+    db.session.add(PairRule(event_id=event.id, attendee_a_id=ida.id, attendee_b_id=rival.id,
+                            kind=PairRuleKind.MUST_NOT_MEET))
+    db.session.commit()
+    assert wishes.compute_suggestions(event) > 0
+    suggested = [s.other_id for s in wishes.suggestions_for(ida)]
+    # Same organisation (case and spaces aside), a must-not-meet rule, nothing in common: out.
+    assert sorted(suggested) == sorted([leo.id, twin.id])
+    assert colleague.id not in suggested and rival.id not in suggested and eva.id not in suggested
+    # People who attend only some rounds are scored like everyone (no round is needed here).
+    assert [s.other_id for s in wishes.suggestions_for(leo)] == [ida.id]

@@ -16,8 +16,17 @@ rather not meet"). The priority, highest first:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .rules import organisation_key
+
+if TYPE_CHECKING:
+    from .problem import Problem
+    from .scoring import ScoreModel
 
 MEET = "meet"
 AVOID = "avoid"
@@ -75,8 +84,43 @@ def sorted_pairs(pairs: Iterable[Pair]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(tuple(sorted(p)) for p in pairs))  # type: ignore[misc]
 
 
+def suggest_partners(problem: Problem, scores: ScoreModel, listed: Collection[str],
+                     keep: int) -> list[tuple[str, str, float, int]]:
+    """Each attendee's ``keep`` best partners among ``listed`` ids: (a, b, mutual score, rank).
+
+    Only pairs that could meet: not oneself, not the same organisation while that is blocked,
+    not a blocked pair, mutual score above 0. Best score first; ties by id (canonical).
+    """
+    ids = scores.ids
+    is_listed = np.array([x in listed for x in ids])
+    people = {p.id: p for p in problem.attendees}
+    org = [organisation_key(people[x]) if problem.settings.block_same_organisation else ""
+           for x in ids]
+    blocked = {frozenset(p) for p in problem.blocked_pairs}
+    out: list[tuple[str, str, float, int]] = []
+    for rows, S in scores.blocks():
+        S = np.where(is_listed[None, :], S, 0.0)
+        S[np.arange(len(rows)), rows] = 0.0
+        m = min(len(ids) - 1, 2 * keep)
+        if m < 1:
+            continue
+        cand = np.argpartition(-S, m, axis=1)[:, : m + 1]
+        for k, i in enumerate(rows):
+            row = S[k]
+            order = cand[k][np.lexsort((cand[k], -row[cand[k]]))]
+            rank = 0
+            for j in order.tolist():
+                if row[j] <= 0 or rank >= keep:
+                    break
+                if org[i] and org[i] == org[j] or frozenset((ids[i], ids[j])) in blocked:
+                    continue
+                out.append((ids[i], ids[j], float(row[j]), rank))
+                rank += 1
+    return out
+
+
 __all__ = ["AVOID", "DEFAULT_WISH_BONUS", "KINDS", "MAX_WISH_BONUS", "MEET", "WishPairs",
-           "sorted_pairs", "wish_pairs", "wishes_met"]
+           "sorted_pairs", "suggest_partners", "wish_pairs", "wishes_met"]
 
 
 def wishes_met(pairs: WishPairs, meetings: Iterable[tuple[str, str]]) -> dict[str, int]:
