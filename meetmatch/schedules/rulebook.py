@@ -66,6 +66,9 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
         case Rule.DOUBLE_BOOKED:
             return f"{name(v.people[0])} already has a meeting in round {v.round} (double booking)."
         case Rule.BLOCKED_PAIR:
+            met_before = _history_reason(event, people, v.people[0], v.people[1])
+            if met_before:
+                return f"{both()} are not paired again: {met_before} (memory across your events)."
             return f"{both()} must not meet (a meeting rule)."
         case Rule.AVOIDED_PAIR:
             return (f"{both()} must not meet: one of them said \"I'd rather not meet\". "
@@ -85,3 +88,13 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
         case Rule.FIXED_MISSING:
             return f"The meeting of {both()} in round {v.round} is missing."
     return str(v)  # a rule added to the engine later: still said, if plainly
+
+
+def _history_reason(event: Event, people: Mapping[int, Attendee], a: str, b: str) -> str | None:
+    """Why two people are kept apart by the memory across the organiser's events, if they are."""
+    from ..history import blocked_reasons
+
+    pair = [people[int(x)] for x in (a, b) if x.isdecimal() and int(x) in people]
+    if len(pair) < 2 or (event.history_rule or "off") == "off":
+        return None
+    return blocked_reasons(event, pair).get(tuple(sorted(p.id for p in pair)))

@@ -232,3 +232,16 @@ def test_figures_to_keep_after_erasure_hold_no_personal_data(seeded):
     figures = outcome_figures(event)
     assert figures["scheduled"] == 7 and figures["held"] == 3 and figures["two_way_share"] == 0.5
     assert not any("@" in str(v) or "Test" in str(v) for v in figures.values())
+
+
+def test_a_rebuild_says_why_it_dropped_a_pair_that_met_before(app, seeded):
+    first, _, _ = seeded()
+    for r in first.rounds:
+        r.starts_at = r.starts_at.replace(year=2025)
+    later, who, rows = seeded()  # the same people again, at the organiser's next event
+    assert later.organiser_id == first.organiser_id
+    later.history_rule = "on"
+    db.session.commit()
+    inputs = engine_io.problem_from_event(later, held_rounds=0, based_on=rows[("Ada", "Ben")].version)
+    assert any(f"Ada Test and Ben Test are not paired again: they met at {first.name} on 2025-" in note
+               for note in inputs.notes), inputs.notes
