@@ -14,9 +14,10 @@ import pytest
 from jinja2 import Environment, nodes
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-# Pages and mail attendees see; organiser and print pages are swept by the same test below.
+# Pages and mail attendees see, and the organiser's pages and printouts.
 ATTENDEE_FACING = ["base.html", "_macros.html", "_language_switch.html", "errors/*", "attendee/*",
                    "email/*"]
+ORGANISER_AND_PRINT = ["_*.html", "organiser/*", "print/*", "schedule/*"]
 ALLOWED_WORDS = {"meetmatch", "nbsp", "amp", "lt", "gt", "quot", "middot", "ndash", "mdash",
                  "hellip", "times", "rarr", "larr", "harr"}
 READ_ATTRIBUTES = re.compile(r'\b(?:title|placeholder|alt|aria-label)="([^"{]*)"')
@@ -48,11 +49,22 @@ def _templates(patterns: list[str]) -> list[Path]:
                    and p.suffix in (".html", ".txt")})
 
 
+def _assert_all_wrapped(path: Path) -> None:
+    words = untranslated_words(path.read_text(), html=path.suffix == ".html")
+    assert not words, f"{path.relative_to(TEMPLATES)}: wrap in {{{{ _('…') }}}}: {words[:20]}"
+
+
 @pytest.mark.parametrize("path", _templates(ATTENDEE_FACING),
                          ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_attendee_facing_templates_have_no_untranslated_text(path):
-    words = untranslated_words(path.read_text(), html=path.suffix == ".html")
-    assert not words, f"{path.relative_to(TEMPLATES)}: wrap in {{{{ _('…') }}}}: {words[:20]}"
+    _assert_all_wrapped(path)
+
+
+@pytest.mark.parametrize("path", [p for p in _templates(ORGANISER_AND_PRINT)
+                                  if p not in _templates(ATTENDEE_FACING)],
+                         ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_organiser_and_print_templates_have_no_untranslated_text(path):
+    _assert_all_wrapped(path)
 
 
 def test_the_sweep_finds_plain_text_and_accepts_wrapped_text():
