@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from .. import pair_rules, registration
 from ..attendee.forms import AddAttendeeForm, EditForm
 from ..forms import ConfirmForm
+from ..i18n import _, lazy_gettext, status_label
 from ..models import Event, PairRuleKind
 from ..security import event_attendee_or_404, own_event_view
 from . import bp
@@ -41,7 +42,7 @@ def attendee(event: Event, attendee_id: int):
     form.set_event_choices(event)
     if form.validate_on_submit():
         registration.update_attendee(person, form.data)
-        flash(f"Saved {person.name}.", "success")
+        flash(_("Saved %(name)s.", name=person.name), "success")
         return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     return _attendee_page(event, person, form=form, status=400 if form.is_submitted() else 200)
 
@@ -59,15 +60,18 @@ def add_pair_rule(event: Event, attendee_id: int):
         except pair_rules.PairRuleError as error:
             form.other.errors.append(str(error))
         else:
-            kind = form.rule_kind.value.replace("_", " ")
-            flash(f"{person.name} and {other.name} {kind}. This applies at the next build or "
-                  "rebuild of the schedule.", "success")
+            flash(str(RULE_NOW[form.rule_kind]) % {"a": person.name, "b": other.name} + " "
+                  + _("This applies at the next build or rebuild of the schedule."), "success")
             return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     return _attendee_page(event, person, rule_form=form, status=400)
 
 
-RULE_WORDS = {PairRuleKind.MUST_MEET: "must meet", PairRuleKind.MUST_NOT_MEET: "must not meet",
-              PairRuleKind.CANCELLED: "not paired again (their meeting was cancelled by hand)"}
+RULE_NOW = {
+    PairRuleKind.MUST_MEET: lazy_gettext("Now: %(a)s and %(b)s must meet."),
+    PairRuleKind.MUST_NOT_MEET: lazy_gettext("Now: %(a)s and %(b)s must not meet."),
+    PairRuleKind.CANCELLED: lazy_gettext("Now: %(a)s and %(b)s are not paired again (their meeting "
+                                         "was cancelled by hand)."),
+}
 
 
 @bp.route("/events/<slug>/attendees/<int:attendee_id>/rules/remove", methods=["GET", "POST"])
@@ -83,14 +87,14 @@ def remove_pair_rule(event: Event, attendee_id: int):
         other = event_attendee_or_404(
             event, rule.attendee_b_id if rule.attendee_a_id == person.id else rule.attendee_a_id)
         return confirm_page(
-            event, title=f"Remove the rule between {person.name} and {other.name}?",
-            what=[f"Now: {person.name} and {other.name} {RULE_WORDS[rule.kind]}. After removing "
-                  "it, the next build or rebuild may pair them like anyone else."],
-            hidden={"rule": str(rule.id)}, button="Remove the rule",
+            event, title=_("Remove the rule between %(a)s and %(b)s?", a=person.name, b=other.name),
+            what=[str(RULE_NOW[rule.kind]) % {"a": person.name, "b": other.name},
+                  _("After removing it, the next build or rebuild may pair them like anyone else.")],
+            hidden={"rule": str(rule.id)}, button=_("Remove the rule"),
             back=url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     if ConfirmForm().validate_on_submit():
         pair_rules.remove_pair_rule(rule)
-        flash("Rule removed. This applies at the next build or rebuild of the schedule.", "info")
+        flash(_("Rule removed. This applies at the next build or rebuild of the schedule."), "info")
     return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
 
 
@@ -104,11 +108,11 @@ def add_attendee(event: Event):
         try:
             person = registration.add_attendee(event, form.data, walk_in=bool(form.walk_in.data))
         except registration.AlreadyRegistered as error:
-            form.email.errors.append("This email is already registered for the event.")
+            form.email.errors.append(_("This email is already registered for the event."))
             existing = error.attendee
         else:
-            flash(f"Added {person.name}." + (" Rebuild the remaining rounds to match them."
-                                               if person.walk_in else ""), "success")
+            flash(_("Added %(name)s. Rebuild the remaining rounds to match them.", name=person.name)
+                  if person.walk_in else _("Added %(name)s.", name=person.name), "success")
             return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=person.id))
     else:
         existing = None
@@ -116,7 +120,18 @@ def add_attendee(event: Event):
                            existing=existing), 400 if form.is_submitted() else 200
 
 
-STATUS_WORDS = {"withdrawn": "withdrawn", "no_show": "marked as a no-show"}
+STATUS_CHANGES = {  # status -> (page title, what happens, button)
+    "withdrawn": (lazy_gettext("Withdraw %(name)s?"),
+                  lazy_gettext("%(name)s will be withdrawn: left out of the next build or rebuild, "
+                               "so their partners in the rounds to come get someone else. Nobody "
+                               "is emailed now."),
+                  lazy_gettext("Withdraw")),
+    "no_show": (lazy_gettext("Mark %(name)s as a no-show?"),
+                lazy_gettext("%(name)s will be marked as a no-show: left out of the next build or "
+                             "rebuild, so their partners in the rounds to come get someone else. "
+                             "Nobody is emailed now."),
+                lazy_gettext("Mark as no-show")),
+}
 
 
 @bp.route("/events/<slug>/attendees/<int:attendee_id>/status", methods=["GET", "POST"])
@@ -126,21 +141,20 @@ def attendee_status(event: Event, attendee_id: int):
     person = event_attendee_or_404(event, attendee_id)
     new_status = request.values.get("status", "")
     if request.method == "GET":
-        if new_status not in STATUS_WORDS:
+        if new_status not in STATUS_CHANGES:
             abort(404)
+        title, what, button = STATUS_CHANGES[new_status]
         return confirm_page(
-            event, title=f"{'Withdraw' if new_status == 'withdrawn' else 'Mark as no-show'}: "
-                         f"{person.name}?", danger=True, hidden={"status": new_status},
-            what=[f"{person.name} will be {STATUS_WORDS[new_status]}: left out of the next build "
-                  "or rebuild, so their partners in the rounds to come get someone else. Nobody "
-                  "is emailed now.",
-                  "You can undo this on their page: “Undo: register again”."],
-            button="Withdraw" if new_status == "withdrawn" else "Mark as no-show",
+            event, title=str(title) % {"name": person.name}, danger=True,
+            hidden={"status": new_status},
+            what=[str(what) % {"name": person.name},
+                  _("You can undo this on their page: “Undo: register again”.")],
+            button=str(button),
             back=url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))
     if ConfirmForm().validate_on_submit() and new_status in ("registered", "withdrawn", "no_show"):
         undo = new_status == "registered" and not person.is_active
         registration.set_status(person, new_status)
-        flash(f"{person.name} is registered again." if undo else
-              f"{person.name} is now {new_status.replace('_', ' ')}. Changed your mind? Press "
-              "“Undo” below.", "info")
+        flash(_("%(name)s is registered again.", name=person.name) if undo else
+              _("%(name)s is now %(status)s. Changed your mind? Press “Undo” below.",
+                name=person.name, status=status_label(new_status)), "info")
     return redirect(url_for("organiser.attendee", slug=event.slug, attendee_id=attendee_id))

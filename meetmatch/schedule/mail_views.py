@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..forms import ConfirmForm
+from ..i18n import _, ngettext
 from ..models import Event, ScheduleVersion
 from ..organiser.confirm import confirm_page
 from ..registration import active_attendees_by_name
@@ -43,7 +44,8 @@ def mail_status(event: Event, version: ScheduleVersion):
                            to_send=schedule_mail.schedule_recipients(version))
 
 
-def _send(version: ScheduleVersion, send: Callable[[ScheduleVersion], int], done: str):
+def _send(version: ScheduleVersion, send: Callable[[ScheduleVersion], int],
+          done: Callable[[int], str]):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -51,7 +53,7 @@ def _send(version: ScheduleVersion, send: Callable[[ScheduleVersion], int], done
     except schedule_mail.SendRefused as refused:
         flash(str(refused), "error")
     else:
-        flash(done.format(count=count), "success")
+        flash(done(count), "success")
     return _back_to_status(version)
 
 
@@ -60,7 +62,7 @@ def _back_url(version: ScheduleVersion) -> str:
 
 
 def _people(n: int) -> str:
-    return f"{n} {'person' if n == 1 else 'people'}"
+    return ngettext("%(num)s person", "%(num)s people", n)
 
 
 @bp.route("/v/<int:number>/send", methods=["GET", "POST"])
@@ -69,17 +71,19 @@ def send(event: Event, version: ScheduleVersion):
     """Queue every attendee's schedule (once per version), after a confirmation page."""
     if request.method == "GET":
         people = schedule_mail.schedule_recipients(version)
-        what = [f"This emails the full schedule of version {version.number} to {_people(len(people))}."]
+        what = [_("This emails the full schedule of version %(number)s to %(people)s.",
+                  number=version.number, people=_people(len(people)))]
         if versions.previous_published(version):
-            what.append("Everyone gets it, also those whose meetings did not change. To tell only "
-                        "the people whose meetings changed, go back and send updates instead.")
+            what.append(_("Everyone gets it, also those whose meetings did not change. To tell only "
+                          "the people whose meetings changed, go back and send updates instead."))
         if not people:
-            what = ["Everyone already has this version's schedule email; nobody gets it twice."]
-        return confirm_page(event, title="Send the full schedule to everyone?", what=what,
+            what = [_("Everyone already has this version's schedule email; nobody gets it twice.")]
+        return confirm_page(event, title=_("Send the full schedule to everyone?"), what=what,
                             people=people, back=_back_url(version),
-                            button=f"Email {_people(len(people))}")
+                            button=_("Email %(people)s", people=_people(len(people))))
     return _send(version, schedule_mail.send_schedules,
-                 "Queued {count} new schedule email(s); nobody gets the same version twice.")
+                 lambda n: _("Queued %(num)s new schedule email(s); nobody gets the same "
+                             "version twice.", num=n))
 
 
 @bp.route("/v/<int:number>/send-updates", methods=["GET", "POST"])
@@ -89,14 +93,16 @@ def send_updates(event: Event, version: ScheduleVersion):
     if request.method == "GET":
         people = schedule_mail.update_recipients(version)
         old = versions.previous_published(version)
-        what = [f"This emails {_people(len(people))} whose meetings changed since version "
-                f"{old.number if old else '—'}: what is new, what is no longer planned, and their "
-                "full schedule. Their calendar entries are updated, and dropped meetings are "
-                "removed from their calendars. Nobody else gets mail."]
-        return confirm_page(event, title="Send updates?", what=what, people=people,
-                            back=_back_url(version), button=f"Email {_people(len(people))}")
+        what = [_("This emails %(people)s whose meetings changed since version %(number)s: what is "
+                  "new, what is no longer planned, and their full schedule. Their calendar entries "
+                  "are updated, and dropped meetings are removed from their calendars. Nobody "
+                  "else gets mail.", people=_people(len(people)), number=old.number if old else "—")]
+        return confirm_page(event, title=_("Send updates?"), what=what, people=people,
+                            back=_back_url(version),
+                            button=_("Email %(people)s", people=_people(len(people))))
     return _send(version, schedule_mail.send_updates,
-                 "Queued {count} update email(s) to attendees whose meetings changed.")
+                 lambda n: _("Queued %(num)s update email(s) to attendees whose meetings "
+                             "changed.", num=n))
 
 
 @bp.route("/v/<int:number>/resend/<int:attendee_id>", methods=["GET", "POST"])
@@ -105,10 +111,11 @@ def resend(event: Event, version: ScheduleVersion, attendee_id: int):
     """Send one person's schedule again, after a confirmation page."""
     person = event_attendee_or_404(event, attendee_id)
     if request.method == "GET":
-        return confirm_page(event, title=f"Send {person.name}'s schedule again?",
-                            what=[f"This emails version {version.number} of {person.name}'s "
-                                  f"schedule to {person.email} once more."],
-                            back=_back_url(version), button="Send it again")
+        return confirm_page(event, title=_("Send %(name)s's schedule again?", name=person.name),
+                            what=[_("This emails version %(number)s of %(name)s's schedule to "
+                                    "%(email)s once more.", number=version.number,
+                                    name=person.name, email=person.email)],
+                            back=_back_url(version), button=_("Send it again"))
     if not ConfirmForm().validate_on_submit():
         abort(404)
     try:
@@ -116,7 +123,7 @@ def resend(event: Event, version: ScheduleVersion, attendee_id: int):
     except schedule_mail.SendRefused as refused:
         flash(str(refused), "error")
     else:
-        flash(f"{person.name}'s schedule is queued again.", "success")
+        flash(_("The schedule of %(name)s is queued again.", name=person.name), "success")
     return _back_to_status(version)
 
 
@@ -129,5 +136,6 @@ def test_copy(event: Event, version: ScheduleVersion):
         person = event_attendee_or_404(event, form.attendee.data)
         organiser = current_organiser()
         schedule_mail.send_test_copy(version, person, organiser.email, organiser.name)
-        flash(f"A test copy of {person.name}'s email is on its way to {organiser.email}.", "success")
+        flash(_("A test copy of the email to %(name)s is on its way to %(email)s.",
+                name=person.name, email=organiser.email), "success")
     return _back_to_status(version)

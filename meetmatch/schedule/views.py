@@ -47,7 +47,7 @@ def index(event: Event):
 def _enqueue(event: Event, params: dict):
     job, created = jobs.enqueue_job(event.id, BUILD_SCHEDULE, params)
     if not created:
-        flash("A build is already running for this event; here is its progress.", "info")
+        flash(_("A build is already running for this event; here is its progress."), "info")
     return redirect(url_for("schedule.job", slug=event.slug, job_id=job.id))
 
 
@@ -69,7 +69,7 @@ def build(event: Event):
                             back=url_for("schedule.index", slug=event.slug),
                             button=_("Build from scratch"), form=form)
     if not form.validate_on_submit():
-        flash("The time limit must be between 1 and 600 seconds.", "error")
+        flash(_("The time limit must be between 1 and 600 seconds."), "error")
         return redirect(url_for("schedule.index", slug=event.slug))
     return _enqueue(event, {"time_limit": form.time_limit.data})
 
@@ -81,10 +81,10 @@ def rebuild(event: Event):
     form = _rebuild_form(event)
     published = versions.published_version(event.id)
     if published is None:
-        flash("Publish a schedule first; a rebuild keeps the published rounds that were held.", "error")
+        flash(_("Publish a schedule first; a rebuild keeps the published rounds that were held."), "error")
         return redirect(url_for("schedule.index", slug=event.slug))
     if not form.validate_on_submit():
-        flash("Choose how many rounds were held.", "error")
+        flash(_("Choose how many rounds were held."), "error")
         return redirect(url_for("schedule.index", slug=event.slug))
     return _enqueue(event, {"time_limit": form.time_limit.data, "held_rounds": form.held_rounds.data,
                             "based_on_id": published.id})
@@ -147,8 +147,8 @@ def publish(event: Event, version: ScheduleVersion):
     if ConfirmForm().validate_on_submit():
         versions.publish_version(version)
         pdf.queue_pdf_render(version)  # ready by the time the organiser goes to print
-        flash(f"Version {version.number} is published. Attendees can see it now; send it by email "
-              "from the Send page.", "success")
+        flash(_("Version %(number)s is published. Attendees can see it now; send it by email "
+                "from the Email page.", number=version.number), "success")
     return redirect(url_for("schedule.version", slug=event.slug, number=version.number))
 
 
@@ -159,7 +159,8 @@ def copy(event: Event, version: ScheduleVersion):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     draft = versions.copy_to_draft(version)
-    flash(f"Draft version {draft.number} is a copy of version {version.number}.", "success")
+    flash(_("Draft version %(draft)s is a copy of version %(number)s.", draft=draft.number,
+            number=version.number), "success")
     return redirect(url_for("schedule.adjust", slug=event.slug, number=draft.number))
 
 
@@ -192,7 +193,7 @@ def _adjusted(version: ScheduleVersion, change: Callable[[], object], done: str)
     try:
         change()
     except adjust.AdjustmentRefused as refused:
-        flash(f"Not changed: {refused}", "error")
+        flash(_("Not changed: %(reason)s", reason=refused), "error")
     else:
         flash(done, "success")
     return _back_to_adjust(version)
@@ -221,9 +222,9 @@ def cancel_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
             button=_("Cancel the meeting"))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    names = f"{meeting.attendee_a.name} and {meeting.attendee_b.name}"
     return _adjusted(version, partial(adjust.cancel_meeting, version, meeting),
-                     f"Cancelled the meeting of {names}. Rebuilds will not pair them again.")
+                     _("Cancelled the meeting of %(a)s and %(b)s. Rebuilds will not pair them again.",
+                       a=meeting.attendee_a.name, b=meeting.attendee_b.name))
 
 
 @bp.post("/v/<int:number>/meetings/<int:meeting_id>/move")
@@ -233,11 +234,11 @@ def move_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
     meeting = _meeting_or_404(version, meeting_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        flash("Not changed: give a round and a table number.", "error")
+        flash(_("Not changed: give a round and a table number."), "error")
         return _back_to_adjust(version)
     r, t = form.round_number.data, form.table_number.data
     return _adjusted(version, partial(adjust.move_meeting, version, meeting, r, t),
-                     f"Moved to round {r}, {event.table_label(t)}.")
+                     _("Moved to round %(round)s, %(table)s.", round=r, table=event.table_label(t)))
 
 
 @bp.post("/v/<int:number>/meetings/add")
@@ -246,13 +247,13 @@ def add_meeting(event: Event, version: ScheduleVersion):
     """Add a meeting between two free people."""
     form = _add_form(event)
     if not form.validate_on_submit():
-        flash("Not changed: choose two people, a round and a table.", "error")
+        flash(_("Not changed: choose two people, a round and a table."), "error")
         return _back_to_adjust(version)
     a = event_attendee_or_404(event, form.attendee_a.data)
     b = event_attendee_or_404(event, form.attendee_b.data)
     r, t = form.round_number.data, form.table_number.data
     return _adjusted(version, partial(adjust.add_meeting, version, a, b, r, t),
-                     f"Added {a.name} and {b.name} in round {r}.")
+                     _("Added %(a)s and %(b)s in round %(round)s.", a=a.name, b=b.name, round=r))
 
 
 @bp.get("/compare/<int:number>")
