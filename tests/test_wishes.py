@@ -82,8 +82,12 @@ def test_people_page_lists_only_listed_active_people_never_email(client, people,
     assert "Eva Holm" in page and "Leo Sund" not in page
     # Withdrawn or unlisted: gone at once.
     leo.status = "withdrawn"
+    eva.listed_at = None
     db.session.commit()
-    assert "Leo Sund" not in client.get(link(ida) + "/people").get_data(as_text=True)
+    page = client.get(link(ida) + "/people").get_data(as_text=True)
+    assert "Leo Sund" not in page and "Eva Holm" not in page
+    # A withdrawn viewer sees nobody.
+    assert "Ida Berg" not in client.get(link(leo) + "/people").get_data(as_text=True)
 
 
 def test_people_page_is_paginated(client, people, link, make_attendee):

@@ -74,6 +74,7 @@ def test_two_attendees_wish_to_meet_and_both_schedules_say_so(
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.goto(links[me])
             page.get_by_role("link", name="Who is coming and suggested matches").click()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390  # a phone
             card = page.locator(f"#suggested-{other_id}")
             assert other_name in card.inner_text()
             assert re.search(r"You can help \w+ with", card.inner_text())
