@@ -139,3 +139,12 @@ def chromium_or_skip() -> str:
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); skipped outside CI")
     return CHROMIUM
+
+
+def log_in_organiser(page, base_url: str, email: str = "org@example.com",
+                     password: str = "correct horse battery") -> None:
+    """Log in through the organiser login page of a live server (Playwright ``page``)."""
+    page.goto(f"{base_url}/organiser/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

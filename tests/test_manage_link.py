@@ -312,13 +312,13 @@ def test_manage_form_still_saves_after_the_organiser_drops_a_round(client, make_
     checked = re.findall(r'<input checked[^>]*name="rounds"[^>]*value="(\d+)"', page)
     assert checked == ["2"]
     assert len(event.topics) == 4  # settings without a topic list leave the topics alone
-    assert client.get(path + "/withdraw").status_code == 405
+    assert client.get(path + "/reactivate").status_code == 405
 
 
 def test_get_on_post_only_address_is_a_friendly_405(client, make_event, register, manage_path):
     event = make_event()
     register(event)
-    response = client.get(manage_path("alice@example.com") + "/withdraw")
+    response = client.get(manage_path("alice@example.com") + "/reactivate")  # /withdraw asks first
     assert response.status_code == 405
     assert "Not possible here" in response.get_data(as_text=True)
 

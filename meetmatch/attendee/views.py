@@ -109,11 +109,14 @@ def manage(event: Event, token: str):
     ), status
 
 
-@bp.post("/e/<slug>/manage/<token>/withdraw")
+@bp.route("/e/<slug>/manage/<token>/withdraw", methods=["GET", "POST"])
 @public_event_view
 def withdraw(event: Event, token: str):
-    """Withdraw one's registration."""
+    """Withdraw one's registration, after a page that says what that means."""
     attendee = _attendee_for_link(event, token)
+    if request.method == "GET":
+        return render_template("attendee/withdraw.html", event=event, attendee=attendee,
+                               token=token, confirm=ConfirmForm())
     if ConfirmForm().validate_on_submit():
         registration.set_status(attendee, "withdrawn")
         flash(_("Your registration is withdrawn. You will not be matched. Changed your mind? "

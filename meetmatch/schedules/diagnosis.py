@@ -10,34 +10,36 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..extensions import db
+from ..i18n import gettext, ngettext
+from ..i18n import lazy_gettext as _l
 from ..matching.rules import organisation_key
 from ..models import Attendee, Event, PairRule, PairRuleKind
 
-SHORT_RULE = "Fewest meetings per attendee"
+SHORT_RULE = "Fewest meetings per attendee"  # as stored in a version's details (English)
 
 # A cause and what to change for it; the same words whoever is affected.
 CAUSES = {
     "same_organisation": (
-        "Most others they could meet work at the same organisation, and meetings within one "
-        "organisation are blocked",
-        "Allow meetings within the same organisation under Settings, or accept fewer meetings "
-        "for them. More tables or rounds would not help."),
+        _l("Most others they could meet work at the same organisation, and meetings within one "
+           "organisation are blocked"),
+        _l("Allow meetings within the same organisation under Settings, or accept fewer meetings "
+           "for them. More tables or rounds would not help.")),
     "rules": (
-        "Meeting rules or cancelled meetings leave too few people they may meet",
-        "Remove a must-not-meet rule or a remembered cancellation on their page."),
+        _l("Meeting rules or cancelled meetings leave too few people they may meet"),
+        _l("Remove a must-not-meet rule or a remembered cancellation on their page.")),
     "rounds": (
-        "They can attend fewer rounds than their target",
-        "Widen their available rounds on their page, or lower the minimum meetings in Settings."),
+        _l("They can attend fewer rounds than their target"),
+        _l("Widen their available rounds on their page, or lower the minimum meetings in Settings.")),
     "tables": (
-        "More people are free in their rounds than the tables can seat",
-        "Add tables under Settings."),
+        _l("More people are free in their rounds than the tables can seat"),
+        _l("Add tables under Settings.")),
     "odd": (
-        "An odd number of people is free in their rounds, so someone sits out",
-        "Add a walk-in, or accept that one person is short."),
+        _l("An odd number of people is free in their rounds, so someone sits out"),
+        _l("Add a walk-in, or accept that one person is short.")),
     "others": (
-        "Their best partners were needed more elsewhere",
-        "Give them a must-meet rule with someone who fits, widen their rounds, or lower the "
-        "minimum meetings in Settings."),
+        _l("Their best partners were needed more elsewhere"),
+        _l("Give them a must-meet rule with someone who fits, widen their rounds, or lower the "
+           "minimum meetings in Settings.")),
 }
 
 
@@ -98,7 +100,8 @@ def short_problems(event: Event, short: list[tuple[Attendee, int]], active: list
         names = by_cause.get(cause)
         if names:
             reason, advice = CAUSES[cause]
-            count = f"{len(names)} attendee{'s' if len(names) != 1 else ''} below their target"
-            rows.append(Problem(SHORT_RULE, ", ".join(sorted(names, key=str.casefold)),
-                                f"{count}. {reason}.", advice))
+            count = ngettext("%(num)s attendee below their target",
+                             "%(num)s attendees below their target", len(names))
+            rows.append(Problem(gettext("Fewest meetings per attendee"), ", ".join(sorted(names, key=str.casefold)),
+                                f"{count}. {reason}.", str(advice)))
     return rows

@@ -12,7 +12,7 @@ from datetime import datetime
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from ..i18n import _, current_language
+from ..i18n import _, current_language, ngettext
 from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
@@ -212,12 +212,15 @@ def by_round(event: Event, version: ScheduleVersion) -> list[RoundView]:
 
 
 def _sentence(meetings: int, attendees: int, rounds: int, short: int, unmet: int) -> str:
-    parts = [f"{meetings} meeting{'s' if meetings != 1 else ''} for {attendees} attendee"
-             f"{'s' if attendees != 1 else ''} in {rounds} round{'s' if rounds != 1 else ''}",
-             "everyone reaches their target" if short == 0 else
-             f"{short} attendee{'s' if short != 1 else ''} below their target"]
+    parts = [ngettext("%(num)s meeting", "%(num)s meetings", meetings) + " "
+             + ngettext("for %(num)s attendee", "for %(num)s attendees", attendees) + " "
+             + ngettext("in %(num)s round", "in %(num)s rounds", rounds),
+             _("everyone reaches their target") if short == 0 else
+             ngettext("%(num)s attendee below their target", "%(num)s attendees below their target",
+                      short)]
     if unmet:
-        parts.append(f"{unmet} requested meeting{'s' if unmet != 1 else ''} not possible")
+        parts.append(ngettext("%(num)s requested meeting not possible",
+                              "%(num)s requested meetings not possible", unmet))
     return "; ".join(parts) + "."
 
 

@@ -239,3 +239,16 @@ def test_mail_page_main_action_after_a_rebuild_and_full_resend_confirmation(
     confirm = client.get(f"{base}/v/{v2.number}/send").get_data(as_text=True)
     active = sum(a.is_active for a in event.attendees)
     assert f"to {active} people" in confirm and f"Email {active} people" in confirm
+
+
+def test_attendee_withdrawal_asks_first(app, client, make_event, register, manage_path):
+    event = make_event()
+    register(event)
+    path = manage_path("alice@example.com")
+    page = client.get(path).get_data(as_text=True)
+    assert f'href="{path}/withdraw"' in page  # a link to a page that says what happens
+    confirm = client.get(f"{path}/withdraw").get_data(as_text=True)
+    assert "Withdraw your registration?" in confirm and "register again" in confirm
+    assert f'action="{path}/withdraw"' in confirm and "Keep my registration" in confirm
+    client.post(f"{path}/withdraw")
+    assert "Your registration is withdrawn" in client.get(path).get_data(as_text=True)

@@ -14,6 +14,7 @@ from meetmatch.extensions import db
 from meetmatch.schedules import engine_io, versions
 from meetmatch.schedules import mail as schedule_mail
 
+from ..helpers import log_in_organiser
 from .test_browser import _wait, app_config, chromium_path, live_server, worker_process  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,10 +42,7 @@ def test_rebuild_then_send_updates_only_to_the_changed(
         browser = p.chromium.launch(executable_path=chromium_path, headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         page = browser.new_page()
-        page.goto(f"{live_server}/organiser/login")
-        page.get_by_label("Email").fill("org@example.com")
-        page.get_by_label("Password").fill("correct horse battery")
-        page.get_by_role("button", name="Log in").click()
+        log_in_organiser(page, live_server)
         page.goto(f"{live_server}/organiser/events/{slug}/schedule/")
         # once rounds are held, rebuilding is the main action; starting over asks first
         assert page.get_by_role("heading", name="Rebuild the remaining rounds").is_visible()
