@@ -16,6 +16,7 @@ from . import i18n, log_privacy
 from .extensions import csrf, db, limiter, migrate, set_sqlite_busy_timeout
 from .faults import register_maintenance_page
 from .i18n import lazy_gettext as _l
+from .input_limits import BoundedIntConverter
 from .mail_headers import check_mail_from
 from .ratelimits import configure_rate_limit_storage, warn_if_limits_are_per_process
 
@@ -26,7 +27,8 @@ CSP = (
 
 # Responses that may hold personal data; static files and the print stylesheet may be cached.
 PRIVATE_TYPES = frozenset({"text/html", "text/csv", "application/pdf", "text/calendar",
-                           "application/json"})
+                           "application/json",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
 
 class ConfigError(RuntimeError):
@@ -46,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(resources.files("meetmatch.templates")),
         static_folder="static",
     )
+    # Before any route is added: ids in URLs beyond a 32-bit integer are a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     if test_config is None:
@@ -124,7 +128,7 @@ def _finish_config(app: Flask) -> None:
         _ignore_debug_flag(app)
 
 
-_MAKE_SECRET = "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+_MAKE_SECRET = "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"  # a shell hint shown in an error, not a key  # nosec B105
 
 
 def _ignore_debug_flag(app: Flask) -> None:

@@ -7,6 +7,8 @@ import unicodedata
 
 from flask_wtf import FlaskForm
 
+from .i18n import lazy_gettext as _l
+from .input_limits import integer_out_of_range
 from .mail_headers import CONTROL_PROBLEM, check_header_text
 
 try:
@@ -106,6 +108,9 @@ class SafeForm(FlaskForm):
         for field in self:
             if isinstance(field.data, str) and has_control_characters(field.data):
                 field.errors = [*(e for e in field.errors if e != CONTROL_PROBLEM), CONTROL_PROBLEM]
+                valid = False
+            elif integer_out_of_range(field.data) and not field.errors:
+                field.errors = [*field.errors, _l("This number is far too large.")]
                 valid = False
         self._errors = None
         return valid

@@ -31,6 +31,7 @@ from ..events import SLUG_PATTERN
 from ..forms import SafeForm, SelectChoice, one_line, strip_text
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, is_timezone, timezone_choices
 from ..i18n import lazy_gettext as _l
+from ..input_limits import FIRST_EVENT_DAY, LAST_EVENT_DAY
 from ..models import PairRuleKind
 
 
@@ -114,6 +115,12 @@ class EventForm(SafeForm):
     def validate_timezone(self, field) -> None:
         if not is_timezone(field.data or ""):
             raise ValidationError(_l("Unknown time zone. Pick the zone of the venue from the list."))
+
+    def validate_day(self, field) -> None:
+        # Rounds are dates plus minutes: near year 9999 that arithmetic overflows.
+        if field.data and not FIRST_EVENT_DAY <= field.data <= LAST_EVENT_DAY:
+            raise ValidationError(_("Pick a date between %(first)s and %(last)s.",
+                                    first=FIRST_EVENT_DAY.isoformat(), last=LAST_EVENT_DAY.isoformat()))
 
     def validate_round_count(self, field) -> None:  # noqa: ARG002
         if not (self.custom_rounds.data or "").strip():

@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..i18n import lazy_gettext as _l
+from ..input_limits import MAX_ROUNDS, MAX_TABLES
 
 
 class BuildForm(FlaskForm):
@@ -23,16 +24,16 @@ class RebuildForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1)])
-    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1)])
+    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ROUNDS)])
+    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1, max=MAX_TABLES)])
     submit = SubmitField(_l("Move"))
 
 
 class AddMeetingForm(FlaskForm):
     attendee_a = SelectField(_l("First person"), coerce=int)
     attendee_b = SelectField(_l("Second person"), coerce=int)
-    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1)])
-    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1)])
+    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ROUNDS)])
+    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1, max=MAX_TABLES)])
     submit = SubmitField(_l("Add meeting"))
 
 
