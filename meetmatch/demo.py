@@ -10,7 +10,7 @@ from .extensions import db
 from .models import Attendee, Event, Organiser
 
 DEMO_ORGANISER_EMAIL = "organiser@example.com"
-DEMO_ORGANISER_PASSWORD = "demo-organiser"  # printed by `make run`; a demo account only
+DEMO_ORGANISER_PASSWORD = "demo-organiser"  # printed by `make run`; production refuses it  # nosec B105
 DEMO_SLUG = "demo"
 
 TOPICS = [

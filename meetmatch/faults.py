@@ -7,6 +7,7 @@ database cannot be reached, its file is read-only, deleted or was never migrated
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, g, render_template
@@ -68,10 +69,8 @@ def register_maintenance_page(app: Flask) -> None:
         problem = database_fault(error)
         if problem is None:
             raise error  # not a fault: the ordinary 500 handling (and its log) applies
-        try:
+        with contextlib.suppress(Exception):  # the connection is gone already: nothing to undo
             db.session.rollback()
-        except Exception:  # noqa: BLE001, S110 - the connection is already gone; nothing to undo
-            pass
         log.error("database fault, answered with the maintenance page: %s", problem)
         # The page must not touch the database again: no event or attendee picks its language.
         for key in ("i18n_event", "i18n_attendee"):

@@ -205,7 +205,7 @@ class DirectoryCache:
                 chunk = hashes[k:k + self._CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for h, blob in db.execute(
-                        f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})",
+                        f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})",  # only ? placeholders are interpolated  # nosec B608
                         (model, *chunk)):
                     out[h] = np.frombuffer(blob, dtype=np.float32)
         finally:
