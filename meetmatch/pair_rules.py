@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
+from .i18n import _
 from .models import Attendee, Event, PairRule, PairRuleKind
 
 
@@ -43,9 +44,9 @@ def _rows_for_pair(event: Event, a_id: int, b_id: int) -> list[PairRule]:
 
 def _check(event: Event, a: Attendee, b: Attendee) -> None:
     if a.event_id != event.id or b.event_id != event.id:
-        raise PairRuleError("Both people must be attendees of this event.")
+        raise PairRuleError(_("Both people must be attendees of this event."))
     if a.id == b.id:
-        raise PairRuleError("A person cannot have a rule with themselves.")
+        raise PairRuleError(_("A person cannot have a rule with themselves."))
 
 
 def _store(event: Event, first: int, second: int, kind: PairRuleKind) -> PairRule:

@@ -13,6 +13,7 @@ import logging
 
 from .. import pair_rules
 from ..extensions import db
+from ..i18n import _
 from ..matching import Problem, meeting_violations, score_event
 from ..models import Attendee, SavedMeeting, ScheduleVersion
 from .engine_io import BuildError, participant, problem_from_event
@@ -31,7 +32,7 @@ class AdjustmentRefused(Exception):
 
 def _editable(version: ScheduleVersion) -> None:
     if version.status != "draft":
-        raise AdjustmentRefused("Published versions never change. Copy it to a new draft first.")
+        raise AdjustmentRefused(_("Published versions never change. Copy it to a new draft first."))
 
 
 class _OnePairScore:
@@ -53,7 +54,8 @@ def _check(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int
     try:
         problem = problem_from_event(event).problem
     except BuildError as error:
-        raise AdjustmentRefused(f"The event's settings need fixing first: {error}") from error
+        raise AdjustmentRefused(_("The event's settings need fixing first: %(error)s",
+                                  error=error)) from error
     broken = meeting_violations(
         problem, placements_of(version.meetings, leave_out), str(a.id), str(b.id), round_number,
         table, scores=_OnePairScore(score), held_rounds=range(1, version.held_rounds + 1))
@@ -87,7 +89,7 @@ def add_meeting(version: ScheduleVersion, a: Attendee, b: Attendee, round_number
     """Add a meeting between two people who are free in that round."""
     _editable(version)
     if a.event_id != version.event_id or b.event_id != version.event_id:
-        raise AdjustmentRefused("Both people must be attendees of this event.")
+        raise AdjustmentRefused(_("Both people must be attendees of this event."))
     meeting, score = scored_pair(version, a, b) if a.id != b.id else (None, None)
     # Putting them together by hand undoes a remembered cancellation of the pair (not a
     # must-not-meet rule): checked without it, kept only if the meeting is added.

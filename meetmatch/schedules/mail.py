@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..i18n import force_locale, language_of
+from ..i18n import _, force_locale, language_of
 from ..mail import already_queued, queue_message, requeue_message
 from ..models import Attendee, Event, OutboxMessage, ScheduleVersion
 from ..registration import active_attendees, issue_manage_link, public_url
@@ -60,19 +60,19 @@ def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, 
 
 def _require_published(version: ScheduleVersion) -> None:
     if version.status != "published":
-        raise SendRefused("Publish this version before sending it to attendees.")
+        raise SendRefused(_("Publish this version before sending it to attendees."))
 
 
 def _commit_idempotent(queue_all) -> int:
     """Queue and commit; if another request queued the same keys meanwhile, try once more."""
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             count = queue_all()  # an autoflush inside may already hit the unique dedupe key
             db.session.commit()
             return count
         except IntegrityError:
             db.session.rollback()
-    raise SendRefused("Another send was running at the same time; please press Send again.")
+    raise SendRefused(_("Another send was running at the same time; please press Send again."))
 
 
 def send_schedules(version: ScheduleVersion) -> int:
@@ -165,7 +165,8 @@ def send_updates(version: ScheduleVersion) -> int:
     event = version.event
     old = previous_published(version)
     if old is None:
-        raise SendRefused("There is no earlier published version to compare with; use Send schedules.")
+        raise SendRefused(_("There is no earlier published version to compare with; use Send "
+                            "schedules."))
     changes = changes_between(old, version)
     people = {a.id: a for a in event.attendees}
     sequences = meeting_sequences(version)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from ..i18n import _, status_label
 from ..matching import Placement, Rule, Violation
 from ..models import Attendee, Event, SavedMeeting
 
@@ -32,61 +33,70 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
 
     def name(pid: str) -> str:
         person = people.get(int(pid)) if pid.isdecimal() else None
-        return person.name if person is not None else f"Attendee {pid}"
+        return person.name if person is not None else _("Attendee %(id)s", id=pid)
 
     def both() -> str:
-        return f"{name(v.people[0])} and {name(v.people[1])}"
+        return _("%(a)s and %(b)s", a=name(v.people[0]), b=name(v.people[1]))
 
-    table = event.table_label(v.table) if v.table is not None else "that table"
+    table = event.table_label(v.table) if v.table is not None else _("that table")
     match v.rule:
         case Rule.UNKNOWN_PERSON:
             person = people.get(int(v.people[0])) if v.people[0].isdecimal() else None
             if person is not None and not person.is_active:
-                return f"{person.name} is {person.status.replace('_', ' ')}."
-            return "Both people must be attendees of this event."
+                return _("%(name)s is %(status)s.", name=person.name, status=status_label(person.status))
+            return _("Both people must be attendees of this event.")
         case Rule.SAME_PERSON:
-            return "Choose two different people."
+            return _("Choose two different people.")
         case Rule.ROUND_OUT_OF_RANGE:
-            return f"Round {v.round} does not exist (the event has {len(event.rounds)} rounds)."
+            return _("Round %(round)s does not exist (the event has %(count)s rounds).",
+                     round=v.round, count=len(event.rounds))
         case Rule.HELD_ROUND:
-            return f"Round {v.round} has already been held; nothing new can happen in it."
+            return _("Round %(round)s has already been held; nothing new can happen in it.",
+                     round=v.round)
         case Rule.TABLE_OUT_OF_RANGE:
-            return f"Table {v.table} does not exist (the event has {event.num_tables} tables)."
+            return _("Table %(table)s does not exist (the event has %(count)s tables).",
+                     table=v.table, count=event.num_tables)
         case Rule.NOT_AVAILABLE:
-            return f"{name(v.people[0])} is not available in round {v.round}."
+            return _("%(name)s is not available in round %(round)s.", name=name(v.people[0]),
+                     round=v.round)
         case Rule.HOST_TABLE:
             host = people.get(int(v.people[0]))
-            own = event.table_label(host.host_table) if host is not None else "their own table"
-            return f"{name(v.people[0])} keeps {own} all day (host table); use that table."
+            own = event.table_label(host.host_table) if host is not None else _("their own table")
+            return _("%(name)s keeps %(table)s all day (host table); use that table.",
+                     name=name(v.people[0]), table=own)
         case Rule.HOSTED_TABLE:
-            return f"{table} is {name(v.people[2])}'s host table."
+            return _("%(table)s is the host table of %(name)s.", table=table, name=name(v.people[2]))
         case Rule.TABLE_TAKEN:
-            return (f"{table} is already used in round {v.round} by {name(v.people[2])} and "
-                    f"{name(v.people[3])}.")
+            return _("%(table)s is already used in round %(round)s by %(a)s and %(b)s.",
+                     table=table, round=v.round, a=name(v.people[2]), b=name(v.people[3]))
         case Rule.DOUBLE_BOOKED:
-            return f"{name(v.people[0])} already has a meeting in round {v.round} (double booking)."
+            return _("%(name)s already has a meeting in round %(round)s (double booking).",
+                     name=name(v.people[0]), round=v.round)
         case Rule.BLOCKED_PAIR:
             met_before = _history_reason(event, people, v.people[0], v.people[1])
             if met_before:
-                return f"{both()} are not paired again: {met_before} (memory across your events)."
-            return f"{both()} must not meet (a meeting rule)."
+                return _("%(both)s are not paired again: %(why)s (memory across your events).",
+                         both=both(), why=met_before)
+            return _("%(both)s must not meet (a meeting rule).", both=both())
         case Rule.AVOIDED_PAIR:
-            return (f"{both()} must not meet: one of them said \"I'd rather not meet\". "
-                    "Add a must-meet rule if they should meet after all.")
+            return _("%(both)s must not meet: one of them said \"I'd rather not meet\". Add a "
+                     "must-meet rule if they should meet after all.", both=both())
         case Rule.SAME_ORGANISATION:
             organisation = people[int(v.people[0])].organisation
-            return (f"{both()} are both from {organisation}; this event does not match people of "
-                    "the same organisation.")
+            return _("%(both)s are both from %(organisation)s; this event does not match people of "
+                     "the same organisation.", both=both(), organisation=organisation)
         case Rule.REPEAT_PAIR:
-            return f"{both()} already meet in this schedule."
+            return _("%(both)s already meet in this schedule.", both=both())
         case Rule.MAX_MEETINGS:
             person = people[int(v.people[0])]
-            return f"{person.name} wants at most {person.max_meetings} meetings."
+            return _("%(name)s wants at most %(count)s meetings.", name=person.name,
+                     count=person.max_meetings)
         case Rule.SCORE_ZERO:
-            return (f"{both()} have nothing to offer each other (a meeting score of 0); such "
-                    "pairs are never planned.")
+            return _("%(both)s have nothing to offer each other (a meeting score of 0); such "
+                     "pairs are never planned.", both=both())
         case Rule.FIXED_MISSING:
-            return f"The meeting of {both()} in round {v.round} is missing."
+            return _("The meeting of %(both)s in round %(round)s is missing.", both=both(),
+                     round=v.round)
     return str(v)  # a rule added to the engine later: still said, if plainly
 
 
