@@ -135,3 +135,20 @@ def test_time_zone_is_picked_from_the_iana_list(client, make_organiser, login):
     assert response.status_code == 302
     event = db.session.execute(db.select(Event).filter_by(slug="kvall")).scalar_one()
     assert (event.timezone, event.language) == ("America/New_York", "sv")
+
+
+def test_organiser_pages_in_swedish_show_times_in_the_event_zone_not_utc(
+        client, make_organiser, login, make_event, register):
+    make_organiser()
+    event = make_event(timezone="America/New_York")
+    register(event)
+    attendee = _attendee("alice@example.com")
+    login()
+    page = _page(client, f"/organiser/events/{event.slug}/attendees/{attendee.id}?lang=sv")
+    with force_locale("sv"):
+        consented = fmt_moment(attendee.consent_at, "America/New_York")
+    assert f"samtyckte {consented}" in page  # e.g. "samtyckte 29 nov. 2026 14:05"
+    assert "UTC" not in page
+    page = _page(client, f"/organiser/events/{event.slug}")  # the switch is remembered
+    assert "Anmälningar" in page and "Lägg till en deltagare" in page and "anmäld" in page
+    assert "Registrations" not in page
