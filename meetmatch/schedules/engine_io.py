@@ -34,6 +34,7 @@ from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting, Sche
 from ..registration import active_attendees
 from ..text_vectors import DatabaseVectorCache, scorer_name
 from ..wishes import engine_wishes
+from .diagnosis import request_problem
 from .reasons import reason_json, two_way_share_of
 from .rulebook import placement_of, violation_sentence
 from .versions import copy_meeting, details_of, next_version_number
@@ -304,11 +305,11 @@ def solver_problems(result: Result, names: dict[str, str],
     """What the solver could not satisfy (requested meetings, hard rules): the rule, for whom,
     and what to change. ``mutual``: pairs requested because both asked to meet (wishes)."""
     problems = []
-    for a, b, reason in result.unmet_requests:
+    for a, b, why in result.unmet_requests:
+        reason, advice = request_problem(a, b, why, names)  # names, never ids; fitting advice
         problems.append({
             "rule": "Mutual wish" if frozenset((a, b)) in mutual else "Requested meeting", "who": f"{names.get(a, a)} and {names.get(b, b)}",
-            "reason": reason,
-            "advice": "Check both people's rounds and blocks, or add a round or tables.",
+            "reason": reason, "advice": advice,
         })
     # Who is short is counted from the saved meetings when the page is shown
     # (``review.summary``), so the cards, the sentence and this list agree.

@@ -259,7 +259,7 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
     stored = [Problem(**p) for p in details.get("problems", []) if p.get("rule") != SHORT_RULE]
     problems = stored + short_problems(event, [(p.attendee, p.target) for p in short],
                                        [p.attendee for p in active], first_rounds(version))
-    unmet_requests = sum(1 for p in stored if p.rule == "Requested meeting")
+    unmet_requests = sum(1 for p in stored if p.rule in ("Requested meeting", "Mutual wish"))
     return {
         "meetings": len(version.meetings),
         "attendees": len(active),

@@ -252,3 +252,23 @@ def test_attendee_withdrawal_asks_first(app, client, make_event, register, manag
     assert f'action="{path}/withdraw"' in confirm and "Keep my registration" in confirm
     client.post(f"{path}/withdraw")
     assert "Your registration is withdrawn" in client.get(path).get_data(as_text=True)
+
+
+def test_unmet_requests_name_people_and_advise_for_their_cause(app, small_event):
+    from meetmatch import pair_rules
+
+    event = small_event(rounds=2)
+    ada, *others = event.attendees
+    for other in others[:4]:  # four must-meets in two rounds: two cannot happen
+        pair_rules.add_pair_rule(event, ada, other, PairRuleKind.MUST_MEET)
+    version = engine_io.build_schedule(event, time_limit=2.0)
+    rows = [p for p in review.summary(event, version)["problems"] if p.rule == "Requested meeting"]
+    assert len(rows) >= 2
+    ids = {str(a.id) for a in event.attendees}
+    for row in rows:
+        assert row.who.startswith("Ada Lovelace and ")
+        assert not ids & set(re.findall(r"\d+", row.reason))  # names, never internal ids
+        assert row.advice != "Check both people's rounds and rules, or add a round or tables."
+    # a pair with nothing in common is told so, not sent to add tables
+    chloe = next(r for r in rows if r.who.endswith("Chloe Martin"))
+    assert chloe.reason == "Neither offers what the other needs." and "tables" not in chloe.advice
