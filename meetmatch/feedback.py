@@ -103,8 +103,8 @@ def feedback_items(attendee: Attendee) -> list[FeedbackItem]:
     meetings = meetings_for(version, attendee.id)
     answers = {f.meeting_id: f for f in db.session.execute(
         db.select(MeetingFeedback).filter_by(attendee_id=attendee.id)).scalars()}
-    items = agenda(event, attendee, meetings)
-    return [FeedbackItem(m, it, answers.get(m.id)) for m, it in zip(meetings, items, strict=True)]
+    items = {it.round: it for it in agenda(event, attendee, meetings)}  # one meeting a round
+    return [FeedbackItem(m, items[m.round_number], answers.get(m.id)) for m in meetings]
 
 
 def _level(value: str | None) -> int | None:

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import feedback
 from ..forms import ConfirmForm
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import Event
 from ..security import public_event_view
 from . import bp
@@ -44,8 +44,10 @@ def feedback_page(event: Event, token: str):
     if errors:
         return _page(event, attendee, token, errors=errors, values=request.form, status=400)
     saved = feedback.save_answers(attendee, answers)
-    flash(_("Thank you: your answers about %(n)s meetings are saved. You can change them until the "
-            "feedback closes.", n=saved) if saved else _("Nothing to save: no meeting was answered."),
+    flash(ngettext("Thank you: your answer about %(num)s meeting is saved. You can change it until the "
+                   "feedback closes.", "Thank you: your answers about %(num)s meetings are saved. You can "
+                   "change them until the feedback closes.", saved)
+          if saved else _("Nothing to save: no meeting was answered."),
           "success" if saved else "info")
     return redirect(url_for("attendee.feedback", slug=event.slug, token=token), 303)
 
@@ -59,7 +61,8 @@ def feedback_all_useful(event: Event, token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     saved = feedback.mark_all_useful(attendee)
-    flash(_("Thank you: %(n)s meetings recorded as held and useful.", n=saved) if saved
+    flash(ngettext("Thank you: %(num)s meeting recorded as held and useful.",
+                   "Thank you: %(num)s meetings recorded as held and useful.", saved) if saved
           else _("All your meetings were already answered."), "success")
     return redirect(url_for("attendee.feedback", slug=event.slug, token=token), 303)
 

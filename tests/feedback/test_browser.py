@@ -30,7 +30,7 @@ def _give_feedback(page, url: str, meeting_id: int, gained: str, gave: str) -> N
     page.check(f'input[name="follow_up-{meeting_id}"]')
     page.fill(f"#note-{meeting_id}", "Useful, thanks")
     page.get_by_role("button", name="Save my feedback").click()
-    page.get_by_text("your answers about 1 meetings are saved").wait_for()
+    page.get_by_text("your answer about 1 meeting is saved").wait_for()
     assert page.is_checked(f'input[name="gained-{meeting_id}"][value="{gained}"]')  # shown again, editable
 
 
@@ -54,6 +54,7 @@ def test_two_attendees_give_feedback_and_the_report_shows_one_two_way_meeting(
             page = context.new_page()
             page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
             _give_feedback(page, f"{live_server}/e/{slug}/manage/{token}/feedback", meeting, gained, gave)
+            page.screenshot(path=str(ARTIFACTS / f"feedback-{db_kind}.png"), full_page=True)
             context.close()
         page = browser.new_page()
         page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
