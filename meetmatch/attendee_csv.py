@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from .extensions import db
 from .formatting import split_topics
 from .forms import has_control_characters
+from .i18n import _
 from .mail_headers import ENCODED_WORD
 from .models import Attendee, Event, Topic, Wish, WishKind, attendee_need, attendee_offer
 from .registration import apply_profile, normalise_email
@@ -66,16 +67,16 @@ def parse_attendee_csv(event: Event, text: str) -> ImportReport:
     try:
         header = next(reader)
     except StopIteration:
-        report.errors.append("The file is empty.")
+        report.errors.append(_("The file is empty."))
         return report
     except csv.Error as error:  # e.g. a cell over csv's field size limit (131,072 characters)
-        report.errors.append(f"Line 1: the file cannot be read as CSV ({error}).")
+        report.errors.append(_("Line 1: the file cannot be read as CSV (%(error)s).", error=error))
         return report
     columns = [_canonical_header(h) for h in header]
     missing = REQUIRED - set(columns)
     if missing:
-        report.errors.append("Line 1: missing column(s) " + ", ".join(sorted(missing))
-                             + ". Expected columns: " + ", ".join(COLUMNS) + ".")
+        report.errors.append(_("Line 1: missing column(s) %(missing)s. Expected columns: %(columns)s.",
+                               missing=", ".join(sorted(missing)), columns=", ".join(COLUMNS)))
         return report
     topics = {t.name.casefold(): t for t in event.topics}
     round_numbers = {r.number for r in event.rounds}
@@ -85,23 +86,25 @@ def parse_attendee_csv(event: Event, text: str) -> ImportReport:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(columns):
-            report.errors.append(f"Line {line}: {len(row)} cells but only {len(columns)} columns "
-                                 "in the header (a separator inside an unquoted cell?).")
+            report.errors.append(_("Line %(line)s: %(cells)s cells but only %(columns)s columns in the "
+                                   "header (a separator inside an unquoted cell?).", line=line,
+                                   cells=len(row), columns=len(columns)))
             continue
         values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(columns)}
         errors: list[str] = []
         parsed = _parse_row(values, topics, round_numbers, errors)
         email = parsed.get("email")
         if email and email in seen_emails:
-            errors.append(f"email {email} also appears on line {seen_emails[email]}")
+            errors.append(_("email %(email)s also appears on line %(line)s", email=email,
+                            line=seen_emails[email]))
         elif email:
             seen_emails[email] = line
         if errors:
-            report.errors.extend(f"Line {line}: {e}." for e in errors)
+            report.errors.extend(_("Line %(line)s: %(problem)s.", line=line, problem=e) for e in errors)
         else:
             report.rows.append(parsed)
     if not report.rows and not report.errors:
-        report.errors.append("The file has a header but no attendees.")
+        report.errors.append(_("The file has a header but no attendees."))
     return report
 
 
@@ -114,8 +117,8 @@ def _rows(reader, report: ImportReport) -> Iterator[list[str]]:
         except StopIteration:
             return
         except csv.Error as error:
-            report.errors.append(f"Line {reader.line_num}: cannot be read as CSV ({error}); "
-                                 "cells hold at most 131,072 characters.")
+            report.errors.append(_("Line %(line)s: cannot be read as CSV (%(error)s); cells hold at "
+                                   "most 131,072 characters.", line=reader.line_num, error=error))
             return
 
 
@@ -129,32 +132,34 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
     parsed: dict[str, Any] = {}
     bad_cells = sorted(col for col, value in values.items() if has_control_characters(value))
     if bad_cells:
-        errors.append("invisible control characters in " + ", ".join(bad_cells))
+        errors.append(_("invisible control characters in %(cells)s", cells=", ".join(bad_cells)))
     encoded = sorted(col for col in SINGLE_LINE if ENCODED_WORD.search(values.get(col, "")))
     if encoded:  # these reach mail headers (see mail_headers.py)
-        errors.append("mail encoding syntax “=?…?=” in " + ", ".join(encoded))
+        errors.append(_("mail encoding syntax “=?…?=” in %(cells)s", cells=", ".join(encoded)))
     for column, limit in LIMITS.items():
         value = values.get(column, "")
         if column in SINGLE_LINE:
             value = " ".join(value.split())
         if len(value) > limit:
-            errors.append(f"{column} is longer than {limit} characters")
+            errors.append(_("%(column)s is longer than %(limit)s characters", column=column, limit=limit))
         parsed[column] = value[:limit]
     if not parsed["name"]:
-        errors.append("name is empty")
+        errors.append(_("name is empty"))
     try:
         parsed["email"] = normalise_email(
             validate_email(values.get("email", ""), check_deliverability=False).normalized
         )
     except EmailNotValidError as error:
         parsed["email"] = ""
-        errors.append(f"email \"{values.get('email', '')}\" is not valid ({error})")
+        errors.append(_("email \"%(email)s\" is not valid (%(error)s)", email=values.get("email", ""),
+                            error=error))
     for column in ("offers", "needs"):
         chosen = []
         for name in split_topics(values.get(column, "")):
             topic = topics.get(name.casefold())
             if topic is None:
-                errors.append(f"{column}: unknown topic \"{name}\" (not in the event's topic list)")
+                errors.append(_("%(column)s: unknown topic \"%(topic)s\" (not in the event's topic list)",
+                                column=column, topic=name))
             else:
                 chosen.append(topic.id)
         parsed[column] = chosen
@@ -162,20 +167,22 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
     parsed["rounds"] = []
     for part in [p for p in rounds_cell.replace(",", ";").split(";") if p.strip()]:
         if _whole_number(part.strip()) not in round_numbers:
-            errors.append(f"available_rounds: \"{part.strip()}\" is not a round of this event "
-                          f"(1–{max(round_numbers) if round_numbers else 0})")
+            errors.append(_("available_rounds: \"%(value)s\" is not a round of this event (1–%(last)s)",
+                            value=part.strip(), last=max(round_numbers) if round_numbers else 0))
         else:
             parsed["rounds"].append(int(part))
     max_cell = values.get("max_meetings", "")
     parsed["max_meetings"] = None
     if max_cell:
         if not 1 <= (_whole_number(max_cell) or 0) <= 50:
-            errors.append(f"max_meetings: \"{max_cell}\" is not a whole number from 1 to 50")
+            errors.append(_("max_meetings: \"%(value)s\" is not a whole number from 1 to 50",
+                            value=max_cell))
         else:
             parsed["max_meetings"] = int(max_cell)
     status = values.get("status", "").lower() or "registered"
     if status not in ("registered", "withdrawn", "no_show"):
-        errors.append(f"status: \"{status}\" is not one of registered, withdrawn, no_show")
+        errors.append(_("status: \"%(value)s\" is not one of registered, withdrawn, no_show",
+                        value=status))
     parsed["status"] = status
     return parsed
 
