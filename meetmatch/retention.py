@@ -113,8 +113,9 @@ def erase_event_personal_data(event: Event) -> int:
     people = attendees_of(event.id)
     erase_attendees(people, cancel_meetings=False)
     db.session.execute(delete(OutboxMessage).filter_by(event_id=event.id))
-    event.retained_figures = figures
-    event.personal_data_erased_at = utcnow()
+    if event.retained_figures is None:  # people added after an earlier pass: first figures stay
+        event.retained_figures = figures
+    event.personal_data_erased_at = event.personal_data_erased_at or utcnow()
     event.registration_open = False
     db.session.commit()
     return len(people)
@@ -124,13 +125,15 @@ def run_retention(today: date | None = None) -> RetentionReport:
     """Warn about and erase events as their retention dates come (safe to run any time)."""
     today = today or utcnow().date()
     report = RetentionReport()
+    has_people = select(Attendee.id).where(Attendee.event_id == Event.id).exists()
     events = db.session.execute(
-        select(Event).where(Event.personal_data_erased_at.is_(None)).order_by(Event.id)).scalars().all()
+        select(Event).where(Event.personal_data_erased_at.is_(None) | has_people)
+        .order_by(Event.id)).scalars().all()
     for event in events:
         when = erase_date(event)
         if when is None:
             continue
-        if when <= today:
+        if when <= today:  # also people added (imported) after an earlier pass
             report.attendees += erase_event_personal_data(event)
             report.erased.append(event.slug)
             log.info("retention: erased the personal data of event %s (%s)", event.id, event.slug)
@@ -144,15 +147,24 @@ def run_retention(today: date | None = None) -> RetentionReport:
 
 
 _last_run: date | None = None
+_retry_after: datetime | None = None
+RETRY_AFTER_FAILURE = timedelta(hours=1)
 
 
 def run_retention_if_due() -> int:
     """The worker's daily pass: ``run_retention`` once per UTC day per worker process (it is
-    idempotent, so several workers may each run it). Returns how many events it erased."""
-    global _last_run
-    today = utcnow().date()
-    if _last_run == today:
+    idempotent, so several workers may each run it). A failure is logged and tried again an
+    hour later; the worker goes on with builds and mail. Returns how many events it erased."""
+    global _last_run, _retry_after
+    now = utcnow()
+    if _last_run == now.date() or (_retry_after is not None and now < _retry_after):
         return 0
-    report = run_retention(today)
-    _last_run = today
+    try:
+        report = run_retention(now.date())
+    except Exception:  # noqa: BLE001 - the worker's other work must go on
+        db.session.rollback()
+        log.exception("retention: the daily pass failed; trying again in an hour")
+        _retry_after = now + RETRY_AFTER_FAILURE
+        return 0
+    _last_run, _retry_after = now.date(), None
     return len(report.erased)

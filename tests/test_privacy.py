@@ -291,3 +291,32 @@ def test_attendee_deletes_without_a_csrf_token_are_refused(app, make_app, make_e
         db.session.expire_all()
         assert db.session.get(Attendee, ann.id) is not None
         assert db.session.execute(sa.select(ManageToken.revoked_at)).scalar_one() is None
+
+
+def test_the_worker_runs_retention_once_a_day(app, make_event, make_attendee, monkeypatch):
+    from datetime import datetime
+
+    from meetmatch import retention
+    from meetmatch.worker import work_once
+
+    monkeypatch.setattr(retention, "_last_run", None)
+    monkeypatch.setattr(retention, "_retry_after", None)
+    past, future = make_event(), make_event()
+    for r in past.rounds:  # a year ago
+        r.starts_at = r.starts_at.replace(year=datetime.now().year - 1)
+    past.retention_days = 30
+    db.session.commit()
+    make_attendee(past, name="Old Timer")
+    make_attendee(future, name="Soon Here")
+    assert work_once()["events_past_retention"] == 1
+    db.session.expire_all()
+    assert [a.name for a in db.session.execute(sa.select(Attendee)).scalars()] == ["Soon Here"]
+    assert db.session.get(Event, past.id).retained_figures["attendees"] == 1
+    make_attendee(past, name="Late Import")  # imported after the pass
+    assert work_once()["events_past_retention"] == 0  # the same day: no second pass
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Attendee)).scalar_one() == 2
+    monkeypatch.setattr(retention, "_last_run", date(2000, 1, 1))  # the next day
+    assert work_once()["events_past_retention"] == 1
+    db.session.expire_all()
+    assert [a.name for a in db.session.execute(sa.select(Attendee)).scalars()] == ["Soon Here"]
+    assert db.session.get(Event, past.id).retained_figures["attendees"] == 1  # the first figures
