@@ -388,7 +388,29 @@ def _pdf_files_of(event_id: int, version_ids: set[int]) -> list[Path]:
     if not version_ids or not folder.is_dir():
         return []
     return [p for p in folder.glob("v*.pdf")
-            if p.name[1:].split("-", 1)[0].isdecimal() and int(p.name[1:].split("-", 1)[0]) in version_ids]
+            if p.name[1:].split("-", 1)[0].isdecimal() and _version_of_pdf(p) in version_ids]
+
+
+def _version_of_pdf(path: Path) -> int:
+    return int(path.name[1:].split("-", 1)[0])  # v<version id>-<kind>-<fingerprint>.pdf
+
+
+def _render_again(version_ids: set[int]) -> None:
+    """Queue new PDFs of the published versions whose PDFs showed an erased person, so the
+    organiser's next download is ready (the worker renders them; a draft waits to be asked)."""
+    from sqlalchemy.exc import OperationalError
+
+    from .schedules.pdf import queue_pdf_render
+
+    for version_id in sorted(version_ids):
+        version = db.session.get(ScheduleVersion, version_id)
+        if version is None or version.status != "published":
+            continue
+        try:
+            queue_pdf_render(version)
+        except OperationalError:  # database busy: the next download queues them instead
+            db.session.rollback()
+            log.warning("could not queue new PDFs of version %s now", version_id)
 
 
 @dataclass
@@ -450,11 +472,14 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
     report.attendees = len(ids)
     # Files after the commit: a failed transaction must not have deleted them already.
     files = _mail_files_of({m.message_id for m in messages if m.message_id})
+    pdfs: list[Path] = []
     for event_id in {e for e, _ in versions}:
-        files += _pdf_files_of(event_id, {v for e, v in versions if e == event_id})
-    for path in files:
+        pdfs += _pdf_files_of(event_id, {v for e, v in versions if e == event_id})
+    for path in files + pdfs:
         path.unlink(missing_ok=True)
-    report.files = len(files)
+    report.files = len(files) + len(pdfs)
+    if cancel_meetings:
+        _render_again({_version_of_pdf(p) for p in pdfs})
     log.info("erased %d attendee(s): %d meeting(s) cancelled, %d message(s), %d file(s), "
              "%d vector(s)", report.attendees, report.meetings_cancelled, report.messages,
              report.files, report.vectors)

@@ -15,6 +15,7 @@ from meetmatch.models import (
     Attendee,
     CancelledMeeting,
     Event,
+    Job,
     ManageToken,
     OutboxMessage,
     SavedMeeting,
@@ -172,6 +173,8 @@ def test_delete_me_erases_the_attendee_everywhere(app, client, make_event, make_
     assert db.session.execute(sa.select(ManageToken)).first() is None
     assert outbox(to_addr="alice@example.com") == []
     assert not any(p.exists() for p in mail_files) and not pdf.exists()
+    [render] = db.session.execute(sa.select(Job)).scalars()  # new PDFs without her, queued
+    assert (render.kind, render.version_id, render.status) == ("render_pdf", version.id, "queued")
     vectors = set(db.session.execute(sa.select(TextVector.text_hash)).scalars())
     assert vectors == {shared}  # Bob still uses "a seed lead"
     assert db.session.execute(sa.select(SavedMeeting)).first() is None
