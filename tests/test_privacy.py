@@ -21,6 +21,8 @@ from meetmatch.models import (
     SavedMeeting,
     ScheduleVersion,
     TextVector,
+    Wish,
+    WishKind,
 )
 
 CSRF = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*(")|(<meta name="csrf-token" content=")[^"]*(")')
@@ -151,6 +153,9 @@ def test_delete_me_erases_the_attendee_everywhere(app, client, make_event, make_
     shared = text_hash(shim, "a seed lead", "need")
     db.session.add_all([TextVector(model="e5-small", text_hash=h, vector=b"\0" * 4) for h in (only_hers, shared)])
     db.session.commit()
+    db.session.add_all([Wish(event_id=event.id, attendee_id=alice.id, other_id=bob.id, kind=WishKind.MEET),
+                        Wish(event_id=event.id, attendee_id=bob.id, other_id=alice.id, kind=WishKind.AVOID)])
+    db.session.commit()
 
     data = client.get(path + "/data.json")
     assert data.status_code == 200 and data.headers["Cache-Control"] == "no-store"
@@ -162,6 +167,9 @@ def test_delete_me_erases_the_attendee_everywhere(app, client, make_event, make_
     assert mine["schedule"][0]["partner"] == "Bob Berg"
     assert [e["kind"] for e in mine["emails"]] == ["registration_confirmation"]
     assert "token" not in json.dumps(mine["private_links"])
+    # Her own wish is hers to download; Bob's private "rather not meet" about her is not.
+    assert [(w["other_id"], w["kind"]) for w in mine["wish"]] == [(bob.id, "meet")]
+    assert "avoid" not in json.dumps(mine)
 
     confirm = client.get(path + "/delete")
     assert confirm.status_code == 200 and "a cancelled meeting" in confirm.get_data(as_text=True)
@@ -178,6 +186,7 @@ def test_delete_me_erases_the_attendee_everywhere(app, client, make_event, make_
     vectors = set(db.session.execute(sa.select(TextVector.text_hash)).scalars())
     assert vectors == {shared}  # Bob still uses "a seed lead"
     assert db.session.execute(sa.select(SavedMeeting)).first() is None
+    assert db.session.execute(sa.select(Wish)).first() is None
     details = db.session.get(ScheduleVersion, version.id).details
     assert "Alice" not in details and str(alice.id) not in json.loads(details)["targets"]
     # Nothing anywhere still holds her email or her own words.
