@@ -23,6 +23,7 @@ from .extensions import db
 from .mail import queue_message
 from .models import Attendee, Event, OutboxMessage, SavedMeeting, ScheduleVersion, utcnow
 from .privacy import attendees_of, erase_attendees, retention_days
+from .registration import public_url
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +100,7 @@ def _warn(event: Event, notice: RetentionNotice) -> None:
         kind="retention_warning", to_addr=organiser.email, to_name=organiser.name,
         template="retention_warning",
         context={"event": event, "notice": notice,
-                 "settings_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-                 + current_app.url_map.bind("").build("organiser.privacy_settings",
-                                                      {"slug": event.slug})},
+                 "settings_url": public_url("organiser.privacy_settings", slug=event.slug)},
         event_id=event.id, dedupe_key=f"retention-warning-{event.id}-{notice.erase_on.isoformat()}")
     event.retention_warned_at = utcnow()
     db.session.commit()

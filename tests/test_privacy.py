@@ -266,6 +266,7 @@ def test_retention_warns_then_erases_keeping_only_figures(app, client, make_even
     assert report.warned == [event.slug] and report.erased == []
     [warning] = outbox(kind="retention_warning")
     assert warning.to_addr == "org@example.com" and "2027-01-09" in warning.subject
+    assert f"http://localhost/organiser/events/{event.slug}/privacy" in warning.body_text
     assert run_retention(date(2026, 12, 28)).warned == []  # warned once
     app.config["RETENTION_WARNING_DAYS"] = 60  # the page counts from the real today
     page = client.get(f"/organiser/events/{event.slug}").get_data(as_text=True)
