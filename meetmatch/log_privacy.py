@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from flask import Flask
+from gunicorn.glogging import Logger as GunicornLogger
 
 TOKEN_IN_PATH = re.compile(r"(/manage/)[^/\s?#\"']+")
 REDACTED = r"\1[token]"
@@ -45,13 +46,7 @@ def install(app: Flask) -> None:
             logger.addFilter(RedactingFilter())
 
 
-try:
-    from gunicorn.glogging import Logger as _GunicornLogger
-except ImportError:  # gunicorn is only needed in production
-    _GunicornLogger = object  # type: ignore[assignment,misc]
-
-
-class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
+class RedactingGunicornLogger(GunicornLogger):
     """gunicorn's logger with manage-link tokens removed from every access-log atom (request
     line, path, referrer …), and from error-log lines."""
 
