@@ -55,8 +55,17 @@
         var chip = document.createElement("button");
         chip.type = "button";
         chip.className = "chip";
-        chip.textContent = labelOf(box) + " \u00d7";
-        chip.setAttribute("aria-label", (fieldset.getAttribute("data-remove-label") || "Remove") + ": " + labelOf(box));
+        // The name is the button's text ("Remove: UX design"), not an aria-label, so the topic's
+        // own checkbox stays the one thing labelled "UX design".
+        var hint = document.createElement("span");
+        hint.className = "visually-hidden";
+        hint.textContent = (fieldset.getAttribute("data-remove-label") || "Remove") + ": ";
+        var cross = document.createElement("span");
+        cross.setAttribute("aria-hidden", "true");
+        cross.textContent = " \u00d7";
+        chip.appendChild(hint);
+        chip.appendChild(document.createTextNode(labelOf(box)));
+        chip.appendChild(cross);
         chip.addEventListener("click", function () {
           box.checked = false;
           showChosen();
