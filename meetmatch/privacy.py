@@ -391,6 +391,13 @@ def _pdf_files_of(event_id: int, version_ids: set[int]) -> list[Path]:
             if p.name[1:].split("-", 1)[0].isdecimal() and _version_of_pdf(p) in version_ids]
 
 
+def _report_files(event_id: int) -> list[Path]:
+    from .schedules.pdf import pdf_dir
+
+    folder = pdf_dir() / str(event_id)
+    return list(folder.glob("report-*.pdf")) if folder.is_dir() else []
+
+
 def _version_of_pdf(path: Path) -> int:
     return int(path.name[1:].split("-", 1)[0])  # v<version id>-<kind>-<fingerprint>.pdf
 
@@ -475,6 +482,9 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
     pdfs: list[Path] = []
     for event_id in {e for e, _ in versions}:
         pdfs += _pdf_files_of(event_id, {v for e, v in versions if e == event_id})
+    # The outcome report (feedback) may quote them: made again, without them, when next asked.
+    for event_id in {a.event_id for a in attendees}:
+        files += _report_files(event_id)
     for path in files + pdfs:
         path.unlink(missing_ok=True)
     report.files = len(files) + len(pdfs)

@@ -148,6 +148,8 @@ def test_delete_me_erases_the_attendee_everywhere(app, client, make_event, make_
     pdf = tmp_path / "pdf" / str(event.id) / f"v{version.id}-agenda-abc.pdf"
     pdf.parent.mkdir(parents=True)
     pdf.write_bytes(b"%PDF")
+    report_pdf = pdf.parent / "report-0123abcd.pdf"
+    report_pdf.write_bytes(b"%PDF")
     shim = _InputText(E5Encoder)
     only_hers = text_hash(shim, "Zebra-striped logistics audits", "offer")
     shared = text_hash(shim, "a seed lead", "need")
@@ -180,7 +182,7 @@ def test_delete_me_erases_the_attendee_everywhere(app, client, make_event, make_
     assert db.session.execute(sa.select(Attendee).filter_by(email="alice@example.com")).first() is None
     assert db.session.execute(sa.select(ManageToken)).first() is None
     assert outbox(to_addr="alice@example.com") == []
-    assert not any(p.exists() for p in mail_files) and not pdf.exists()
+    assert not any(p.exists() for p in mail_files) and not pdf.exists() and not report_pdf.exists()
     [render] = db.session.execute(sa.select(Job)).scalars()  # new PDFs without her, queued
     assert (render.kind, render.version_id, render.status) == ("render_pdf", version.id, "queued")
     vectors = set(db.session.execute(sa.select(TextVector.text_hash)).scalars())
