@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func
 
 from .extensions import db
+from .i18n import _
 from .models import Attendee, Event, Organiser, Round, Topic, attendee_need, attendee_offer
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -55,18 +56,20 @@ def parse_round_lines(day: date, text: str) -> list[RoundSpec]:
             continue
         match = ROUND_LINE.match(line)
         if not match:
-            raise SetupError("custom_rounds", f"Line {number}: write a start time and a length in "
-                             f"minutes, like \"13:00 15\" (got \"{line.strip()}\").")
+            raise SetupError("custom_rounds", _("Line %(line)s: write a start time and a length in "
+                                                "minutes, like \"13:00 15\" (got \"%(text)s\").",
+                                                line=number, text=line.strip()))
         hour, minute, length = (int(g) for g in match.groups())
         if hour > 23 or minute > 59 or not 1 <= length <= 600:
-            raise SetupError("custom_rounds", f"Line {number}: \"{line.strip()}\" is not a valid "
-                             "time and length.")
+            raise SetupError("custom_rounds", _("Line %(line)s: \"%(text)s\" is not a valid time and "
+                                                "length.", line=number, text=line.strip()))
         specs.append(RoundSpec(datetime.combine(day, time(hour, minute)), length))
     specs.sort(key=lambda s: s.starts_at)
     for earlier, later in zip(specs, specs[1:], strict=False):
         if earlier.starts_at + timedelta(minutes=earlier.duration_minutes) > later.starts_at:
-            raise SetupError("custom_rounds", f"The round at {earlier.starts_at:%H:%M} overlaps "
-                             f"the one at {later.starts_at:%H:%M}.")
+            raise SetupError("custom_rounds", _("The round at %(first)s overlaps the one at %(second)s.",
+                                                first=f"{earlier.starts_at:%H:%M}",
+                                                second=f"{later.starts_at:%H:%M}"))
     return specs
 
 
@@ -78,7 +81,8 @@ def parse_topics(text: str) -> list[str]:
         name = " ".join(raw.split())
         if name and name.casefold() not in seen:
             if len(name) > 80:
-                raise SetupError("topics", f"Topic \"{name[:40]}…\" is longer than 80 characters.")
+                raise SetupError("topics", _("Topic \"%(name)s…\" is longer than 80 characters.",
+                                             name=name[:40]))
             seen.add(name.casefold())
             topics.append(name)
     return topics
@@ -134,7 +138,7 @@ def _replace_topics(event: Event, names: list[str]) -> None:
 
 def create_event(organiser: Organiser, data: dict[str, Any], rounds: list[RoundSpec]) -> Event:
     if slug_taken(data["slug"]):
-        raise SetupError("slug", "This address is already used by another event; pick another.")
+        raise SetupError("slug", _("This address is already used by another event; pick another."))
     event = Event(organiser=organiser)
     _apply_settings(event, data, rounds)
     db.session.add(event)
@@ -144,7 +148,7 @@ def create_event(organiser: Organiser, data: dict[str, Any], rounds: list[RoundS
 
 def update_event(event: Event, data: dict[str, Any], rounds: list[RoundSpec]) -> None:
     if slug_taken(data["slug"], except_event_id=event.id):
-        raise SetupError("slug", "This address is already used by another event; pick another.")
+        raise SetupError("slug", _("This address is already used by another event; pick another."))
     _apply_settings(event, data, rounds)
     db.session.commit()
 
