@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func
 
 from .extensions import db
-from .i18n import _
+from .i18n import _, fmt_time
 from .models import Attendee, Event, Organiser, Round, Topic, attendee_need, attendee_offer
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -68,8 +68,8 @@ def parse_round_lines(day: date, text: str) -> list[RoundSpec]:
     for earlier, later in zip(specs, specs[1:], strict=False):
         if earlier.starts_at + timedelta(minutes=earlier.duration_minutes) > later.starts_at:
             raise SetupError("custom_rounds", _("The round at %(first)s overlaps the one at %(second)s.",
-                                                first=f"{earlier.starts_at:%H:%M}",
-                                                second=f"{later.starts_at:%H:%M}"))
+                                                first=fmt_time(earlier.starts_at),
+                                                second=fmt_time(later.starts_at)))
     return specs
 
 
