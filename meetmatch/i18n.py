@@ -22,6 +22,7 @@ registrations) are converted to the event's zone first (``fmt_moment``).
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -262,11 +263,16 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parts[-3])
+        # Written aside and renamed: several processes starting at once (gunicorn workers) never
+        # read a half-written catalogue.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
         try:
-            with mo_path.open("wb") as mo_file:
+            with partial.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
+            os.replace(partial, mo_path)
         except OSError as error:  # read-only install: keep the shipped .mo
             log.warning("could not compile %s: %s", po_path, error)
+            partial.unlink(missing_ok=True)
             continue
         written.append(mo_path)
     return written
