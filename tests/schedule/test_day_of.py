@@ -272,3 +272,37 @@ def test_unmet_requests_name_people_and_advise_for_their_cause(app, small_event)
     # a pair with nothing in common is told so, not sent to add tables
     chloe = next(r for r in rows if r.who.endswith("Chloe Martin"))
     assert chloe.reason == "Neither offers what the other needs." and "tables" not in chloe.advice
+
+
+def test_migration_allows_cancelled_rules_and_the_downgrade_keeps_them_as_must_not_meet(make_app):
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from meetmatch import pair_rules
+    from meetmatch.accounts import set_organiser_password
+    from meetmatch.events import create_event, generate_rounds
+    from meetmatch.models import Attendee
+
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade()
+        from datetime import date, time
+
+        organiser, _ = set_organiser_password("org@example.com", "correct horse battery")
+        event = create_event(organiser, {"name": "E", "slug": "e", "topic_names": ["A"]},
+                             generate_rounds(date(2026, 12, 1), time(9), 15, 5, 2))
+        a, b = (Attendee(event=event, name=n, email=f"{n}@example.com") for n in ("ann", "bo"))
+        db.session.add_all([a, b])
+        db.session.commit()
+        pair_rules.remember_cancellation(event, a.id, b.id)
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="c4d5e6f7a8b9")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT kind FROM pair_rule")).scalars().all() == ["must_not_meet"]
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE pair_rule SET kind = 'cancelled'"))
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE pair_rule SET kind = 'cancelled'"))
+        db.session.remove()
