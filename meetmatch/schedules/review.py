@@ -149,8 +149,8 @@ def published_agenda(attendee: Attendee) -> list[AgendaItem] | None:
         items.append(AgendaItem(
             round=c.round_number, starts_at=r.starts_at if r else None,
             ends_at=r.ends_at if r else None, table=attendee.event.table_label(c.table_number),
-            partner="A cancelled meeting", organisation="", title="",
-            why="The other person is no longer taking part. This round is free.",
+            partner=_("A cancelled meeting"), organisation="", title="",
+            why=_("The other person is no longer taking part. This round is free."),
             uid=f"meetmatch-{attendee.event_id}-{c.round_number}-cancelled-{attendee.id}",
             cancelled=True))
     return sorted(items, key=lambda it: it.round)
@@ -194,8 +194,10 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
         busy = {m.round_number for m in view.meetings}
         rounds = view.attendee.rounds_list or [r.number for r in event.rounds]
         first = joined.get(view.attendee.id, 1)
+        # Someone added after this version was built is not in it yet: not "sitting out".
+        planned = not targets or str(view.attendee.id) in targets
         view.sits_out = ([r for r in rounds if r not in busy and r >= first]
-                         if view.attendee.is_active else [])
+                         if view.attendee.is_active and planned else [])
     return list(views.values())
 
 

@@ -128,6 +128,8 @@ def test_walk_in_does_not_sit_out_rounds_before_they_came(app, published, make_a
     walker = make_attendee(event, name="Walt Walkin", organisation="Streetwise", walk_in=True,
                            offers=("Seed funding", "Mentoring"), needs=("Recruiting",),
                            email="walt@example.com")
+    # the published version was built before Walt came: he is not in it, so not sitting out
+    assert all(walker not in rv.sitting_out for rv in review.by_round(event, v1))
     v2 = _rebuilt(event, v1, held=2)
     versions.publish_version(v2)
     walt = next(p for p in review.by_attendee(event, v2) if p.attendee.id == walker.id)
