@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export MEETMATCH_ENV ?= development
 
-.PHONY: run test test-fast smoke-wheel install install-test lint bench worker clean translations
+.PHONY: run test test-fast smoke-wheel install install-test lint bench bench-load security-scan worker clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,15 @@ lint: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+## bench-load: page views and registrations on gunicorn (4 workers), SQLite and PostgreSQL (needs wrk)
+bench-load: install-test
+	$(BIN)/python bench/load.py
+
+## security-scan: bandit, pip-audit, and wapiti + sqlmap against a running production-mode instance (slow)
+security-scan: install-test
+	$(BIN)/pip install --quiet -e '.[security]'
+	bash bench/security_scan.sh
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
