@@ -19,6 +19,7 @@ def test_csv_has_one_row_per_meeting(client, login, published):
     response = client.get(_url(event, version, "csv"))
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert f"{event.slug}-v{version.number}-meetings.csv" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -39,6 +40,7 @@ def test_workbook_has_all_meetings_and_a_sheet_per_round(client, login, publishe
     response = client.get(_url(event, version, "xlsx"))
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Cache-Control"] == "no-store"  # names and emails: no cached copy
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["All meetings", "Round 1 13.00", "Round 2 13.20", "Round 3 13.40",
                                "Round 4 14.00"]
