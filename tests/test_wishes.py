@@ -216,7 +216,8 @@ def test_wish_changes_are_rate_limited_per_link(make_app, make_event, make_atten
         assert wishes.wishes_of(ida) == {leo.id: WishKind.MEET}
 
 
-def test_organiser_page_settings_stats_and_idempotent_mail(client, people, link, login, outbox):
+def test_organiser_page_settings_stats_and_idempotent_mail(client, people, link, login, outbox,
+                                                            smtp):
     event, ida, leo, eva, hidden = people
     client.post(f"{link(ida)}/people/{leo.id}", data={"kind": "meet"})
     client.post(f"{link(leo)}/people/{ida.id}", data={"kind": "meet"})
@@ -231,7 +232,9 @@ def test_organiser_page_settings_stats_and_idempotent_mail(client, people, link,
     assert "Would like to meet" in attendee_page and "Leo Sund" in attendee_page
     csv = client.get(f"/organiser/events/{event.slug}/attendees.csv").get_data(as_text=True)
     assert "wishes_meet" in csv.splitlines()[0] and leo.email in csv.splitlines()[1]
-    # Suggestions, then the mail: once per active attendee, never twice.
+    # Suggestions first (else nothing is sent), then the mail: once per attendee, never twice.
+    r = client.post(f"/organiser/events/{event.slug}/wishes/invite", follow_redirects=True)
+    assert "still being computed" in r.get_data(as_text=True) and not outbox(kind="wishes_open")
     wishes.compute_suggestions(event)
     before = len(outbox(kind="wishes_open"))
     client.post(f"/organiser/events/{event.slug}/wishes/invite")
@@ -241,6 +244,12 @@ def test_organiser_page_settings_stats_and_idempotent_mail(client, people, link,
     assert "Leo Sund" in to_ida.body_text and "/people" in to_ida.body_text
     client.post(f"/organiser/events/{event.slug}/wishes/invite")
     assert len(outbox(kind="wishes_open")) == len(mails)
+    # Delivered through a real SMTP server, each to its own attendee.
+    from meetmatch.mail import send_due_messages
+    send_due_messages()
+    [received] = smtp.to(ida.email)
+    body = received.get_body(("plain",)).get_content()
+    assert "Leo Sund" in body and "You can help Leo with" in " ".join(body.split())
     # Wishes never mail the person wished for.
     assert not [m for m in outbox() if m.kind not in ("wishes_open",)
                 and m.to_addr == leo.email]

@@ -67,6 +67,9 @@ def invite_wishes(event: Event):
     if ConfirmForm().validate_on_submit():
         if not wishes.wishes_are_open(event):
             flash(_("Open wishes first."), "error")
+        elif event.suggestions_at is None:
+            flash(_("The suggestions are still being computed by the background worker; try "
+                    "again in a minute, so that every message carries them."), "error")
         else:
             n = wishes.queue_wish_invitations(event)
             flash(_("%(n)s message(s) queued. Attendees who already had it get nothing new.", n=n),
