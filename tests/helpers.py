@@ -148,3 +148,41 @@ def log_in_organiser(page, base_url: str, email: str = "org@example.com",
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def launch_chromium(args: list[str] = CHROMIUM_ARGS) -> Iterator:
+    """A headless Chromium (Playwright ``Browser``), closed afterwards; skipped without one."""
+    chromium = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def serve_in_thread(app) -> Iterator[str]:
+    """The test's own app on a loopback port (a werkzeug server in a thread); its base URL, which
+    also becomes PUBLIC_BASE_URL so mailed links point at it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(5)

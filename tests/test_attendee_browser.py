@@ -19,9 +19,9 @@ from meetmatch.config import normalise_database_url
 from .helpers import (
     PROJECT_ROOT,
     SECRET,
-    chromium_or_skip,
     fresh_database,
     gunicorn,
+    launch_chromium,
     seed_demo,
     server_env,
 )
@@ -35,13 +35,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+    with launch_chromium(ARGS) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -7,43 +7,28 @@ focuses the error summary, which lists the errors in page order."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 
 from meetmatch.extensions import db
 from meetmatch.models import Attendee, Event, OutboxMessage
 
-from .helpers import chromium_or_skip, free_port
+from .helpers import launch_chromium, serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 @pytest.fixture
 def browser():
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def live_server(app):
-    from werkzeug.serving import make_server
-
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(5)
+    with serve_in_thread(app) as base:
+        yield base
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from meetmatch.extensions import db
 from meetmatch.models import ScheduleVersion
 from meetmatch.schedules import versions
 
-from ..helpers import PROJECT_ROOT, chromium_or_skip, free_port
+from ..helpers import PROJECT_ROOT, chromium_or_skip, serve_in_thread
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -41,16 +40,8 @@ def app_config(app_config, smtp_server, tmp_path):
 
 @pytest.fixture
 def live_server(app):
-    from werkzeug.serving import make_server
-
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(5)
+    with serve_in_thread(app) as base:
+        yield base
 
 
 @pytest.fixture
