@@ -4,7 +4,9 @@ The benefit is scored with the encoder ``--scorer`` names ("e5-small", the defau
 "lexical"); vectors are kept in ``--cache DIR`` between runs so an unchanged profile is
 encoded once. The output JSON adds ``"scorer"`` (what actually scored: "e5-small",
 "lexical" when the model could not load, or "weights") and ``"two_way_share"`` (the
-fraction of meetings where both people gain).
+fraction of meetings where both people gain). Attendees' wishes come in as
+``"wishes": [[from, to, "meet" | "avoid"], ...]`` (see ``matching/wishes.py``); the output then
+adds ``"wishes"``: mutual and one-sided wish pairs and how many of each are met.
 
 Exit status: 0 optimal or feasible, 1 infeasible, 2 invalid input (message names the field).
 """

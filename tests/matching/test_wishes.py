@@ -238,3 +238,30 @@ def test_fairness_not_worse_with_wishes_on_a_benchmark_instance():
     # Every mutual wish is met or reported with its reason.
     assert w["mutual_met"] + len(unmet & problem.wish_pairs.mutual) == w["mutual"]
     assert w["mutual_met"] / w["mutual"] >= w["one_sided_met"] / w["one_sided"]
+
+
+def test_solve_command_reads_wishes_and_reports_them(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from meetmatch.solve_cli import solve as solve_command
+
+    event = {"rounds": 1, "attendees": [
+        {"id": "a", "offers": ["ux"], "needs": ["seed"]},
+        {"id": "b", "offers": ["seed"], "needs": ["ux"]},
+        {"id": "c", "offers": ["seed"], "needs": ["ux"]}],
+        "wishes": [["a", "c", "meet"], ["c", "a", "meet"], ["b", "a", "avoid"]]}
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    out = CliRunner().invoke(solve_command, [str(path), "--scorer", "lexical", "--time-limit", "2"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    [meeting] = result["rounds"][0]["meetings"]
+    assert {meeting["a"], meeting["b"]} == {"a", "c"}
+    assert meeting["why"].startswith("a and c both asked to meet.")
+    assert result["wishes"] == {"mutual": 1, "mutual_met": 1, "one_sided": 0, "one_sided_met": 0}
+    event["wishes"] = [["a", "c", "love"]]
+    path.write_text(json.dumps(event))
+    out = CliRunner().invoke(solve_command, [str(path), "--scorer", "lexical"])
+    assert out.exit_code == 2 and "wishes[0]" in out.output
