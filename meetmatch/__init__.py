@@ -190,9 +190,12 @@ def _register_template_helpers(app: Flask) -> None:
     def helpers():
         from flask_wtf import FlaskForm
 
+        from .schedules.review import reason_for
+
         return {
             "has_endpoint": lambda name: name in app.view_functions,
             "nav_form": FlaskForm,
+            "meeting_reason": reason_for,  # a saved meeting's reason, in the page's language
         }
 
     app.jinja_env.trim_blocks = True
