@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from .accounts import set_organiser_password
 from .events import create_event, generate_rounds
 from .extensions import db
-from .models import Attendee, Event, Organiser
+from .models import Attendee, Event, Organiser, utcnow
 
 DEMO_ORGANISER_EMAIL = "organiser@example.com"
 DEMO_ORGANISER_PASSWORD = "demo-organiser"  # printed by `make run`; production refuses it  # nosec B105
@@ -221,6 +221,8 @@ def seed_demo_event(day: date | None = None) -> tuple[Event, bool]:
             needs_text=needs_text,
             available_rounds="1,2,3" if index % 9 == 4 else None,
             max_meetings=4 if index % 11 == 3 else None,
+            # Most demo people agreed to be listed, so "Who is coming" has people in it.
+            listed_at=utcnow() if index % 5 != 2 else None,
         )
         db.session.add(attendee)
     db.session.commit()
