@@ -148,12 +148,12 @@ def register_attendee(event: Event, data: dict[str, Any],
     return RegistrationOutcome(attendee, created=True, manage_url=url)
 
 
-def consent_version(event: Event) -> str:
-    """The version of the privacy notice the registration form shows now: "e<n>" for the
-    organiser's n-th text, else the instance's default notice version."""
-    if event.privacy_notice_version:
-        return f"e{event.privacy_notice_version}"
-    return current_app.config["PRIVACY_NOTICE_VERSION"]
+def consent_version(event: Event, version: int | None = None) -> str:
+    """The name of a version of the event's privacy notice (default: the one the registration
+    form shows now): "e<n>" for the organiser's n-th text, else the instance's default notice
+    version. Stored with each consent and shown wherever a version is named."""
+    number = event.privacy_notice_version if version is None else version
+    return f"e{number}" if number else current_app.config["PRIVACY_NOTICE_VERSION"]
 
 
 def _send_new_link(event: Event, attendee: Attendee) -> RegistrationOutcome:

@@ -110,6 +110,8 @@ def test_organiser_notice_is_versioned_linked_and_recorded_with_consent(
     assert late.consent_version == "e1" and late.consent_at
     shown = client.get(f"/e/{event.slug}/privacy").get_data(as_text=True)
     assert "We keep &lt;your&gt; data for the fair only." in shown
+    assert "Version e1." in shown
+    assert "(version e1)" in client.get(f"/e/{event.slug}/register").get_data(as_text=True)
     assert "30 days after the event" in client.get(f"/e/{event.slug}/privacy?version=0").get_data(as_text=True)
     assert client.get(f"/e/{event.slug}/privacy?version=7").status_code == 404
     assert db.session.get(Event, event.id).retention_days == 30

@@ -73,3 +73,9 @@ def revoke_links(event: Event, token: str):
     return _confirmed(event, token, "attendee/revoke_links.html", registration.revoke_all_links,
                       _("All your private links have stopped working, this one included. We "
                         "have emailed you a new one."), "info")
+
+
+@bp.app_template_global()
+def notice_version(event: Event, version: int | None = None) -> str:
+    """A privacy notice version as consents record it ("e2", or the default's "2026-11")."""
+    return registration.consent_version(event, version)
