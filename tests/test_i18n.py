@@ -74,7 +74,7 @@ def test_registering_in_swedish_stores_the_choice_and_mails_in_swedish(
     mail = outbox(to_addr="alice@example.com")[-1]
     assert mail.subject == f"Du är anmäld till {event.name}"
     assert "Din privata länk för att se, ändra eller återkalla din anmälan:" in mail.body_text
-    assert "du är anmäld till <strong>" in mail.body_html
+    assert "Du är anmäld till <strong>" in mail.body_html
 
     # the manage page is Swedish in any browser: the choice is stored with the registration
     path = manage_path("alice@example.com")
