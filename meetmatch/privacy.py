@@ -32,6 +32,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
+from .i18n import _
 from .models import (
     Attendee,
     CancelledMeeting,
@@ -60,23 +61,23 @@ EXPORTERS: dict[str, Callable[[Attendee], Any]] = {}
 
 
 def default_notice(event: Event) -> str:
-    """The notice shown while the organiser has written none."""
+    """The notice shown while the organiser has written none (in the reader's language)."""
     organiser = event.organiser.name or event.organiser.email
-    days = retention_days(event)
-    return (
-        f"{organiser} organises {event.name} and is responsible for your data.\n\n"
-        "What we store: your name, email, organisation, title, what you offer and need, the "
-        "rounds you can attend, the most meetings you want, when you agreed to this notice, "
-        "your schedule and the emails we send you.\n\n"
-        "Why: to plan this event's one-to-one meetings and send you your schedule. The people "
-        "you meet see your name, organisation, title, offers and needs. The organiser sees "
-        "your registration. Nothing is sold or shared with anyone else.\n\n"
-        "Your rights: with the private link we email you, you can see and change your "
-        "registration, download everything we hold about you (JSON) and delete it all at any "
-        "time.\n\n"
-        f"How long: {days} days after the event, personal data is erased; only totals "
-        "(numbers of attendees and meetings, scores) are kept."
-    )
+    return "\n\n".join([
+        _("%(organiser)s organises %(event)s and is responsible for your data.",
+          organiser=organiser, event=event.name),
+        _("What we store: your name, email, organisation, title, what you offer and need, the "
+          "rounds you can attend, the most meetings you want, when you agreed to this notice, "
+          "your schedule and the emails we send you."),
+        _("Why: to plan this event's one-to-one meetings and send you your schedule. The people "
+          "you meet see your name, organisation, title, offers and needs. The organiser sees "
+          "your registration. Nothing is sold or shared with anyone else."),
+        _("Your rights: with the private link we email you, you can see and change your "
+          "registration, download everything we hold about you (JSON) and delete it all at any "
+          "time."),
+        _("How long: %(days)s days after the event, personal data is erased; only totals "
+          "(numbers of attendees and meetings, scores) are kept.", days=retention_days(event)),
+    ])
 
 
 def notice_text(event: Event, version: int | None = None) -> str | None:
@@ -480,7 +481,7 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
     # Files after the commit: a failed transaction must not have deleted them already.
     files = _mail_files_of({m.message_id for m in messages if m.message_id})
     pdfs: list[Path] = []
-    for event_id in {e for e, _ in versions}:
+    for event_id in {e for e, _v in versions}:
         pdfs += _pdf_files_of(event_id, {v for e, v in versions if e == event_id})
     # The outcome report (feedback) may quote them: made again, without them, when next asked.
     for event_id in {a.event_id for a in attendees}:
