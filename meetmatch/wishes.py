@@ -41,6 +41,7 @@ from .models import (
     attendee_offer,
     utcnow,
 )
+from .paging import MAX_PAGE
 
 SUGGESTIONS_JOB = "suggestions"
 SUGGESTIONS_KEPT = 10  # stored per attendee; pages show the first SHOWN still listed
@@ -103,7 +104,8 @@ def listed_people(event: Event, viewer: Attendee, *, q: str = "", topic_id: int 
         needed = db.select(attendee_need.c.attendee_id).where(attendee_need.c.topic_id == topic_id)
         query = query.where(or_(Attendee.id.in_(offered), Attendee.id.in_(needed)))
     query = query.order_by(db.func.lower(Attendee.name), Attendee.id)
-    return db.paginate(query, page=max(1, page), per_page=per_page, error_out=False)
+    return db.paginate(query, page=min(max(1, page), MAX_PAGE), per_page=per_page,
+                       error_out=False)
 
 
 def wishes_of(viewer: Attendee) -> dict[int, WishKind]:

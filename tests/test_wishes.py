@@ -98,6 +98,8 @@ def test_people_page_is_paginated(client, people, link, make_attendee):
     assert "Page 1 of 2" in first and "Zed 29" not in first
     second = client.get(link(ida) + "/people?page=2").get_data(as_text=True)
     assert "Zed 29" in second and "Leo Sund" not in second
+    huge = client.get(link(ida) + "/people?page=99999999999999999999")
+    assert huge.status_code == 200 and "There is no page" in huge.get_data(as_text=True)
 
 
 def test_suggestions_come_from_the_worker_with_a_second_person_reason(
