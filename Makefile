@@ -54,7 +54,7 @@ translations: install
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
 	  --project meetmatch -o meetmatch/translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i meetmatch/translations/messages.pot -d meetmatch/translations
-	$(BIN)/pybabel --quiet compile --statistics -d meetmatch/translations
+	$(BIN)/pybabel compile --statistics -d meetmatch/translations  # says how many are left to translate
 
 lint: install-test
 	$(BIN)/ruff check meetmatch tests bench wsgi.py
