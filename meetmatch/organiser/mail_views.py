@@ -7,18 +7,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from .. import mail
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..i18n import _
+from ..i18n import _, lazy_gettext
 from ..models import OutboxMessage
 from ..security import login_required, own_event_or_404
 from . import bp
 
 KIND_LABELS = {
-    "registration_confirmation": "Registration confirmation",
-    "manage_link": "Manage link",
-    "schedule": "Schedule",
-    "schedule_update": "Schedule update",
-    "schedule_welcome": "Welcome with schedule",
-    "schedule_test": "Test copy",
+    "registration_confirmation": lazy_gettext("Registration confirmation"),
+    "manage_link": lazy_gettext("Manage link"),
+    "schedule": lazy_gettext("Schedule"),
+    "schedule_update": lazy_gettext("Schedule update"),
+    "schedule_welcome": lazy_gettext("Welcome with schedule"),
+    "schedule_test": lazy_gettext("Test copy"),
 }
 SCHEDULE_KINDS = ("schedule", "schedule_update", "schedule_welcome", "schedule_test")
 
