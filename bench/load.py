@@ -29,7 +29,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from datetime import date
 from datetime import time as clock_time
@@ -37,9 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.helpers import fresh_database  # noqa: E402 - one way to make a scratch database
+
 BIN = Path(sys.executable).parent
-POSTGRES = os.environ.get("MEETMATCH_TEST_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
@@ -49,25 +48,6 @@ done = function(summary, latency, requests)
            latency:percentile(95) / 1000, summary.errors.status, errors))
 end
 """
-
-
-@contextmanager
-def database(kind: str, folder: Path):
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'load.sqlite'}"
-        return
-    import sqlalchemy as sa
-
-    schema = "load_" + uuid.uuid4().hex[:10]
-    admin = sa.create_engine(POSTGRES)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def environment(url: str, instance: Path, port: int) -> dict[str, str]:
@@ -242,7 +222,7 @@ def run(kind: str, build: bool, big: int) -> dict:
     port = free_port()
     results: dict = {"db": kind}
     try:
-        with database(kind, folder) as url:
+        with fresh_database(kind, folder, prefix="load_") as url:
             env = environment(url, folder / "instance", port)
             prepare(env, big if build else 0)
             with gunicorn(env, port, folder / "gunicorn.log") as base:

@@ -105,12 +105,19 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 3) -> Iterator[str]:
                 time.sleep(0.2)
             yield base
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+            stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if it has not ended within ``timeout``."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def seed_demo(database_url: str, instance: Path) -> None:

@@ -20,7 +20,7 @@ from meetmatch.models import Job, ScheduleVersion, utcnow
 from meetmatch.schedules.jobs import BUILD_SCHEDULE
 from meetmatch.worker import register_handlers
 
-from .helpers import PROJECT_ROOT, server_env
+from .helpers import PROJECT_ROOT, server_env, stop_process
 
 TOPICS = ("Seed funding", "UX design", "Mentoring", "Recruiting", "Sales", "Legal", "Hiring",
           "Data", "Design systems", "Pricing")
@@ -55,16 +55,6 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("w") as out:
         return subprocess.Popen([str(script), "worker"], cwd=PROJECT_ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 def held_by(job: Job, process: subprocess.Popen) -> bool:
@@ -119,9 +109,9 @@ def test_a_killed_workers_build_is_taken_over_once_and_a_live_one_never(
         assert len(saved[0].meetings) > 0
         db.session.commit()
     finally:
-        stop(first)
+        stop_process(first)
         if second is not None:
-            stop(second)
+            stop_process(second)
     second_log = (tmp_path / "second.log").read_text()
     assert "took over job" in second_log, second_log
     assert "Traceback" not in second_log, second_log
