@@ -20,13 +20,16 @@ from email import policy as email_policy
 from email.headerregistry import Address
 from email.policy import EmailPolicy
 
+from flask_babel import lazy_gettext
+
 # "=?" … "?=" in any order of what is between them: all an encoded word needs to be decoded.
 ENCODED_WORD = re.compile(r"=\?.*\?=", re.DOTALL)
 # Control characters (CR, LF, NUL, NEL …) and the Unicode line and paragraph separators.
 _LINE_BREAKING = {"Cc", "Zl", "Zp"}
 
-CONTROL_PROBLEM = "Remove the invisible control characters from this field."
-ENCODED_WORD_PROBLEM = (
+# Form errors, in the reader's language when shown (lazy: worked out when rendered).
+CONTROL_PROBLEM = lazy_gettext("Remove the invisible control characters from this field.")
+ENCODED_WORD_PROBLEM = lazy_gettext(
     "“=?” followed by “?=” is mail encoding syntax and cannot be used here; "
     "please write the text without it."
 )
