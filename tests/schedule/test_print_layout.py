@@ -92,6 +92,14 @@ def test_table_card_number_is_large(app, published):
     assert max(sizes.get("1", 0), *(v for k, v in sizes.items() if k.startswith("1"))) >= 100, sizes
 
 
+def test_named_tables_print_their_name_on_the_tent(app, published):
+    event, version = published(table_names="Oak\nThe long boardroom upstairs")
+    with app.test_request_context():
+        html = pdf.pdf_html(event, version, "tables")
+    assert '<p class="tent-big large">Oak</p>' in html
+    assert '<p class="tent-big medium">The long boardroom upstairs</p>' in html
+    assert '<p class="tent-big huge">3</p>' in html and '<p class="tent-above">Table</p>' in html
+
 def test_agenda_card_tells_when_where_who_and_why(app, published):
     event, version = published(venue="Main hall, Storgatan 1")
     texts, _ = _pages(app, event, version, "agenda")
