@@ -26,7 +26,7 @@ import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
@@ -152,7 +152,7 @@ def language_switch_url(code: str) -> str:
     """This page's address with ``?lang=code`` (keeps the path and the other arguments)."""
     args = request.args.to_dict()
     args["lang"] = code
-    return f"{request.path}?{urlencode(args)}"
+    return f"{quote(request.path)}?{urlencode(args)}"
 
 
 # --- formatting ---------------------------------------------------------------------------
