@@ -129,6 +129,9 @@ def test_registration_form_on_a_phone(browser, live_server, demo, capsys):
 
     context = browser.new_context(**PHONE)
     page = context.new_page()
+    for path in ("/e/demo", "/e/demo/link", "/e/demo/manage/" + "x" * 43):  # event, resend, dead link
+        page.goto(live_server + path)
+        _no_sideways_scroll(page)
     page.goto(f"{live_server}/e/demo/register")
     offers = page.get_by_role("group", name="What I can offer")
     search = offers.get_by_role("searchbox")
