@@ -37,9 +37,10 @@ from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, 
 
 __all__ = [
     "LANGUAGES", "DEFAULT_LANGUAGE", "_", "gettext", "lazy_gettext", "ngettext", "force_locale",
-    "init_app", "current_language", "language_of", "language_of_event", "use_event", "use_attendee", "chosen_language",
-    "fmt_date", "fmt_time", "fmt_moment", "fmt_datetime", "fmt_number", "fmt_percent", "timezone_choices",
-    "is_timezone", "compile_catalogues",
+    "init_app", "current_language", "chosen_language", "language_of", "language_of_event",
+    "use_event", "use_attendee", "status_label", "fmt_date", "fmt_time", "fmt_moment",
+    "fmt_datetime", "fmt_number", "fmt_percent", "timezone_choices", "is_timezone",
+    "compile_catalogues",
 ]
 
 _ = gettext
@@ -86,8 +87,8 @@ def init_app(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    if not has_request_context():
-        return g.get("language") or DEFAULT_LANGUAGE
+    if not has_request_context():  # the worker, the CLI: English unless force_locale says
+        return DEFAULT_LANGUAGE
     attendee = g.get("i18n_attendee")
     event = g.get("i18n_event")
     for choice in (g.get("language_switch"), getattr(attendee, "language", None),
