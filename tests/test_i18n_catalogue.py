@@ -90,3 +90,23 @@ def test_the_check_finds_a_new_untranslated_and_a_fuzzy_message(tmp_path):
     del translated["Hello %(name)s"]
     translated.add("Hello %(name)s", "Hej %(name)s", flags=["python-format"])
     assert catalogue_problems(source, translated) == []
+
+
+def test_catalogues_are_compiled_when_missing_or_older_than_their_po(tmp_path):
+    import os
+    import shutil
+    from gettext import GNUTranslations
+
+    from meetmatch.i18n import compile_catalogues
+
+    folder = tmp_path / "translations" / "sv" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(PO, folder / "messages.po")
+    assert compile_catalogues(tmp_path / "translations") == [folder / "messages.mo"]
+    with (folder / "messages.mo").open("rb") as mo_file:
+        assert GNUTranslations(mo_file).gettext("How it works") == "Så går det till"
+    assert compile_catalogues(tmp_path / "translations") == []  # up to date: nothing written
+
+    os.utime(folder / "messages.mo", (1, 1))  # the .po was edited since
+    assert compile_catalogues(tmp_path / "translations") == [folder / "messages.mo"]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no partial file left
