@@ -76,3 +76,10 @@ def test_exports_need_the_events_organiser(client, login, published, make_organi
     make_organiser(email="other@example.com")
     login(email="other@example.com")
     assert client.get(_url(event, version, "xlsx")).status_code == 404
+
+
+def test_print_tab_links_the_exports(client, login, published):
+    event, version = published()
+    login()
+    html = client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}/print").get_data(as_text=True)
+    assert f'href="{_url(event, version, "xlsx")}"' in html and f'href="{_url(event, version, "csv")}"' in html
