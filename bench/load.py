@@ -173,7 +173,7 @@ def register_many(base: str, total: int, clients: int, tag: str) -> dict:
                 response.read()
                 elapsed = time.perf_counter() - started
                 with lock:
-                    if "/register" in response.geturl():
+                    if urllib.parse.urlsplit(response.geturl()).path.endswith("/register"):
                         errors.append(f"{n}: form shown again")
                     latencies.append(elapsed)
             except Exception as error:  # noqa: BLE001 - counted and shown
