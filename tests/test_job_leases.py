@@ -66,7 +66,7 @@ def test_a_killed_workers_build_is_taken_over_once_and_a_live_one_never(
         app, database_url, tmp_path, make_event, make_attendee):
     event = make_event(rounds=10, topics=TOPICS)
     words = random.Random(9)
-    for n in range(200):  # many different scores: the solver needs its whole time limit
+    for n in range(200):  # each with text for the encoder: the build takes a while
         make_attendee(event, offers=words.sample(TOPICS, 3), needs=words.sample(TOPICS, 2),
                       organisation=f"Org {n % 17}",
                       offers_text=" ".join(words.sample(WORDS, 6)),
@@ -74,7 +74,8 @@ def test_a_killed_workers_build_is_taken_over_once_and_a_live_one_never(
     job, _ = jobs.enqueue_job(event.id, BUILD_SCHEDULE, {"time_limit": 6})
     job_id, event_id = job.id, event.id
     db.session.commit()
-    env = server_env(database_url, tmp_path / "instance", MEETMATCH_SCORER="lexical",
+    # The real text model: encoding 200 profiles makes the build last long enough to kill it.
+    env = server_env(database_url, tmp_path / "instance", MEETMATCH_SCORER="e5-small",
                      MEETMATCH_JOB_LEASE_SECONDS="2", MEETMATCH_WORKER_POLL_SECONDS="0.2")
     first = start_worker(env, tmp_path / "first.log")
     second = None
