@@ -100,19 +100,32 @@ json.dump({"127.0.0.1": {"/": cookies}}, open(path, "w"))
 EOF
 
 say "wapiti (at most $SCAN_MINUTES minutes)"
-# No -x exclusions: Debian's wapiti 3.0.4 crashes on any -x under Python 3.11 (re.error). The
-# instance is thrown away afterwards, so it may log out or delete what it likes.
-wapiti -u "$BASE/" --scope folder -c "$WORK/cookies.json" -s "$BASE/organiser/" -s "$MANAGE" \
-  -s "$BASE/e/demo" -s "$BASE/e/demo/register" \
+# Debian's wapiti 3.0.4 cannot compile its -x patterns on Python 3.11 (a global regex flag at
+# the end of the pattern): run it with that one function fixed, so that the crawler never logs
+# out or deletes the event it is scanning.
+cat > "$WORK/wapiti.py" <<'EOF'
+import re, sys
+from wapitiCore.net import crawler
+def wildcard_translate(pattern):
+    return re.compile("(?ms)" + "".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\Z")
+crawler.wildcard_translate = wildcard_translate
+from wapitiCore.main.wapiti import wapiti_main
+sys.argv[0] = "wapiti"
+sys.exit(wapiti_main())
+EOF
+/usr/bin/python3 "$WORK/wapiti.py" -u "$BASE/" --scope folder -c "$WORK/cookies.json" \
+  -s "$BASE/organiser/" -s "$BASE/organiser/events/demo" -s "$MANAGE" -s "$BASE/e/demo" \
+  -s "$BASE/e/demo/register" \
+  -x "$BASE/organiser/logout" -x "$BASE/*delete*" -x "$BASE/*revoke-links*" \
   -m "sql,blindsql,xss,permanentxss,exec,file,crlf,redirect,ssrf,xxe,htaccess,methods" \
   -d 4 --max-links-per-page 40 --max-files-per-dir 30 --max-parameters 15 \
-  --max-scan-time $((SCAN_MINUTES * 60)) --max-attack-time 180 -t 30 \
+  --max-scan-time $((SCAN_MINUTES * 60)) --max-attack-time 60 -t 30 \
   --flush-session -f json -o "$OUT/wapiti.json" --no-bugreport > "$OUT/wapiti.log" 2>&1
 "$BIN/python" - "$OUT/wapiti.json" <<'EOF' || findings=$((findings + 1))
 import json, sys
 report = json.load(open(sys.argv[1]))
 info = report.get("infos", {})
-print(f"wapiti crawled {info.get('crawled_pages_nbr', '?')} pages of {info.get('target')}")
+print(f"wapiti scanned {info.get('target')} ({info.get('version')})")
 bad = 0
 for section in ("vulnerabilities", "anomalies"):
     for name, items in sorted(report.get(section, {}).items()):
@@ -127,11 +140,12 @@ for name, items in sorted(report.get("additionals", {}).items()):
 print(f"wapiti: {bad} finding(s) above informational")
 sys.exit(1 if bad else 0)
 EOF
+grep -a "URLs and forms during the scan" "$OUT/wapiti.log" | sed 's/^\[\*\] /  /'
 
 for form in "/e/demo/register" "/organiser/login"; do
   say "sqlmap --forms on $form"
-  sqlmap -u "$BASE$form" --forms --batch --csrf-token=csrf_token --level=2 --risk=1 \
-    --threads=4 --smart --output-dir="$WORK/sqlmap" > "$OUT/sqlmap$(echo "$form" | tr / _).log" 2>&1
+  sqlmap -u "$BASE$form" --forms --batch --csrf-token=csrf_token --level=1 --risk=1 \
+    --output-dir="$WORK/sqlmap" > "$OUT/sqlmap$(echo "$form" | tr / _).log" 2>&1
   log="$OUT/sqlmap$(echo "$form" | tr / _).log"
   if ! grep -q "testing '" "$log"; then
     echo "sqlmap: did not test anything (see $log)"; findings=$((findings + 1))
