@@ -76,9 +76,14 @@ class _Lexicographic:
         return expr
 
     def run(self, *, time_limit: float, seed: int, workers: int, hint: Schedule | None,
-            report: Progress | None, start: float, deterministic: bool = True
-            ) -> tuple[Schedule | None, bool]:
-        """Solve within ``time_limit`` seconds; return (schedule or None, proven optimal)."""
+            report: Progress | None, start: float, deterministic: bool = True,
+            gap_limit: float = 0.0) -> tuple[Schedule | None, bool]:
+        """Solve within ``time_limit`` seconds; return (schedule or None, proven optimal).
+
+        With ``gap_limit`` (in score units) the search stops once its schedule is within
+        that much of its own bound (proving the last fraction of a percent can take most
+        of the time on large events); it still stops only at a deterministic point.
+        """
         if hint:
             self._hint(hint)
         score = self._score_expr()
@@ -95,6 +100,8 @@ class _Lexicographic:
         p.cp_model_presolve = False
         p.log_search_progress = False
         budget = max(0.05, time_limit)
+        if gap_limit > 0:
+            p.absolute_gap_limit = gap_limit * SCALE
         if deterministic:
             # One worker and a deterministic-time budget make the search reproducible.
             # Deterministic time runs about 4-5x slower than the wall clock on these
