@@ -38,6 +38,7 @@ def mail_status(event: Event, version: ScheduleVersion):
     failed = [a for a in people if (m := messages.get(a.id)) is not None and m.status == "failed"]
     return render_template("organiser/schedule_mail.html", event=event, version=version, people=people,
                            messages=messages, updates=updates, failed=failed, confirm=ConfirmForm(),
+                           earlier=schedule_mail.had_earlier_schedule(version),
                            test_form=_test_form(event),
                            previous=versions.previous_published(version),
                            to_update=schedule_mail.update_recipients(version),

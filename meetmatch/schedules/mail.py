@@ -146,6 +146,17 @@ def update_recipients(version: ScheduleVersion) -> list[Attendee]:
                   key=lambda a: (a.name.casefold(), a.id))
 
 
+def had_earlier_schedule(version: ScheduleVersion) -> set[int]:
+    """Attendees who were mailed (or queued) a schedule of an earlier version of the event:
+    after a rebuild they have a schedule, only not this version's full one."""
+    return set(db.session.execute(
+        db.select(OutboxMessage.attendee_id).filter(
+            OutboxMessage.event_id == version.event_id, OutboxMessage.kind.in_(SCHEDULE_KINDS),
+            OutboxMessage.attendee_id.is_not(None),
+            ~OutboxMessage.dedupe_key.like(f"schedule:{version.id}:%"))
+    ).scalars())
+
+
 def had_schedule_mail(attendee: Attendee) -> bool:
     """Whether any schedule of this event was mailed (or queued) to the attendee before."""
     return db.session.execute(

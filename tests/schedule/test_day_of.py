@@ -9,7 +9,7 @@ import icalendar
 import pytest
 
 from meetmatch.extensions import db
-from meetmatch.models import PairRule, PairRuleKind
+from meetmatch.models import Attendee, PairRule, PairRuleKind
 from meetmatch.schedules import adjust, engine_io, review, versions
 
 
@@ -308,3 +308,25 @@ def test_migration_allows_cancelled_rules_and_the_downgrade_keeps_them_as_must_n
         with db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE pair_rule SET kind = 'cancelled'"))
         db.session.remove()
+
+
+def test_mail_page_after_a_rebuild_says_who_has_an_earlier_schedule(app, client, login, published):
+    """After a rebuild nobody has this version's full mail yet, but they are not without a
+    schedule: the page says they have an earlier one instead of 'not sent'."""
+    event, v1 = published()
+    login()
+    base = f"/organiser/events/{event.slug}/schedule"
+    client.post(f"{base}/v/1/send")
+    _no_show_with_held_meetings(event, v1)
+    v2 = _rebuilt(event, v1)
+    versions.publish_version(v2)
+    page = client.get(f"{base}/v/{v2.number}/mail").get_data(as_text=True)
+    cells = re.findall(r"<tr><td>.*?<br>.*?</td>\s*<td>(.*?)</td>", page, re.S)
+    assert cells and all("an earlier version" in cell for cell in cells)
+    assert "not sent" not in page
+    # Someone who never had a schedule still reads 'not sent'.
+    db.session.add(Attendee(event=event, name="Late Comer", email="late@example.com",
+                            offers_text="Coffee roasting.", needs_text="A bakery."))
+    db.session.commit()
+    page = client.get(f"{base}/v/{v2.number}/mail").get_data(as_text=True)
+    assert page.count("not sent") == 1
