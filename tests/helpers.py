@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -155,6 +156,19 @@ def log_in_organiser(page, base_url: str, email: str = "org@example.com",
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def register_in_browser(page, base_url: str, name: str, email: str, offer_topic: str,
+                        need_text: str, slug: str = "demo") -> None:
+    """Fill and send the English registration form of a live server (Playwright ``page``)."""
+    page.goto(f"{base_url}/e/{slug}/register")
+    page.get_by_label("Your name", exact=True).fill(name)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_role("group", name="What I can offer").get_by_label(offer_topic).check()
+    page.get_by_label("What I need, in my own words").fill(need_text)
+    page.get_by_label(re.compile("^I agree")).check()
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_url(f"{base_url}/e/{slug}/registered")
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -22,12 +22,11 @@ from .helpers import (
     fresh_database,
     gunicorn,
     launch_chromium,
+    register_in_browser,
     seed_demo,
     server_env,
 )
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -35,7 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 @pytest.fixture(scope="module")
 def browser():
-    with launch_chromium(ARGS) as browser:
+    with launch_chromium() as browser:
         yield browser
 
 
@@ -212,13 +211,7 @@ def test_registration_works_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/e/demo/register")
-    page.get_by_label("Your name", exact=True).fill("Nora NoScript")
-    page.get_by_label("Email", exact=True).fill("nora@example.com")
-    page.get_by_role("group", name="What I can offer").get_by_label("Mentoring").check()
-    page.get_by_label("What I need, in my own words").fill("a pilot customer")
-    page.get_by_label(re.compile("^I agree")).check()
-    page.get_by_role("button", name="Register").click()
-    page.wait_for_url(f"{base}/e/demo/registered")
+    register_in_browser(page, base, "Nora NoScript", "nora@example.com", "Mentoring",
+                        "a pilot customer")
     assert "You are registered" in page.inner_text("main")
     context.close()

@@ -5,7 +5,6 @@ last step with JavaScript off (the pages need none)."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from meetmatch.config import normalise_database_url
 
 from . import test_attendee_browser as shared
+from .helpers import register_in_browser
 from .test_attendee_browser import send_mail_and_read_link, watch_console
 
 browser = shared.browser  # that module's fixtures: Chromium, and gunicorn per database
@@ -32,14 +32,8 @@ def test_download_my_data_then_delete_me(browser, server, tmp_path):
     page.get_by_role("link", name="Privacy notice").click()
     page.wait_for_url(f"{base}/e/demo/privacy")
     assert "download everything we hold about you" in page.inner_text("main")
-    page.goto(f"{base}/e/demo/register")
-    page.get_by_label("Your name", exact=True).fill("Dana Delete")
-    page.get_by_label("Email", exact=True).fill("dana@example.com")
-    page.get_by_role("group", name="What I can offer").get_by_label("UX design").check()
-    page.get_by_label("What I need, in my own words").fill("Quokka-grade bookkeeping help")
-    page.get_by_label(re.compile("^I agree")).check()
-    page.get_by_role("button", name="Register").click()
-    page.wait_for_url(f"{base}/e/demo/registered")
+    register_in_browser(page, base, "Dana Delete", "dana@example.com", "UX design",
+                        "Quokka-grade bookkeeping help")
     link = send_mail_and_read_link(database_url, instance / "mail", base, "dana@example.com")
 
     page.goto(link)

@@ -11,12 +11,11 @@ import pytest
 from meetmatch.extensions import db
 from meetmatch.models import Event, utcnow
 
+from .helpers import CHROMIUM_ARGS, log_in_organiser
 from .schedule.test_browser import _wait, app_config, live_server, worker_process  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -66,7 +65,7 @@ def test_two_attendees_wish_to_meet_and_both_schedules_say_so(
     db.session.commit()
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
 
         def no_favicon(context):
             # The icon is fetched in the background; a page left early drops that request and
@@ -92,10 +91,7 @@ def test_two_attendees_wish_to_meet_and_both_schedules_say_so(
             context.close()
 
         organiser = no_favicon(browser.new_context()).new_page()
-        organiser.goto(f"{live_server}/organiser/login")
-        organiser.get_by_label("Email").fill("org@example.com")
-        organiser.get_by_label("Password").fill("correct horse battery")
-        organiser.get_by_role("button", name="Log in").click()
+        log_in_organiser(organiser, live_server)
         organiser.goto(f"{live_server}/organiser/events/{slug}/wishes")
         assert organiser.locator("#stat-mutual").inner_text() == "1"
         organiser.goto(f"{live_server}/organiser/events/{slug}/schedule/")

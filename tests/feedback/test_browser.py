@@ -8,9 +8,8 @@ import pytest
 from meetmatch import feedback
 from meetmatch.extensions import db
 
-from ..helpers import PROJECT_ROOT, chromium_or_skip
+from ..helpers import CHROMIUM_ARGS, PROJECT_ROOT, chromium_or_skip, log_in_organiser
 from ..schedule.test_browser import live_server  # noqa: F401 - a fixture
-from ..test_attendee_browser import ARGS
 from .conftest import token_of
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -48,7 +47,7 @@ def test_two_attendees_give_feedback_and_the_report_shows_one_two_way_meeting(
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         for token, gained, gave in ((ada, "2", "1"), (ben, "1", "2")):
             context = browser.new_context()  # each attendee on their own device
             page = context.new_page()
@@ -58,10 +57,7 @@ def test_two_attendees_give_feedback_and_the_report_shows_one_two_way_meeting(
             context.close()
         page = browser.new_page()
         page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.goto(f"{live_server}/organiser/login")
-        page.get_by_label("Email").fill("org@example.com")
-        page.get_by_label("Password").fill("correct horse battery")
-        page.get_by_role("button", name="Log in").click()
+        log_in_organiser(page, live_server)
         page.goto(f"{live_server}/organiser/events/{slug}/outcomes")
         figures = page.locator("table.figures")
         row = figures.locator("tr", has_text="Two-way / one-way / neither / not rated")

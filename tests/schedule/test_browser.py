@@ -20,7 +20,13 @@ from meetmatch.extensions import db
 from meetmatch.models import ScheduleVersion
 from meetmatch.schedules import versions
 
-from ..helpers import PROJECT_ROOT, chromium_or_skip, serve_in_thread
+from ..helpers import (
+    CHROMIUM_ARGS,
+    PROJECT_ROOT,
+    chromium_or_skip,
+    log_in_organiser,
+    serve_in_thread,
+)
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -93,15 +99,10 @@ def test_organiser_builds_publishes_prints_and_sends(
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(accept_downloads=True)
         page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.goto(f"{live_server}/organiser/login")
-        page.get_by_label("Email").fill("org@example.com")
-        page.get_by_label("Password").fill("correct horse battery")
-        page.get_by_role("button", name="Log in").click()
+        log_in_organiser(page, live_server)
         page.goto(f"{live_server}/organiser/events/{slug}/schedule/")
         page.get_by_label("Time limit (seconds)").fill("3")
         page.get_by_role("button", name="Build schedule").click()

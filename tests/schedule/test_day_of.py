@@ -33,6 +33,19 @@ def _no_show_with_held_meetings(event, v1, held=2):
     return person
 
 
+def _mailed_then_rebuilt(client, login, published):
+    """Version 1 published and mailed, a no-show after two rounds, version 2 rebuilt from it
+    and published: (event, v1, v2, the schedule pages' base URL)."""
+    event, v1 = published()
+    login()
+    base = f"/organiser/events/{event.slug}/schedule"
+    client.post(f"{base}/v/1/send")
+    _no_show_with_held_meetings(event, v1)
+    v2 = _rebuilt(event, v1)
+    versions.publish_version(v2)
+    return event, v1, v2, base
+
+
 def test_cards_sentence_and_problems_agree_after_a_rebuild(app, client, login, published):
     event, v1 = published(num_tables=3, min_meetings=4)
     ada = _no_show_with_held_meetings(event, v1)
@@ -225,13 +238,7 @@ def test_withdraw_asks_first_and_can_be_undone(app, client, login, published):
 
 def test_mail_page_main_action_after_a_rebuild_and_full_resend_confirmation(
         app, client, login, published):
-    event, v1 = published()
-    login()
-    base = f"/organiser/events/{event.slug}/schedule"
-    client.post(f"{base}/v/1/send")
-    _no_show_with_held_meetings(event, v1)
-    v2 = _rebuilt(event, v1)
-    versions.publish_version(v2)
+    event, v1, v2, base = _mailed_then_rebuilt(client, login, published)
     changed = [a for a in event.attendees
                if a.id in versions.changes_between(v1, v2) and a.is_active]
     page = client.get(f"{base}/v/{v2.number}/mail").get_data(as_text=True)
@@ -313,13 +320,7 @@ def test_migration_allows_cancelled_rules_and_the_downgrade_keeps_them_as_must_n
 def test_mail_page_after_a_rebuild_says_who_has_an_earlier_schedule(app, client, login, published):
     """After a rebuild nobody has this version's full mail yet, but they are not without a
     schedule: the page says they have an earlier one instead of 'not sent'."""
-    event, v1 = published()
-    login()
-    base = f"/organiser/events/{event.slug}/schedule"
-    client.post(f"{base}/v/1/send")
-    _no_show_with_held_meetings(event, v1)
-    v2 = _rebuilt(event, v1)
-    versions.publish_version(v2)
+    event, _, v2, base = _mailed_then_rebuilt(client, login, published)
     page = client.get(f"{base}/v/{v2.number}/mail").get_data(as_text=True)
     cells = re.findall(r"<tr><td>.*?<br>.*?</td>\s*<td>(.*?)</td>", page, re.S)
     assert cells and all("an earlier version" in cell for cell in cells)
