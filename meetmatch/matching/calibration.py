@@ -4,8 +4,8 @@ Raw cosines of e5 sit in a narrow band (about 0.70-0.88) for related and unrelat
 alike, and some items ("help with growth") are close to everything. So each similarity
 ``s`` between need item ``u`` and offer item ``v`` is compared with the population:
 
-* ``z_need = (s - mean_u) / sd_u`` -- how far v stands out among all offers for need u;
-* ``z_offer = (s - mean_v) / sd_v`` -- how far u stands out among all needs for offer v
+* ``z_need = (s - typical_u) / spread_u`` -- how far v stands out among all offers for need u;
+* ``z_offer = (s - typical_v) / spread_v`` -- how far u stands out among all needs for offer v
   (this tames "hub" items that are near everything);
 * ``z = (z_need + z_offer) / 2`` and ``gain = clip((z - Z_ZERO) / (Z_FULL - Z_ZERO), 0, 1)``.
 
@@ -169,12 +169,12 @@ def sample_rows(vectors: np.ndarray, limit: int = SAMPLE) -> np.ndarray:
     return vectors[np.linspace(0, len(vectors) - 1, limit).astype(np.int64)]
 
 
-def gains(sim: np.ndarray, need_mean: np.ndarray, need_sd: np.ndarray,
-          offer_mean: np.ndarray, offer_sd: np.ndarray) -> np.ndarray:
+def gains(sim: np.ndarray, need_typical: np.ndarray, need_spread: np.ndarray,
+          offer_typical: np.ndarray, offer_spread: np.ndarray) -> np.ndarray:
     """Calibrated gains (0..1) from raw similarities ``sim`` (need rows x offer columns)."""
-    z = sim - need_mean[:, None]
-    z /= need_sd[:, None]
-    z += (sim - offer_mean[None, :]) / offer_sd[None, :]
+    z = sim - need_typical[:, None]
+    z /= need_spread[:, None]
+    z += (sim - offer_typical[None, :]) / offer_spread[None, :]
     z *= 0.5
     z -= Z_ZERO
     z *= 1.0 / (Z_FULL - Z_ZERO)

@@ -156,14 +156,15 @@ class EmbeddingGains:
         self.offer = C.centred(offer, offer_mean, axis)
         offer_pop = np.vstack([C.sample_rows(self.offer), C.centred(bg_offer, offer_mean, axis)])
         need_pop = np.vstack([C.sample_rows(self.need), C.centred(bg_need, need_mean, axis)])
-        self.need_mean, self.need_sd = C.robust_stats(self.need, offer_pop)
-        self.offer_mean, self.offer_sd = C.robust_stats(self.offer, need_pop)
+        self.need_typical, self.need_spread = C.robust_stats(self.need, offer_pop)
+        self.offer_typical, self.offer_spread = C.robust_stats(self.offer, need_pop)
 
     def block(self, need_units: np.ndarray, offer_units: np.ndarray | None = None) -> np.ndarray:
         offer = slice(None) if offer_units is None else offer_units
         sim = self.need[need_units] @ self.offer[offer].T
-        return calibration.gains(sim, self.need_mean[need_units], self.need_sd[need_units],
-                                 self.offer_mean[offer], self.offer_sd[offer])
+        return calibration.gains(sim, self.need_typical[need_units],
+                                 self.need_spread[need_units], self.offer_typical[offer],
+                                 self.offer_spread[offer])
 
 
 Gains = LexicalGains | EmbeddingGains
