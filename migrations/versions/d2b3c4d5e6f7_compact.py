@@ -1,0 +1,23 @@
+"""compact days (issue 13) (placeholder: filled in by the part that owns it)
+
+Revision ID: d2b3c4d5e6f7
+Revises: d1a2b3c4d5e6
+Create Date: 2026-11-29 22:15:00
+
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+# revision identifiers, used by Alembic.
+revision = 'd2b3c4d5e6f7'
+down_revision = 'd1a2b3c4d5e6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
