@@ -2,7 +2,9 @@
 meeting on the first sheet, then one sheet per round). Read only, like the print pages.
 
 Cells a spreadsheet would run as a formula are written as text (``attendee_csv.neutralise``
-for CSV; the string cell type for Excel).
+for CSV; the string cell type for Excel). Headers, sheet names, table names and reasons are in
+the language of the organiser's page the file is downloaded from (``?lang=`` switch, else their
+browser's), like every other organiser page.
 """
 
 from __future__ import annotations
@@ -12,11 +14,19 @@ import io
 from datetime import datetime
 
 from ..attendee_csv import neutralise
+from ..i18n import _, lazy_gettext
 from ..models import Event, SavedMeeting, ScheduleVersion
 from . import review
 
-HEADER = ["Round", "Starts", "Ends", "Table", "Person", "Organisation", "Email",
-          "Partner", "Partner's organisation", "Partner's email", "Why"]
+HEADER = [lazy_gettext("Round"), lazy_gettext("Starts"), lazy_gettext("Ends"), lazy_gettext("Table"),
+          lazy_gettext("Person"), lazy_gettext("Organisation"), lazy_gettext("Email"),
+          lazy_gettext("Partner"), lazy_gettext("Partner's organisation"),
+          lazy_gettext("Partner's email"), lazy_gettext("Why")]
+
+
+def header() -> list[str]:
+    """The column names in the current language."""
+    return [str(name) for name in HEADER]
 
 
 def meeting_rows(event: Event, version: ScheduleVersion) -> list[list]:
@@ -46,7 +56,7 @@ def schedule_csv(event: Event, version: ScheduleVersion) -> str:
     """The version as CSV text (UTF-8 with a byte order mark, so Excel reads å, ä and ö)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header())
     writer.writerows([_cell_text(v) for v in row] for row in meeting_rows(event, version))
     return "\ufeff" + out.getvalue()
 
@@ -59,14 +69,15 @@ def schedule_xlsx(event: Event, version: ScheduleVersion) -> bytes:
 
     rows = meeting_rows(event, version)
     book = Workbook()
-    sheets = [("All meetings", rows)]
+    sheets = [(_("All meetings"), rows)]
     for r in event.rounds:
-        title = f"Round {r.number} {r.starts_at:%H.%M}"  # ":" is not allowed in a sheet name
+        # ":" is not allowed in a sheet name; 31 characters at most
+        title = _("Round %(number)s %(time)s", number=r.number, time=r.starts_at.strftime("%H.%M"))[:31]
         sheets.append((title, [row for row in rows if row[0] == r.number]))
     for index, (title, sheet_rows) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title
-        sheet.append(HEADER)
+        sheet.append(header())
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheet_rows:
