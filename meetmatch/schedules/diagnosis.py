@@ -43,28 +43,31 @@ CAUSES = {
 }
 
 
-# A requested meeting the solver could not plan: the start of its reason -> (plain reason, advice).
+# A requested meeting the solver could not plan: the start of its reason -> (plain reason, advice),
+# said in the current language (a build saves them in the event's language).
 REQUEST_CAUSES = [
-    ("the pair is also blocked", "They also have a must-not-meet rule or a cancelled meeting.",
-     "Keep one of the two rules: remove the other on their page."),
-    ("one of them would rather not meet", "One of them asked not to meet the other.",
-     "Talk to them, or remove the must-meet rule."),
-    ("they already have a fixed meeting", "They already met in a round that was held.",
-     "Nothing to change: no pair meets twice."),
-    ("both are from", "They work at the same organisation, and such meetings are blocked.",
-     "Allow meetings within the same organisation under Settings, or remove the rule."),
-    ("{a} has no free round", "{a} has no free round left or has reached their maximum meetings.",
-     "Raise their maximum meetings or widen their available rounds."),
-    ("{b} has no free round", "{b} has no free round left or has reached their maximum meetings.",
-     "Raise their maximum meetings or widen their available rounds."),
-    ("they have no free round in common", "They are not free in the same round.",
-     "Widen the rounds one of them can attend."),
-    ("both host their own table", "Both host their own table.",
-     "Remove one of the two host tables."),
-    ("neither offers what the other needs", "Neither offers what the other needs.",
-     "Edit their offers or needs, or remove the rule."),
-    ("no round left for it", "No round was left for it once the other rules and requests were met.",
-     "Add a round or tables, or remove another must-meet rule of theirs."),
+    ("the pair is also blocked", _l("They also have a must-not-meet rule or a cancelled meeting."),
+     _l("Keep one of the two rules: remove the other on their page.")),
+    ("one of them would rather not meet", _l("One of them asked not to meet the other."),
+     _l("Talk to them, or remove the must-meet rule.")),
+    ("they already have a fixed meeting", _l("They already met in a round that was held."),
+     _l("Nothing to change: no pair meets twice.")),
+    ("both are from", _l("They work at the same organisation, and such meetings are blocked."),
+     _l("Allow meetings within the same organisation under Settings, or remove the rule.")),
+    ("{a} has no free round",
+     _l("%(a)s has no free round left or has reached their maximum meetings."),
+     _l("Raise their maximum meetings or widen their available rounds.")),
+    ("{b} has no free round",
+     _l("%(b)s has no free round left or has reached their maximum meetings."),
+     _l("Raise their maximum meetings or widen their available rounds.")),
+    ("they have no free round in common", _l("They are not free in the same round."),
+     _l("Widen the rounds one of them can attend.")),
+    ("both host their own table", _l("Both host their own table."),
+     _l("Remove one of the two host tables.")),
+    ("neither offers what the other needs", _l("Neither offers what the other needs."),
+     _l("Edit their offers or needs, or remove the rule.")),
+    ("no round left for it", _l("No round was left for it once the other rules and requests were met."),
+     _l("Add a round or tables, or remove another must-meet rule of theirs.")),
 ]
 
 
@@ -74,9 +77,9 @@ def request_problem(a_id: str, b_id: str, reason: str, names: dict[str, str]) ->
     a, b = names.get(a_id, a_id), names.get(b_id, b_id)
     for start, plain, advice in REQUEST_CAUSES:
         if reason.startswith(start.format(a=a_id, b=b_id)):
-            return plain.format(a=a, b=b), advice
-    return ("It is not possible together with the other rules.",
-            "Check both people's rounds and rules, or add a round or tables.")
+            return str(plain) % {"a": a, "b": b}, str(advice)
+    return (gettext("It is not possible together with the other rules."),
+            gettext("Check both people's rounds and rules, or add a round or tables."))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from flask import current_app
 
 from ..extensions import db
+from ..i18n import _, force_locale, language_of_event
 from ..matching import (
     FixedMeeting,
     Participant,
@@ -92,7 +93,7 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
     people = active_attendees(event)
     n_rounds = len(event.rounds)
     if n_rounds == 0:
-        raise BuildError("The event has no rounds. Add rounds under Settings.")
+        raise BuildError(_("The event has no rounds. Add rounds under Settings."))
     held: list[SavedMeeting] = []
     if based_on is not None:
         ids = {a.id for a in people}
@@ -176,9 +177,9 @@ def _keep_future_meetings(inputs: BuildInputs, event: Event, people: list[Attend
                                     held_rounds=held)
         if broken:
             inputs.notes.append(
-                f"Not kept: {m.attendee_a.name} and {m.attendee_b.name} in round "
-                f"{m.round_number} ({event.table_label(m.table_number)}). "
-                f"{violation_sentence(broken[0], event, by_id)}")
+                _("Not kept: %(a)s and %(b)s in round %(round)s (%(table)s).", a=m.attendee_a.name,
+                  b=m.attendee_b.name, round=m.round_number, table=event.table_label(m.table_number))
+                + " " + violation_sentence(broken[0], event, by_id))
             continue
         kept.append(placement_of(m))
         fixed.append(_fixed(m))
@@ -207,18 +208,40 @@ def participant_for_encoding(a: Attendee) -> Participant:
 
 
 def _explain_problem_error(error: ProblemError, people: list[Attendee]) -> str:
-    """Name the attendee instead of an index, and say what to change."""
+    """What the organiser reads when the event cannot become a valid problem: the attendee's
+    name instead of an index, the setting in their words and what to change, in the current
+    language (the engine's own message is English and names its fields, so it is only quoted
+    for a fault that no organiser's input can cause)."""
     match = re.match(r"attendees\[(\d+)\]\.(\w+)", error.field)
     if match and int(match.group(1)) < len(people):
-        who = people[int(match.group(1))].name
-        advice = {
-            "host_table": "Change their host table or raise the number of tables in Settings.",
-            "available_rounds": "Edit the rounds they can attend.",
-        }.get(match.group(2), "Edit this attendee.")
-        return f"{who}: {error.message} ({match.group(2).replace('_', ' ')}). {advice}"
-    if error.field == "tables":
-        return f"Number of tables: {error.message}. Fix it under Settings."
-    return f"{error.field}: {error.message}"
+        person = people[int(match.group(1))]
+        if match.group(2) == "host_table":
+            return _("%(name)s has host table %(table)s, which the event does not have (it has "
+                     "%(count)s tables). Change their host table, or raise the number of tables "
+                     "in Settings.", name=person.name, table=person.host_table,
+                     count=person.event.num_tables)
+        if match.group(2) == "available_rounds":
+            return _("%(name)s: the rounds they can attend do not fit the event's rounds. Edit the "
+                     "rounds they can attend.", name=person.name)
+        if match.group(2) == "max_meetings":
+            return _("%(name)s: the most meetings they want must be a whole number, 0 or more. "
+                     "Edit this attendee.", name=person.name)
+        return _("%(name)s: part of their registration cannot be used for the schedule. Edit "
+                 "this attendee.", name=person.name)
+    advice = {
+        "rounds": _("The event needs between 1 and 200 rounds. Change the rounds under Settings."),
+        "tables": _("The number of tables must be 1 or more. Fix it under Settings."),
+        "settings.min_meetings": _("Minimum meetings per attendee must be a whole number, 0 or "
+                                   "more. Fix it under Settings."),
+        "settings.mutuality": _("How strongly to prefer mutual benefit is out of range. Choose "
+                                "one of its options under Settings."),
+        "settings.wish_bonus": _("The server's wish bonus (MEETMATCH_WISH_BONUS) is out of range. "
+                                 "Ask whoever runs meetmatch to correct it."),
+    }.get(error.field)
+    if advice is not None:
+        return str(advice)
+    return _("The schedule could not be built from the event's data (%(detail)s). Ask whoever "
+             "runs meetmatch to look into it.", detail=str(error))
 
 
 def inputs_fingerprint(problem: Problem) -> str:
@@ -308,14 +331,19 @@ def solver_problems(result: Result, names: dict[str, str],
     for a, b, why in result.unmet_requests:
         reason, advice = request_problem(a, b, why, names)  # names, never ids; fitting advice
         problems.append({
-            "rule": "Mutual wish" if frozenset((a, b)) in mutual else "Requested meeting", "who": f"{names.get(a, a)} and {names.get(b, b)}",
+            # "rule" is a key (review.RULE_LABELS says it in the reader's language)
+            "rule": "Mutual wish" if frozenset((a, b)) in mutual else "Requested meeting",
+            "who": _("%(a)s and %(b)s", a=names.get(a, a), b=names.get(b, b)),
             "reason": reason, "advice": advice,
         })
     # Who is short is counted from the saved meetings when the page is shown
     # (``review.summary``), so the cards, the sentence and this list agree.
     if result.status == "infeasible":
-        problems.append({"rule": "Hard rules", "who": "the whole event", "reason": result.message,
-                         "advice": "Remove a requested pair or add rounds or tables."})
+        # the engine's message names attendee ids: the organiser reads the cause in words
+        problems.append({"rule": "Hard rules", "who": _("the whole event"),
+                         "reason": _("The meetings already held or kept break a rule together, so "
+                                     "no schedule could be made."),
+                         "advice": _("Remove a requested pair or add rounds or tables.")})
     return problems
 
 
@@ -329,11 +357,15 @@ def build_schedule(event: Event, *, progress: Callable[[dict], None] | None = No
     config = current_app.config
     seed = int(config["SOLVER_SEED"] if seed is None else seed)
     limit = float(config["SOLVER_TIME_LIMIT"] if time_limit is None else time_limit)
-    inputs = problem_from_event(event, held_rounds=held_rounds, based_on=based_on)
+    # The worker's texts for the organiser (a failed build, rebuild notes, problems) are saved
+    # as words, in the event's language, like its printouts.
+    with force_locale(language_of_event(event)):
+        inputs = problem_from_event(event, held_rounds=held_rounds, based_on=based_on)
     db.session.commit()  # end the read transaction: the solve may take a while
     scores = inputs.scores or score_problem(inputs.problem)
     result = solve(inputs.problem, time_limit=limit, seed=seed,
                    workers=int(config["SOLVER_WORKERS"]), progress=progress, scores=scores)
     if before_save is not None:
         before_save()
-    return save_schedule(event, inputs, result, seed)
+    with force_locale(language_of_event(event)):
+        return save_schedule(event, inputs, result, seed)

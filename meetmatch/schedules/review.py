@@ -12,7 +12,7 @@ from datetime import datetime
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from ..i18n import _, current_language, ngettext
+from ..i18n import _, current_language, lazy_gettext, ngettext
 from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
@@ -226,6 +226,11 @@ def _sentence(meetings: int, attendees: int, rounds: int, short: int, unmet: int
     return "; ".join(parts) + "."
 
 
+# The rules a build stores problems under (English keys) as the reader reads them.
+RULE_LABELS = {"Requested meeting": lazy_gettext("Requested meeting"),
+               "Mutual wish": lazy_gettext("Mutual wish"), "Hard rules": lazy_gettext("Hard rules")}
+
+
 def summary(event: Event, version: ScheduleVersion) -> dict:
     """The numbers of a version's summary page: meetings, per attendee, scores, unmet needs.
 
@@ -262,6 +267,7 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
     problems = stored + short_problems(event, [(p.attendee, p.target) for p in short],
                                        [p.attendee for p in active], first_rounds(version))
     unmet_requests = sum(1 for p in stored if p.rule in ("Requested meeting", "Mutual wish"))
+    problems = [replace(p, rule=str(RULE_LABELS.get(p.rule, p.rule))) for p in problems]
     return {
         "meetings": len(version.meetings),
         "attendees": len(active),

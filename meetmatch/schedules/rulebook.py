@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from sqlalchemy import and_, or_
+
+from ..extensions import db
 from ..i18n import _, status_label
 from ..matching import Placement, Rule, Violation
-from ..models import Attendee, Event, SavedMeeting
+from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting
 
 
 def placement_of(m: SavedMeeting) -> Placement:
@@ -77,6 +80,10 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
             if met_before:
                 return _("%(both)s are not paired again: %(why)s (memory across your events).",
                          both=both(), why=met_before)
+            if _cancelled_by_hand(event, v.people[0], v.people[1]):
+                return _("%(both)s are not paired again: the organiser cancelled their meeting "
+                         "by hand. Remove the remembered cancellation on their page if they "
+                         "should meet after all.", both=both())
             return _("%(both)s must not meet (a meeting rule).", both=both())
         case Rule.AVOIDED_PAIR:
             return _("%(both)s must not meet: one of them said \"I'd rather not meet\". Add a "
@@ -98,6 +105,17 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
             return _("The meeting of %(both)s in round %(round)s is missing.", both=both(),
                      round=v.round)
     return str(v)  # a rule added to the engine later: still said, if plainly
+
+
+def _cancelled_by_hand(event: Event, a: str, b: str) -> bool:
+    """Whether the pair's block is a meeting the organiser cancelled by hand (not a rule)."""
+    if not (a.isdecimal() and b.isdecimal()):
+        return False
+    first, second = sorted((int(a), int(b)))
+    kinds = db.session.execute(db.select(PairRule.kind).filter_by(event_id=event.id).where(
+        or_(and_(PairRule.attendee_a_id == first, PairRule.attendee_b_id == second),
+            and_(PairRule.attendee_a_id == second, PairRule.attendee_b_id == first)))).scalars().all()
+    return PairRuleKind.CANCELLED in kinds
 
 
 def _history_reason(event: Event, people: Mapping[int, Attendee], a: str, b: str) -> str | None:

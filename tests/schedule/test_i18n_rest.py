@@ -1,0 +1,127 @@
+"""Issue 11's remaining Swedish gaps: the schedule export, the worker's build errors, rebuild
+notes and problems, a cancelled meeting's note, agenda cards in each attendee's language and
+the rounds a person sits out (mail and page)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html import unescape
+
+from openpyxl import load_workbook
+
+from meetmatch.extensions import db
+from meetmatch.i18n import force_locale
+from meetmatch.models import Job, PairRule, PairRuleKind
+from meetmatch.schedules import adjust, engine_io, versions
+from meetmatch.worker import work_once
+
+ENGLISH_REQUEST_WORDS = ("has no free round", "They are not free in the same round",
+                         "No round was left", "It is not possible together")
+
+
+def _export(client, event, version, ext, lang):
+    path = f"/organiser/events/{event.slug}/schedule/v/{version.number}/meetings.{ext}?lang={lang}"
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.data
+
+
+def test_exports_follow_the_organisers_language(client, login, published):
+    event, version = published()
+    login()
+    text = _export(client, event, version, "csv", "sv").decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Runda", "Börjar", "Slutar", "Bord", "Person", "Organisation", "E-post",
+                       "Mötespartner", "Mötespartnerns organisation", "Mötespartnerns e-post",
+                       "Varför"]
+    assert len(rows) - 1 == len(version.meetings)
+    assert all(re.fullmatch(r"Bord \d+", row[3]) for row in rows[1:])
+    assert any(" erbjuder ”" in row[10] for row in rows[1:])  # the reasons' fixed words too
+    assert not any("offers '" in row[10] for row in rows[1:])
+
+    book = load_workbook(io.BytesIO(_export(client, event, version, "xlsx", "sv")))
+    assert book.sheetnames == ["Alla möten", "Runda 1 13.00", "Runda 2 13.20", "Runda 3 13.40",
+                               "Runda 4 14.00"]
+    first = next(book["Runda 1 13.00"].iter_rows(values_only=True))
+    assert first[:4] == ("Runda", "Börjar", "Slutar", "Bord") and first[10] == "Varför"
+
+    # switching back gives English again (the organiser's page language, not a fixed one)
+    book = load_workbook(io.BytesIO(_export(client, event, version, "xlsx", "en")))
+    assert book.sheetnames[0] == "All meetings"
+    assert next(book["All meetings"].iter_rows(values_only=True))[7] == "Partner"
+
+
+def test_failed_build_is_explained_in_the_events_language(app, client, login, small_event):
+    event = small_event(language="sv", num_tables=4)
+    chloe = next(a for a in event.attendees if a.name == "Chloe Martin")
+    chloe.host_table = 9
+    db.session.commit()
+    login()
+    response = client.post(f"/organiser/events/{event.slug}/schedule/build", data={"time_limit": "2"})
+    work_once()
+    job = db.session.query(Job).order_by(Job.id.desc()).first()
+    assert job.status == "failed"
+    assert job.error == ("Chloe Martin har värdbord 9, som evenemanget inte har (det har 4 bord). "
+                         "Byt personens värdbord, eller höj antalet bord under Inställningar.")
+    page = unescape(client.get(response.headers["Location"] + "?lang=sv").get_data(as_text=True))
+    assert "Bygget kunde inte köras." in page and job.error in page
+    # no engine field names or list indexes reach the organiser
+    assert "attendees[" not in page and "host_table" not in page and "outside 1.." not in page
+
+
+def test_event_without_rounds_is_explained_in_swedish(app, make_event):
+    event = make_event(rounds=0, language="sv")
+    try:
+        with force_locale("sv"):
+            engine_io.problem_from_event(event)
+    except engine_io.BuildError as error:
+        assert str(error) == "Evenemanget har inga rundor. Lägg till rundor under Inställningar."
+    else:
+        raise AssertionError("an event without rounds cannot be built")
+
+
+def test_unmet_requests_are_listed_in_swedish(app, client, login, small_event):
+    event = small_event(rounds=2, language="sv")
+    ada, *others = event.attendees
+    for other in others[:4]:  # Ada must meet four people in two rounds: impossible
+        db.session.add(PairRule(event_id=event.id, attendee_a_id=ada.id, attendee_b_id=other.id,
+                                kind=PairRuleKind.MUST_MEET))
+    db.session.commit()
+    version = engine_io.build_schedule(event, time_limit=2.0)
+    login()
+    page = unescape(client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}?lang=sv")
+                    .get_data(as_text=True))
+    assert "Det schemat inte kunde uppfylla" in page
+    assert "Begärt möte" in page and "Requested meeting" not in page
+    assert "Ada Lovelace och " in page
+    assert not [words for words in ENGLISH_REQUEST_WORDS if words in page]
+    # the English page says the stored rule in English (a key, not a translated text)
+    english = client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}?lang=en")
+    assert "Requested meeting" in english.get_data(as_text=True)
+
+
+def _cancelled_pair_rebuilt(published, language):
+    event, v1 = published(language=language)
+    draft = versions.copy_to_draft(v1)
+    meeting = next(m for m in draft.meetings if m.round_number == 3)
+    a, b = meeting.attendee_a, meeting.attendee_b
+    adjust.cancel_meeting(draft, meeting)
+    v2 = engine_io.build_schedule(event, time_limit=2.0, held_rounds=1, based_on=v1)
+    notes = [n for n in versions.details_of(v2)["notes"] if a.name in n and b.name in n]
+    assert len(notes) == 1, versions.details_of(v2)["notes"]
+    return notes[0], a, b
+
+
+def test_rebuild_note_says_the_organiser_cancelled_the_meeting(app, published):
+    note, a, b = _cancelled_pair_rebuilt(published, "en")
+    assert note.startswith(f"Not kept: {a.name} and {b.name} in round 3 (Table ")
+    assert "the organiser cancelled their meeting by hand" in note
+    assert "a meeting rule" not in note
+
+
+def test_rebuild_note_is_in_the_events_language(app, published):
+    note, a, b = _cancelled_pair_rebuilt(published, "sv")
+    assert note.startswith(f"Inte behållet: {a.name} och {b.name} i runda 3 (Bord ")
+    assert "arrangören ställde in deras möte för hand" in note
