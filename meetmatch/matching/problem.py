@@ -94,16 +94,21 @@ class Settings:
     smaller side counts, so one-sided pairs score 0).
     ``wish_bonus``: a one-sided "I'd like to meet" multiplies the pair's score by
     ``1 + wish_bonus`` (None: the default, 1.0; 0: one-sided wishes count for nothing).
+    ``allow_trios``: somebody who would sit out a round may join a meeting as its third
+    person when all three pairs have a positive mutual score (see matching/trios.py).
     """
 
     block_same_organisation: bool = True
     min_meetings: int | None = None
     mutuality: float | None = None
     wish_bonus: float | None = None
+    allow_trios: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.block_same_organisation, bool):
             raise ProblemError("settings.block_same_organisation", "must be true or false")
+        if not isinstance(self.allow_trios, bool):
+            raise ProblemError("settings.allow_trios", "must be true or false")
         if self.min_meetings is not None and (not _is_int(self.min_meetings)
                                               or self.min_meetings < 0):
             raise ProblemError("settings.min_meetings", "must be a whole number >= 0 or null")
@@ -118,12 +123,14 @@ class Settings:
 
 @dataclass(frozen=True)
 class FixedMeeting:
-    """A meeting that must appear as given (already held, or kept on a rebuild)."""
+    """A meeting that must appear as given (already held, or kept on a rebuild); ``c`` is
+    the third person of a trio (None: a meeting of two)."""
 
     a: str
     b: str
     round: int
     table: int | None = None
+    c: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,11 +258,14 @@ class Problem:
             if not isinstance(f, FixedMeeting):
                 raise ProblemError(where, "must be a FixedMeeting")
             self._check_pair(where, (f.a, f.b), seen)
+            if f.c is not None:
+                self._check_pair(f"{where}.c", (f.a, f.c), seen)
+                self._check_pair(f"{where}.c", (f.b, f.c), seen)
             if not _is_int(f.round):
                 raise ProblemError(f"{where}.round", f"must be a round in 1..{self.rounds}")
             if f.table is not None and not _is_int(f.table):
                 raise ProblemError(f"{where}.table", "must be a table number in range")
-        meetings = [(f.round, f.a, f.b, f.table) for f in self.fixed_meetings]
+        meetings = [(f.round, f.a, f.b, f.table, f.c) for f in self.fixed_meetings]
         for k, v in violations_by_meeting(self, meetings):
             raise _fixed_error(f"fixed_meetings[{k}]", v, self.rounds)
 
@@ -381,7 +391,8 @@ def _settings_from_dict(raw: Any) -> Settings:
     block = raw.get("block_same_organisation", True)
     return Settings(block_same_organisation=True if block is None else block,
                     min_meetings=raw.get("min_meetings"), mutuality=raw.get("mutuality"),
-                    wish_bonus=raw.get("wish_bonus"))
+                    wish_bonus=raw.get("wish_bonus"),
+                    allow_trios=False if raw.get("allow_trios") is None else raw["allow_trios"])
 
 
 def _fixed_from_dict(raw: Any) -> tuple[FixedMeeting, ...]:
@@ -391,8 +402,8 @@ def _fixed_from_dict(raw: Any) -> tuple[FixedMeeting, ...]:
     for k, f in enumerate(raw):
         if not isinstance(f, Mapping) or not {"a", "b", "round"} <= set(f):
             raise ProblemError(f"fixed_meetings[{k}]", "must be an object with a, b, round")
-        a, b = (str(x) if _is_int(x) else x for x in (f["a"], f["b"]))
-        fixed.append(FixedMeeting(a=a, b=b, round=f["round"], table=f.get("table")))
+        a, b, c = (str(x) if _is_int(x) else x for x in (f["a"], f["b"], f.get("c")))
+        fixed.append(FixedMeeting(a=a, b=b, round=f["round"], table=f.get("table"), c=c))
     return tuple(fixed)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from .instance import Instance
 from .reasons import Explanation
 from .schedule import Schedule
+from .trios import Thirds, trio_value
 from .wishes import wishes_met
 
 
@@ -33,6 +34,11 @@ class ScheduledMeeting:
 
     ``explanation`` holds what each side offers that the other needs (render it for a
     reader with ``reasons.third_person`` / ``second_person``); ``two_way`` whether both gain.
+
+    A trio (a table of three, ``settings.allow_trios``) has its third person in ``c``;
+    ``trio`` then holds the explanations of the pairs (a, c) and (b, c), ``score`` is the
+    trio's value (``trios.TRIO_FACTOR`` x the sum of its three pairs' scores), ``why`` has all
+    three pairs' reasons and ``two_way`` means all three pairs gain both ways.
     """
 
     a: str
@@ -43,6 +49,20 @@ class ScheduledMeeting:
     fixed: bool = False
     explanation: Explanation | None = field(default=None, compare=False, repr=False)
     two_way: bool = False
+    c: str | None = None
+    trio: tuple[Explanation, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The two or three people at the table."""
+        return (self.a, self.b) if self.c is None else (self.a, self.b, self.c)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs that meet: one, or the three of a trio."""
+        if self.c is None:
+            return ((self.a, self.b),)
+        return ((self.a, self.b), (self.a, self.c), (self.b, self.c))
 
 
 Meeting = ScheduledMeeting  # the older name, kept for callers
@@ -89,44 +109,75 @@ def infeasible_result(inst: Instance, wall_time: float) -> Result:
 
 
 def build_result(inst: Instance, assign: Schedule, objective: float, upper: float,
-                 optimal: bool, wall_time: float) -> Result:
-    """The Result of schedule ``assign`` (plus the fixed meetings): tables, reasons, who
-    sits out, who is short, unmet requests and the one-line message."""
+                 optimal: bool, wall_time: float, thirds: Thirds | None = None) -> Result:
+    """The Result of schedule ``assign`` (plus the fixed meetings and the trios' third
+    people, ``thirds``): tables, reasons, who sits out, who is short, unmet requests and
+    the one-line message."""
+    thirds = thirds or {}
     by_round, score_of = _meetings_by_round(inst, assign)
     hosts = {t for t in inst.host if t is not None}
     rounds = []
     deg = np.zeros(inst.n, dtype=int)
     tabled = {r: _with_tables(inst, sorted(by_round[r]), hosts) for r in by_round}
     # All reasons in one batch: the item gains are computed once per person, not per meeting.
-    explanations = iter(inst.scores.explain_many(
-        [(inst.ids[i], inst.ids[j]) for r in sorted(tabled) for i, j, _, _ in tabled[r]]))
+    ids = inst.ids
+    explained = []
+    for r in sorted(tabled):
+        for i, j, _, _ in tabled[r]:
+            explained.append((ids[i], ids[j]))
+            k = thirds.get((r, i, j))
+            if k is not None:
+                explained += [(ids[i], ids[k]), (ids[j], ids[k])]
+    explanations = iter(inst.scores.explain_many(explained))
     asked = inst.problem.wish_pairs.asked
     requested = {frozenset(p) for p in inst.problem.requested_pairs}  # the organiser's
+
+    def explain(i: int, j: int) -> Explanation:
+        explanation = next(explanations)
+        wished = asked.get(frozenset((ids[i], ids[j])))
+        return replace(explanation, asked=wished) if wished else explanation
+
+    trio_count = 0
     for r in range(1, inst.rounds + 1):
         out, busy = [], set()
         for i, j, t, fixed in tabled[r]:
-            explanation = next(explanations)
-            wished = asked.get(frozenset((inst.ids[i], inst.ids[j])))
-            if wished:
-                explanation = replace(explanation, asked=wished)
-            out.append(ScheduledMeeting(inst.ids[i], inst.ids[j], int(t),
-                                        round(score_of[i, j], 6),
-                                        _why(inst, i, j, explanation, requested),
-                                        fixed, explanation, explanation.two_way))
+            explanation = explain(i, j)
+            k = thirds.get((r, i, j))
+            if k is None:
+                out.append(ScheduledMeeting(ids[i], ids[j], int(t), round(score_of[i, j], 6),
+                                            _why(inst, i, j, explanation, requested),
+                                            fixed, explanation, explanation.two_way))
+            else:
+                trio_count += 1
+                trio = (explain(i, k), explain(j, k))
+                value = trio_value(score_of[i, j], inst.scores.mutual(ids[i], ids[k]),
+                                   inst.scores.mutual(ids[j], ids[k]))
+                why = " ".join(_why(inst, x, y, e, requested)
+                               for (x, y), e in zip(((i, j), (i, k), (j, k)),
+                                                    (explanation, *trio), strict=True))
+                out.append(ScheduledMeeting(
+                    ids[i], ids[j], int(t), round(value, 6), why, fixed, explanation,
+                    explanation.two_way and all(e.two_way for e in trio), ids[k], trio))
+                busy.add(k)
+                deg[k] += 1
             busy |= {i, j}
             deg[[i, j]] += 1
         out.sort(key=lambda m: (m.table, m.a, m.b))
         sitting = [inst.ids[i] for i in range(inst.n) if i not in busy and r in _attends(inst, i)]
         rounds.append(RoundResult(r, out, sitting))
     short = [inst.ids[i] for i in range(inst.n) if deg[i] < inst.target[i]]
-    unmet = _unmet(inst, assign)
+    met = {frozenset(p) for rr in rounds for m in rr.meetings if m.c is not None
+           for p in m.pairs}
+    unmet = [u for u in _unmet(inst, assign) if frozenset(u[:2]) not in met]
     gap = 0.0 if upper <= 0 else max(0.0, (upper - objective) / upper)
     if optimal:
         status, gap, upper = SolveStatus.OPTIMAL, 0.0, objective
     else:
         status = SolveStatus.FEASIBLE
     meetings = sum(len(rr.meetings) for rr in rounds)
-    parts = [f"{meetings} meetings in {inst.rounds} rounds", f"score {objective:.2f}",
+    parts = [f"{meetings} meetings in {inst.rounds} rounds"
+             + (f" ({trio_count} of three people)" if trio_count else ""),
+             f"score {objective:.2f}",
              f"bound {upper:.2f} (gap {gap:.2%})", f"{len(short)} short of target"]
     if unmet:
         parts.append(f"{len(unmet)} request(s) not met: " + "; ".join(
@@ -138,7 +189,7 @@ def build_result(inst: Instance, assign: Schedule, objective: float, upper: floa
     wishes = {}
     if inst.problem.wishes:
         wishes = wishes_met(inst.problem.wish_pairs,
-                            [(m.a, m.b) for rr in rounds for m in rr.meetings])
+                            [p for rr in rounds for m in rr.meetings for p in m.pairs])
         parts.append(f"mutual wishes met {wishes['mutual_met']}/{wishes['mutual']}, one-sided "
                      f"{wishes['one_sided_met']}/{wishes['one_sided']}")
     return Result(status=status, message=", ".join(parts), objective=round(objective, 6),
@@ -235,6 +286,7 @@ def result_to_dict(result: Result) -> dict:
         "rounds": [{"round": rr.round,
                     "meetings": [{"a": m.a, "b": m.b, "table": m.table, "score": m.score,
                                   "why": m.why, "two_way": m.two_way,
+                                  **({"c": m.c} if m.c is not None else {}),
                                   **({"fixed": True} if m.fixed else {})}
                                  for m in rr.meetings],
                     "sitting_out": rr.sitting_out} for rr in result.rounds],

@@ -11,8 +11,9 @@ tests all ask the same two questions::
         -> Iterator[(position in schedule | None, Violation)]   # the same, with positions
 
 ``schedule`` is a solver :class:`~meetmatch.matching.solve.Result`, or any sequence of
-``(round, a, b, table)`` tuples (:class:`Placement` is such a tuple; ``table`` may be None
-when none is chosen yet), so the web layer can check saved rows without running the solver.
+``(round, a, b, table)`` or ``(round, a, b, table, c)`` tuples (:class:`Placement` is such a
+tuple; ``table`` may be None when none is chosen yet; ``c`` is the third person of a trio),
+so the web layer can check saved rows without running the solver.
 ``placements(result)`` turns a Result into placements. ``a`` and ``b`` are the attendee ids
 of the :class:`~meetmatch.matching.problem.Problem`; inactive or unknown people break
 ``UNKNOWN_PERSON``.
@@ -30,6 +31,10 @@ Exemptions, the same everywhere:
   must not double-book anybody, repeat a pair, leave the event's rounds or share a table.
 * ``held_rounds`` are rounds that already took place: only fixed meetings may be in them.
 * Rounds outside ``1..problem.rounds`` (e.g. removed by the organiser) hold no meeting.
+* A trio (a table of three) is a meeting of each of its three pairs: every pair rule (blocks,
+  wishes, organisation, repeats, a zero score) holds for each pair, every person rule
+  (availability, host tables, one meeting per round) for each person, and ``max_meetings``
+  counts it once per person. A new trio needs ``settings.allow_trios``; a fixed one is kept.
 * A pair whose mutual score is 0 never meets. The score comes from ``scores`` (anything with
   ``.mutual(a, b)``, normally :func:`~meetmatch.matching.scoring.score_event`'s model); when
   None it is computed from the problem once per call -- pass it when checking in a loop.
@@ -67,7 +72,8 @@ class Rule(StrEnum):
     REPEAT_PAIR = "repeat_pair"  # (a, b): they already meet in another round
     MAX_MEETINGS = "max_meetings"  # (person,): more meetings than their max_meetings
     SCORE_ZERO = "score_zero"  # (a, b): neither offers what the other needs (mutual score 0)
-    FIXED_MISSING = "fixed_missing"  # (a, b): a fixed meeting is missing or at another table
+    FIXED_MISSING = "fixed_missing"  # (a, b[, c]): a fixed meeting is missing or changed
+    TRIOS_OFF = "trios_off"  # (a, b, c): a new table of three while the event allows none
 
 
 @dataclass(frozen=True)
@@ -92,12 +98,26 @@ class Violation:
 
 
 class Placement(NamedTuple):
-    """One meeting of a schedule: ``a`` and ``b`` meet in ``round`` at ``table``."""
+    """One meeting of a schedule: ``a`` and ``b`` (and ``c`` in a trio) meet in ``round``
+    at ``table``."""
 
     round: int
     a: str
     b: str
     table: int | None = None
+    c: str | None = None
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The two or three people of the meeting."""
+        return (self.a, self.b) if self.c is None else (self.a, self.b, self.c)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs that meet: one, or the three of a trio."""
+        if self.c is None:
+            return ((self.a, self.b),)
+        return ((self.a, self.b), (self.a, self.c), (self.b, self.c))
 
 
 class _Scores(Protocol):
@@ -108,7 +128,8 @@ def placements(schedule: Any) -> list[Placement]:
     """The meetings of a solver Result (or a sequence of 4-tuples) as Placements."""
     rounds = getattr(schedule, "rounds", None)
     if rounds is not None:
-        return [Placement(rr.round, m.a, m.b, m.table) for rr in rounds for m in rr.meetings]
+        return [Placement(rr.round, m.a, m.b, m.table, getattr(m, "c", None))
+                for rr in rounds for m in rr.meetings]
     return [Placement(*p) for p in schedule]
 
 
@@ -119,16 +140,18 @@ def organisation_key(person: Participant) -> str:
 
 def meeting_violations(problem: Problem, schedule: Any, a: str, b: str, round: int,
                        table: int | None, *, scores: _Scores | None = None,
-                       held_rounds: Collection[int] = ()) -> list[Violation]:
-    """The rules that meeting (a, b) in ``round`` at ``table`` breaks, given the rest.
+                       held_rounds: Collection[int] = (), c: str | None = None
+                       ) -> list[Violation]:
+    """The rules that meeting (a, b) -- or the trio (a, b, c) -- in ``round`` at ``table``
+    breaks, given the rest.
 
-    ``schedule``: the other meetings (a Result or ``(round, a, b, table)`` tuples); leave
-    out the meeting itself when checking a move. Returns [] when the meeting may be added.
+    ``schedule``: the other meetings (a Result or ``(round, a, b, table[, c])`` tuples);
+    leave out the meeting itself when checking a move. Returns [] when it may be added.
     """
     book = _Book(problem, scores, held_rounds)
     for p in placements(schedule):
         book.add(p)
-    return book.check(Placement(round, a, b, table))
+    return book.check(Placement(round, a, b, table, c))
 
 
 def schedule_violations(problem: Problem, schedule: Any, *, scores: _Scores | None = None,
@@ -154,9 +177,11 @@ def violations_by_meeting(problem: Problem, schedule: Any, *, scores: _Scores | 
         book.add(p)
     for f in problem.fixed_meetings:
         there = book.pairs.get(frozenset((f.a, f.b)))
-        if there is None or there.round != f.round or (
+        given = {f.a, f.b} if f.c is None else {f.a, f.b, f.c}
+        if there is None or there.round != f.round or set(there.people) != given or (
                 f.table is not None and there.table != f.table):
-            yield None, Violation(Rule.FIXED_MISSING, (f.a, f.b), f.round, f.table)
+            who = (f.a, f.b) if f.c is None else (f.a, f.b, f.c)
+            yield None, Violation(Rule.FIXED_MISSING, who, f.round, f.table)
 
 
 class _Book:
@@ -169,10 +194,11 @@ class _Book:
         for p in problem.attendees:
             if p.host_table is not None:
                 self.hosts.setdefault(p.host_table, []).append(p.id)
-        self.fixed = {(frozenset((f.a, f.b)), f.round) for f in problem.fixed_meetings}
+        self.fixed = {(frozenset((f.a, f.b) if f.c is None else (f.a, f.b, f.c)), f.round)
+                      for f in problem.fixed_meetings}
         self.fixed_count: dict[str, int] = {}
         for f in problem.fixed_meetings:
-            for x in (f.a, f.b):
+            for x in dict.fromkeys((f.a, f.b) if f.c is None else (f.a, f.b, f.c)):
                 self.fixed_count[x] = self.fixed_count.get(x, 0) + 1
         self.blocked = {frozenset(pair) for pair in problem.blocked_pairs}
         self.avoided = problem.wish_pairs.avoided  # "rather not" wishes the organiser kept
@@ -184,12 +210,13 @@ class _Book:
         self.count: dict[str, int] = {}
 
     def add(self, p: Placement) -> None:
-        for x in (p.a, p.b):
+        for x in dict.fromkeys(p.people):
             self.busy.setdefault((x, p.round), p)
             self.count[x] = self.count.get(x, 0) + 1
         if p.table is not None:
             self.at_table.setdefault((p.round, p.table), p)
-        self.pairs.setdefault(frozenset((p.a, p.b)), p)
+        for x, y in p.pairs:
+            self.pairs.setdefault(frozenset((x, y)), p)
 
     def scores(self) -> _Scores:
         if self._scores is None:
@@ -198,22 +225,30 @@ class _Book:
         return self._scores
 
     def check(self, p: Placement) -> list[Violation]:
-        fixed = (frozenset((p.a, p.b)), p.round) in self.fixed
+        fixed = (frozenset(p.people), p.round) in self.fixed
         out = self._people(p)
-        known = [x for x in dict.fromkeys((p.a, p.b)) if x in self.people]
+        known = [x for x in dict.fromkeys(p.people) if x in self.people]
         out += self._round(p, known, fixed)
         out += self._tables(p, known, fixed)
         out += [Violation(Rule.DOUBLE_BOOKED, (x,), p.round, p.table)
                 for x in known if (x, p.round) in self.busy]
-        if len(known) == 2:  # pair rules need two different, known people
-            out += self._pair(p, fixed)
+        if p.c is not None and not fixed and not self.problem.settings.allow_trios:
+            out.append(Violation(Rule.TRIOS_OFF, p.people, p.round, p.table))
+        if len(known) == len(p.people):  # pair rules need different, known people
+            for x, y in p.pairs:
+                out += self._pair(p, x, y, fixed)
+            out += self._max_meetings(p, known)
+            if not fixed:
+                out += [Violation(Rule.SCORE_ZERO, (x, y), p.round, p.table)
+                        for x, y in p.pairs if self.scores().mutual(x, y) <= ZERO_SCORE]
         return out
 
     def _people(self, p: Placement) -> list[Violation]:
         out = [Violation(Rule.UNKNOWN_PERSON, (x,), p.round, p.table)
-               for x in dict.fromkeys((p.a, p.b)) if x not in self.people]
-        if p.a == p.b:
-            out.append(Violation(Rule.SAME_PERSON, (p.a,), p.round, p.table))
+               for x in dict.fromkeys(p.people) if x not in self.people]
+        for x, y in p.pairs:
+            if x == y:
+                out.append(Violation(Rule.SAME_PERSON, (x,), p.round, p.table))
         return out
 
     def _round(self, p: Placement, known: list[str], fixed: bool) -> list[Violation]:
@@ -241,7 +276,7 @@ class _Book:
                 host = self.people[x].host_table
                 if host is not None and host != t:
                     out.append(Violation(Rule.HOST_TABLE, (x,), p.round, t, f"hosts {host}"))
-            others = [h for h in self.hosts.get(t, ()) if h not in (p.a, p.b)]
+            others = [h for h in self.hosts.get(t, ()) if h not in p.people]
             if others and not any(self.people[x].host_table == t for x in known):
                 out.append(Violation(Rule.HOSTED_TABLE, (p.a, p.b, others[0]), p.round, t))
         there = self.at_table.get((p.round, t))
@@ -249,31 +284,35 @@ class _Book:
             out.append(Violation(Rule.TABLE_TAKEN, (p.a, p.b, there.a, there.b), p.round, t))
         return out
 
-    def _pair(self, p: Placement, fixed: bool) -> list[Violation]:
+    def _pair(self, p: Placement, a: str, b: str, fixed: bool) -> list[Violation]:
+        """The rules of one pair of the meeting (the only one, or one of a trio's three)."""
         out = []
-        pair = frozenset((p.a, p.b))
+        pair = frozenset((a, b))
         if not fixed:
             if pair in self.blocked:
-                out.append(Violation(Rule.BLOCKED_PAIR, (p.a, p.b), p.round, p.table))
+                out.append(Violation(Rule.BLOCKED_PAIR, (a, b), p.round, p.table))
             elif pair in self.avoided:
-                out.append(Violation(Rule.AVOIDED_PAIR, (p.a, p.b), p.round, p.table))
-            org = organisation_key(self.people[p.a])
+                out.append(Violation(Rule.AVOIDED_PAIR, (a, b), p.round, p.table))
+            org = organisation_key(self.people[a])
             if (self.problem.settings.block_same_organisation and org
-                    and org == organisation_key(self.people[p.b])):
-                out.append(Violation(Rule.SAME_ORGANISATION, (p.a, p.b), p.round, p.table))
+                    and org == organisation_key(self.people[b])):
+                out.append(Violation(Rule.SAME_ORGANISATION, (a, b), p.round, p.table))
         there = self.pairs.get(pair)
         if there is not None:
-            out.append(Violation(Rule.REPEAT_PAIR, (p.a, p.b), p.round, p.table,
+            out.append(Violation(Rule.REPEAT_PAIR, (a, b), p.round, p.table,
                                  f"also round {there.round}"))
-        for x in (p.a, p.b):
+        return out
+
+    def _max_meetings(self, p: Placement, people: list[str]) -> list[Violation]:
+        """A meeting counts once per person, whether of two or of three."""
+        out = []
+        for x in people:
             limit = self.people[x].max_meetings
             if limit is None:
                 continue
             limit = max(limit, self.fixed_count.get(x, 0))
             if self.count.get(x, 0) + 1 > limit:
                 out.append(Violation(Rule.MAX_MEETINGS, (x,), p.round, p.table, f"max {limit}"))
-        if not fixed and self.scores().mutual(p.a, p.b) <= ZERO_SCORE:
-            out.append(Violation(Rule.SCORE_ZERO, (p.a, p.b), p.round, p.table))
         return out
 
 

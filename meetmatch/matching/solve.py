@@ -38,6 +38,7 @@ from .result import (
 )
 from .schedule import Schedule, better, evaluate
 from .scoring import ScoreModel, score_event
+from .trios import Thirds, add_trios, fixed_trio_gain, seat_fixed_trios, split_fixed_trios
 
 EXACT_ROUND_VARS = 3_000  # booleans: small events are also solved exactly by the round model
 BLOSSOM_ATTENDEES = 1_500  # above this, topping up is greedy (blossom is O(n^3))
@@ -107,12 +108,14 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     """
     clock = _Clock(time_limit, progress)
     clock.phase("scoring")
-    inst = _prepare(problem, scores)
+    pairs_only, held_trios = split_fixed_trios(problem)  # a fixed trio: see matching/trios.py
+    inst = _prepare(pairs_only, scores)
+    thirds = seat_fixed_trios(inst, problem, held_trios)
     if inst.infeasible:
         clock.phase("done")
         return infeasible_result(inst, clock.elapsed())
     clock.fixed_score = float(sum(inst.scores.mutual(inst.ids[i], inst.ids[j])
-                                  for i, j, _, _ in inst.fixed))
+                                  for i, j, _, _ in inst.fixed)) + fixed_trio_gain(inst, thirds)
     clock.reserve = _explain_reserve(inst)
     clock.phase("bound")
     lp = _bound(inst, clock)
@@ -126,7 +129,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     best, proven = _choose_and_colour(inst, lp, best, clock, run)
     if not proven:
         best, proven = _prove_small(inst, best, clock, run)
-    return _finish(inst, best, proven, lp.bound, clock)
+    return _finish(inst, best, proven, lp.bound, clock, thirds)
 
 
 def _prepare(problem: Problem, scores: ScoreModel | None) -> Instance:
@@ -236,8 +239,8 @@ def _prove_small(inst: Instance, best: Schedule, clock: _Clock, run: dict
     return (best, proven) if found is None else (better(inst, found, best), proven)
 
 
-def _finish(inst: Instance, best: Schedule, proven: bool, bound: float, clock: _Clock
-            ) -> Result:
+def _finish(inst: Instance, best: Schedule, proven: bool, bound: float, clock: _Clock,
+            thirds: Thirds | None = None) -> Result:
     """Status, objective and bound of the best schedule, then its tables and reasons."""
     unmet_count, short_count, score = evaluate(inst, best)
     objective = score + clock.fixed_score
@@ -245,8 +248,12 @@ def _finish(inst: Instance, best: Schedule, proven: bool, bound: float, clock: _
     if not optimal and score >= bound - 1e-6 and short_count == 0 and unmet_count == 0:
         optimal = True
     upper = max(bound + clock.fixed_score, objective)
+    # Trios (allow_trios) seat people who would sit out; the bound and proof cover the pairs.
+    thirds, trio_gain = add_trios(inst, best, thirds or {}, deadline=clock.deadline())
+    if trio_gain is not None:
+        optimal, objective, upper = False, objective + trio_gain, upper + trio_gain
     clock.phase("explaining", objective, upper)
-    result = build_result(inst, best, objective, upper, optimal, 0.0)
+    result = build_result(inst, best, objective, upper, optimal, 0.0, thirds)
     result.wall_time = clock.elapsed()
     clock.phase("done", result.objective, result.upper_bound)
     return result

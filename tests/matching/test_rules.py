@@ -67,6 +67,7 @@ CASES = {
     Rule.SCORE_ZERO: (event(), [(1, "a", "e", 1)], V(Rule.SCORE_ZERO, ("a", "e"), 1, 1)),
     Rule.FIXED_MISSING: (event(fixed_meetings=(FixedMeeting("a", "b", 1, 2),)),
                          [(1, "a", "b", 3)], V(Rule.FIXED_MISSING, ("a", "b"), 1, 2)),
+    Rule.TRIOS_OFF: (event(), [(1, "a", "b", 1, "c")], V(Rule.TRIOS_OFF, ("a", "b", "c"), 1, 1)),
 }
 
 
@@ -84,7 +85,8 @@ def test_a_schedule_breaking_one_rule_yields_exactly_that_violation(rule):
     if rule is not Rule.FIXED_MISSING:
         assert schedule_violations(problem, rest, held_rounds=held) == []
         assert meeting_violations(problem, rest, last[1], last[2], last[0], last[3],
-                                  held_rounds=held) == [expected]
+                                  held_rounds=held, c=last[4] if len(last) > 4 else None
+                                  ) == [expected]
 
 
 def test_a_valid_schedule_has_no_violations():

@@ -1,0 +1,240 @@
+"""Trios instead of sitting out: seat a person who would sit out a round at one table as its
+third person (only with ``settings.allow_trios``).
+
+A post-pass over the chosen and coloured pair schedule, round by round in order: the people
+free in the round (available, not in a meeting, below ``max_meetings``) are matched to the
+round's new meetings by a maximum-weight assignment, each table taking at most one extra
+person. A person may join meeting (a, b) only when both new pairs have a positive mutual
+score and every hard rule holds for them as for any meeting (blocks and "rather not" wishes,
+same organisation, never meeting twice -- held rounds and earlier trios included -- host
+tables: a host joins only a meeting at their own table). The assignment seats first the
+people below their target (fairness comes before the score), then as many people as
+possible, then the greatest value.
+
+**Value.** A trio is worth ``TRIO_FACTOR`` (0.5) times the sum of its three pairs' mutual
+scores: three people share one table's time, so each pair gets about half as long as a
+meeting of two. The pair schedule is chosen exactly as without trios; forming a trio changes
+the total by ``TRIO_FACTOR * (s_ac + s_bc) - (1 - TRIO_FACTOR) * s_ab``, so the pair score lost
+is at most ``(1 - TRIO_FACTOR)`` of the trio tables' own pair scores.
+
+A held (fixed) trio is passed to the pair solver as the fixed meeting of its first two
+people (:func:`split_fixed_trios`); its third person's round is taken and they never meet
+the other two again (:func:`seat_fixed_trios` counts the meeting towards their target).
+
+Indices are the solver's (``Instance.ids``); :data:`Thirds` maps ``(round, i, j)`` with
+``i < j`` to the third person ``k``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .instance import Instance
+from .problem import FixedMeeting, Problem
+from .rules import ZERO_SCORE, organisation_key
+from .schedule import Schedule
+from .scoring import mutual_score
+
+TRIO_FACTOR = 0.5  # a trio is worth this share of the sum of its three pairs' scores
+BLOCK_ROWS = 256  # sitters whose score rows are computed at once (memory stays bounded)
+
+Thirds = dict[tuple[int, int, int], int]
+
+
+def trio_value(s_ab: float, s_ac: float, s_bc: float) -> float:
+    """What a table of three is worth: TRIO_FACTOR x the sum of its pairs' mutual scores."""
+    return TRIO_FACTOR * (s_ab + s_ac + s_bc)
+
+
+def split_fixed_trios(problem: Problem) -> tuple[Problem, list[FixedMeeting]]:
+    """The problem the pair solver sees, and the fixed trios taken out of it.
+
+    Each fixed trio stays as the fixed meeting of ``a`` and ``b``; its third person ``c``
+    loses that round and one of their ``max_meetings``, and never meets ``a`` or ``b`` again
+    (a blocked pair). Returns ``problem`` itself when it has no fixed trio.
+    """
+    trios = [f for f in problem.fixed_meetings if f.c is not None]
+    if not trios:
+        return problem, []
+    people = {p.id: p for p in problem.attendees}
+    everything = tuple(range(1, problem.rounds + 1))
+    for f in trios:
+        p = people[f.c]
+        rounds = p.available_rounds if p.available_rounds is not None else everything
+        people[f.c] = replace(p, available_rounds=tuple(r for r in rounds if r != f.round),
+                              max_meetings=None if p.max_meetings is None
+                              else max(0, p.max_meetings - 1))
+    blocked = tuple((x, f.c) for f in trios for x in (f.a, f.b))
+    pairs = replace(problem, attendees=tuple(people[p.id] for p in problem.attendees),
+                    blocked_pairs=problem.blocked_pairs + blocked,
+                    fixed_meetings=tuple(replace(f, c=None) for f in problem.fixed_meetings))
+    return pairs, trios
+
+
+def seat_fixed_trios(inst: Instance, problem: Problem, trios: list[FixedMeeting]) -> Thirds:
+    """Count each fixed trio's meeting for its third person (with the target of ``problem``,
+    the event as given) and return the fixed trios as :data:`Thirds`."""
+    index = inst.scores.index
+    thirds: Thirds = {}
+    given = {p.id: p for p in problem.attendees}
+    for f in trios:
+        i, j = sorted((index[f.a], index[f.b]))
+        k = index[f.c]
+        thirds[(f.round, i, j)] = k
+        inst.fixed_count[k] += 1
+        p = given[f.c]
+        attends = len(p.available_rounds) if p.available_rounds is not None else inst.rounds
+        target = min(problem.min_meetings, attends)
+        if p.max_meetings is not None:
+            target = min(target, p.max_meetings)
+        inst.target[k] = target
+    return thirds
+
+
+def fixed_trio_gain(inst: Instance, thirds: Thirds) -> float:
+    """How much the fixed trios add to their pairs' scores (the fixed meetings count the
+    pair of a and b in full)."""
+    mutual, ids = inst.scores.mutual, inst.ids
+    gain = 0.0
+    for (_, i, j), k in thirds.items():
+        s_ab = mutual(ids[i], ids[j])
+        gain += trio_value(s_ab, mutual(ids[i], ids[k]), mutual(ids[j], ids[k])) - s_ab
+    return gain
+
+
+def add_trios(inst: Instance, assign: Schedule, thirds: Thirds, *,
+              deadline: float | None = None) -> tuple[Thirds, float | None]:
+    """Seat people who would sit out a round as third persons of its new meetings.
+
+    ``thirds``: the fixed trios (kept). Returns all trios and the change of the schedule's
+    score that the new ones make (None when none was formed: trios are off, nobody could
+    join, or the ``deadline`` (time.monotonic()) passed first; rounds not reached keep their
+    pairs).
+    """
+    if not inst.problem.settings.allow_trios or not assign:
+        return dict(thirds), None
+    state = _State(inst, assign, thirds)
+    gain, formed = 0.0, False
+    for r in range(1, inst.rounds + 1):
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        for e, k, change in state.seat_round(r):
+            formed = True
+            gain += change
+            i, j = inst.edges[e]
+            state.thirds[(r, i, j)] = k
+    return state.thirds, (gain if formed else None)
+
+
+class _State:
+    """Who is busy in which round, which pairs have met, and each person's meetings."""
+
+    def __init__(self, inst: Instance, assign: Schedule, thirds: Thirds):
+        self.inst = inst
+        n = inst.n
+        self.thirds = dict(thirds)
+        self.busy: dict[int, set[int]] = {r: set() for r in range(1, inst.rounds + 1)}
+        self.met: list[set[int]] = [set() for _ in range(n)]
+        self.new = np.zeros(n, dtype=int)  # new meetings (compared with inst.cap)
+        self.deg = inst.fixed_count.copy()  # all meetings (compared with inst.target)
+        self.meetings: dict[int, list[int]] = {r: [] for r in range(1, inst.rounds + 1)}
+        for i, j, r, _ in inst.fixed:
+            self.busy[r] |= {i, j}
+            self._meet(i, j)
+        for (r, i, j), k in thirds.items():
+            self.busy[r].add(k)
+            self._meet(i, k)
+            self._meet(j, k)
+        for e, r in sorted(assign.items()):
+            i, j = inst.edges[e]
+            self.busy[r] |= {i, j}
+            self._meet(i, j)
+            self.new[[i, j]] += 1
+            self.deg[[i, j]] += 1
+            self.meetings[r].append(e)
+        for i, j in ((inst.scores.index[a], inst.scores.index[b])
+                     for a, b in inst.problem.hard_blocked_pairs):
+            self._meet(i, j)  # never together, like a pair that has met
+        self.free = [set(rs) for rs in inst.free_rounds]
+        self.org = None
+        if inst.problem.settings.block_same_organisation:
+            keys: dict[str, int] = {}
+            self.org = np.array([keys.setdefault(organisation_key(p), len(keys))
+                                 if organisation_key(p) else -1 - i
+                                 for i, p in enumerate(inst.people)])
+
+    def _meet(self, i: int, j: int) -> None:
+        self.met[i].add(j)
+        self.met[j].add(i)
+
+    def seat_round(self, r: int) -> list[tuple[int, int, float]]:
+        """(edge, third person, score change) of the trios formed in round ``r``."""
+        inst = self.inst
+        meetings = self.meetings[r]
+        sitters = [k for k in range(inst.n) if r in self.free[k] and k not in self.busy[r]
+                   and self.new[k] < inst.cap[k]]
+        if not sitters or not meetings:
+            return []
+        ends = np.array([inst.edges[e] for e in meetings])
+        a, b = ends[:, 0], ends[:, 1]
+        ids = inst.ids
+        s_ab = np.array([inst.scores.mutual(ids[i], ids[j]) for i, j in ends])
+        cost_ab = np.array([float(inst.edge_score[e]) for e in meetings])  # as evaluated
+        table = np.array([-1 if inst.edge_table[e] is None else inst.edge_table[e]
+                          for e in meetings])
+        where = {int(x): m for m, pair in enumerate(ends) for x in pair}
+        rows = np.array(sitters)
+        ok = np.zeros((len(rows), len(meetings)), dtype=bool)
+        gain = np.zeros(ok.shape)
+        for start in range(0, len(rows), BLOCK_ROWS):
+            block = rows[start:start + BLOCK_ROWS]
+            give, get = inst.scores.benefit_rows(block)
+            scores = mutual_score(np.asarray(give, dtype=np.float64),
+                                  np.asarray(get, dtype=np.float64), inst.scores.mutuality)
+            sa, sb = scores[:, a], scores[:, b]
+            good = (sa > ZERO_SCORE) & (sb > ZERO_SCORE)
+            if self.org is not None:
+                mine = self.org[block][:, None]
+                good &= (mine != self.org[a][None, :]) & (mine != self.org[b][None, :])
+            for k_row, k in enumerate(block.tolist()):
+                host = inst.host[k]
+                if host is not None:  # a host sits only at their own table
+                    good[k_row] &= table == host
+                for other in self.met[k]:
+                    m = where.get(other)
+                    if m is not None:
+                        good[k_row, m] = False
+            ok[start:start + len(block)] = good
+            gain[start:start + len(block)] = (TRIO_FACTOR * (sa + sb + s_ab[None, :])
+                                              - cost_ab[None, :])
+        if not ok.any():
+            return []
+        keep_rows = np.flatnonzero(ok.any(axis=1))
+        keep_cols = np.flatnonzero(ok.any(axis=0))
+        ok = ok[np.ix_(keep_rows, keep_cols)]
+        gain = gain[np.ix_(keep_rows, keep_cols)]
+        short = (self.deg[rows[keep_rows]] < inst.target[rows[keep_rows]]).astype(float)
+        # Lexicographic weights: people below target first, then how many, then the value.
+        most = min(ok.shape)
+        spread = float(np.abs(np.where(ok, gain, 0.0)).max()) + 1.0
+        per_seat = 2.0 * most * spread + 1.0
+        per_short = most * (per_seat + spread) + 1.0
+        weight = np.where(ok, per_short * short[:, None] + per_seat + gain, 0.0)
+        seat, table_of = linear_sum_assignment(weight, maximize=True)
+        out = []
+        for x, y in zip(seat.tolist(), table_of.tolist(), strict=True):
+            if not ok[x, y]:
+                continue
+            k, m = int(rows[keep_rows[x]]), int(keep_cols[y])
+            e = meetings[m]
+            out.append((e, k, float(gain[x, y])))
+            self.busy[r].add(k)
+            self._meet(int(a[m]), k)
+            self._meet(int(b[m]), k)
+            self.new[k] += 1
+            self.deg[k] += 1
+        return out
