@@ -6,11 +6,13 @@ The same HTML serves the print page in the browser and the PDF the worker makes 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import render_template
+from markupsafe import Markup
 
-from ..i18n import _, force_locale, language_of_event, lazy_gettext
+from ..i18n import _, force_locale, language_of, language_of_event, lazy_gettext
 from ..models import Attendee, Event, ScheduleVersion
 from . import review
 
@@ -46,12 +48,12 @@ def print_context(event: Event, version: ScheduleVersion, kind: str) -> dict:
     else:
         people = [p for p in review.by_attendee(event, version) if p.attendee.is_active or p.meetings]
         codes = agenda_qr_codes([p.attendee for p in people])
-        cards = [(p.attendee, review.agenda(event, p.attendee, p.meetings), codes.get(p.attendee.id))
-                 for p in people]
         # Four cards to a page while they fit; people with more meetings get half a page each
         # (full width, so each reason takes fewer lines). Cards grow rather than clip.
-        longest = max((len(items) for _, items, _ in cards), default=0)
+        longest = max((len(p.meetings) for p in people), default=0)
         per_page = 4 if longest <= 4 else 2
+        cards = [agenda_card(event, p.attendee, p.meetings, codes.get(p.attendee.id), context["starts"])
+                 for p in people]
         context["pages"] = agenda_pages(cards, per_page)
         context["wide"] = per_page == 2
     return context
@@ -63,6 +65,16 @@ def print_html(event: Event, version: ScheduleVersion, kind: str, *, pdf: bool =
     PDF and its fingerprint agree (a PDF named by another language's HTML would never be found)."""
     with force_locale(language_of_event(event)):
         return render_print_html(kind, pdf=pdf, **print_context(event, version, kind))
+
+
+def agenda_card(event: Event, attendee: Attendee, meetings: list, qr: str | None,
+                starts: datetime | None) -> Markup:
+    """One attendee's agenda card in their own language (their choice, else the event's): the
+    card is theirs to carry, whatever language the rest of the printout is in."""
+    with force_locale(language_of(attendee)):
+        items = review.agenda(event, attendee, meetings)
+        return Markup(render_template("print/_agenda_card.html", event=event, attendee=attendee,
+                                      items=items, qr=qr, starts=starts))
 
 
 def agenda_pages(cards: list, per_page: int = 4) -> list[list]:

@@ -125,3 +125,36 @@ def test_rebuild_note_is_in_the_events_language(app, published):
     note, a, b = _cancelled_pair_rebuilt(published, "sv")
     assert note.startswith(f"Inte behållet: {a.name} och {b.name} i runda 3 (Bord ")
     assert "arrangören ställde in deras möte för hand" in note
+
+
+def _card_of(page: str, name: str) -> tuple[str, str]:
+    """(lang, text) of ``name``'s agenda card on a print page."""
+    for lang, card in re.findall(r'<section class="agenda-card" lang="(\w+)">(.*?)</section>', page, re.S):
+        if f"<h2>{name}" in card:
+            return lang, unescape(card)
+    raise AssertionError(f"no agenda card for {name}")
+
+
+def test_agenda_cards_are_in_each_attendees_language(client, login, published):
+    from meetmatch.schedules import pdf
+
+    event, version = published(language="sv")
+    first = version.meetings[0]
+    english, swedish = first.attendee_a, first.attendee_b
+    english.language = "en"  # chose English on the public pages; the other kept the event's
+    db.session.commit()
+    login()
+    page = client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}/print/agenda"
+                      "?lang=en").get_data(as_text=True)
+    assert '<html lang="sv">' in page  # the printout itself stays in the event's language
+    lang, card = _card_of(page, english.name)
+    assert lang == "en" and re.search(r"Round \d+ · Table \d+", card) and "Runda" not in card
+    assert "Thursday 10 December 2026" in card  # the date in their language too
+    assert re.search(r"You can help \w+ with|\w+ can help you with", card)  # the reason too
+    lang, card = _card_of(page, swedish.name)
+    assert lang == "sv" and re.search(r"Runda \d+ · Bord \d+", card) and "Round " not in card
+    assert "torsdag 10 december 2026" in card
+    assert re.search(r"Du kan hjälpa \w+ med|\w+ kan hjälpa dig med", card)
+    # the PDF is made from the same HTML
+    html = pdf.pdf_html(event, version, "agenda")
+    assert _card_of(html, english.name)[0] == "en" and _card_of(html, swedish.name)[0] == "sv"
