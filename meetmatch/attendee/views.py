@@ -9,6 +9,7 @@ from ..extensions import limiter
 from ..forms import ConfirmForm
 from ..i18n import _, chosen_language, current_language, use_attendee
 from ..models import Event
+from ..schedules.free_rounds import published_free_rounds
 from ..schedules.review import published_agenda
 from ..security import public_event_view
 from . import bp
@@ -103,9 +104,10 @@ def manage(event: Event, token: str):
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("attendee.manage", slug=event.slug, token=token))
     status = 400 if form.is_submitted() else 200
+    agenda = published_agenda(attendee)
     return render_template(
         "attendee/manage.html", event=event, attendee=attendee, form=form, token=token,
-        confirm=ConfirmForm(), agenda=published_agenda(attendee),
+        confirm=ConfirmForm(), agenda=agenda, free_rounds=published_free_rounds(attendee, agenda),
     ), status
 
 

@@ -13,6 +13,7 @@ from ..i18n import _, force_locale, language_of
 from ..mail import already_queued, queue_message, requeue_message
 from ..models import Attendee, Event, OutboxMessage, ScheduleVersion
 from ..registration import active_attendees, issue_manage_link, public_url
+from .free_rounds import free_rounds
 from .ics import calendar_attachments
 from .review import agenda, change_items
 from .versions import changes_between, meeting_sequences, meetings_for, previous_published
@@ -53,7 +54,10 @@ def _queue_schedule(event: Event, version: ScheduleVersion, attendee: Attendee, 
         language=language,
         kind=kind, to_addr=to_addr or attendee.email, to_name=to_name or attendee.name,
         template=template, context={"event": event, "attendee": attendee, "items": items, "manage_url": link,
-                 "version": version, **(extra or {})},
+                 "version": version, **(extra or {}),
+                 # the rounds they sit out, with times: they know when they are free
+                 "free_rounds": free_rounds(event, version, attendee, {it.round for it in items})
+                 if items else []},
         event_id=event.id, attendee_id=attendee.id if to_addr is None else None,
         dedupe_key=dedupe_key, attachments=attachments)
 

@@ -158,3 +158,56 @@ def test_agenda_cards_are_in_each_attendees_language(client, login, published):
     # the PDF is made from the same HTML
     html = pdf.pdf_html(event, version, "agenda")
     assert _card_of(html, english.name)[0] == "en" and _card_of(html, swedish.name)[0] == "sv"
+
+
+def test_schedule_mail_names_the_rounds_a_person_sits_out(app, small_event, smtp, smtp_server):
+    from meetmatch.schedules.mail import send_schedules
+
+    event = small_event(language="sv")
+    ada = next(a for a in event.attendees if a.name == "Ada Lovelace")
+    ada.max_meetings = 2
+    db.session.commit()
+    version = engine_io.build_schedule(event, time_limit=2.0)
+    versions.publish_version(version)
+    busy = {m.round_number for m in version.meetings if ada.id in (m.attendee_a_id, m.attendee_b_id)}
+    assert len(busy) == 2
+    free = [r for r in event.rounds if r.number not in busy]
+    send_schedules(version)
+    work_once()
+    [message] = smtp_server.to(ada.email)
+    text = message.get_body(("plain",)).get_content()
+    html = unescape(message.get_body(("html",)).get_content())
+    assert "Du har inget möte i de här rundorna: tid för det öppna minglet eller en paus." in text
+    for r in free:
+        line = f"Runda {r.number}, {r.starts_at:%H:%M}–{r.ends_at:%H:%M}"
+        assert re.search(rf"^  - {line}\r?$", text, re.M), text
+        assert f"<li>Runda {r.number} · {r.starts_at:%H:%M}–{r.ends_at:%H:%M}</li>" in html
+    # someone with a meeting in every round they can attend is told nothing of the kind
+    full = next(a for a in event.attendees
+                if len({m.round_number for m in version.meetings
+                        if a.id in (m.attendee_a_id, m.attendee_b_id)}) == 4)
+    [message] = smtp_server.to(full.email)
+    assert "inget möte i" not in message.get_body(("plain",)).get_content()
+
+
+def test_attendee_page_lists_the_rounds_they_sit_out(app, client, small_event):
+    from meetmatch.registration import issue_manage_link
+
+    event = small_event()
+    ada = next(a for a in event.attendees if a.name == "Ada Lovelace")
+    ada.max_meetings = 2
+    ada.available_rounds = "1,2,3"  # round 4 is not hers: not "free", she is not there
+    db.session.commit()
+    version = engine_io.build_schedule(event, time_limit=2.0)
+    versions.publish_version(version)
+    busy = {m.round_number for m in version.meetings if ada.id in (m.attendee_a_id, m.attendee_b_id)}
+    [free] = [r for r in event.rounds if r.number not in busy and r.number != 4]
+    with app.test_request_context():
+        url = issue_manage_link(ada, "test")
+    db.session.commit()
+    page = unescape(client.get(url.removeprefix("http://localhost")).get_data(as_text=True))
+    assert "You have no meeting in this round: time for the open networking or a break." in page
+    assert f"<li>Round {free.number} · {free.starts_at:%H:%M}–{free.ends_at:%H:%M}</li>" in page
+    assert "<li>Round 4 ·" not in page
+    page = unescape(client.get(url.removeprefix("http://localhost") + "?lang=sv").get_data(as_text=True))
+    assert "Du har inget möte i den här rundan" in page and f"<li>Runda {free.number} · " in page
