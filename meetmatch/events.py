@@ -98,7 +98,8 @@ def slug_taken(slug: str, except_event_id: int | None = None) -> bool:
 def _apply_settings(event: Event, data: dict[str, Any], rounds: list[RoundSpec]) -> None:
     for key in ("name", "slug", "description", "venue", "contact_email", "timezone", "language",
                 "num_tables", "table_names",
-                "registration_open", "block_same_organisation", "min_meetings", "mutuality"):
+                "registration_open", "block_same_organisation", "min_meetings", "mutuality",
+                "allow_trios"):
         if key in data:
             setattr(event, key, data[key])
     _replace_rounds(event, rounds)

@@ -58,11 +58,28 @@ class Answer:
 
 @dataclass
 class FeedbackItem:
-    """One of a person's meetings on their feedback page, with their answer so far."""
+    """One of a person's meetings on their feedback page, with their answer so far; a trio is
+    two items, one per partner (each person rates both others)."""
 
     meeting: SavedMeeting
     item: AgendaItem
     answer: MeetingFeedback | None
+    partner: Attendee | None = None  # set for a trio's items: the partner rated
+
+    @property
+    def key(self) -> str:
+        """The answer's name in the form: the meeting id, or "<meeting>_<partner>" in a trio."""
+        if self.partner is None:
+            return str(self.meeting.id)
+        return f"{self.meeting.id}_{self.partner.id}"
+
+    @property
+    def partner_name(self) -> str:
+        return self.item.partner if self.partner is None else self.partner.name
+
+    @property
+    def partner_organisation(self) -> str:
+        return self.item.organisation if self.partner is None else self.partner.organisation
 
 
 # ------------------------------------------------------------------ when
@@ -101,28 +118,35 @@ def feedback_items(attendee: Attendee) -> list[FeedbackItem]:
     if version is None:
         return []
     meetings = meetings_for(version, attendee.id)
-    answers = {f.meeting_id: f for f in db.session.execute(
+    answers = {(f.meeting_id, f.partner_id): f for f in db.session.execute(
         db.select(MeetingFeedback).filter_by(attendee_id=attendee.id)).scalars()}
     items = {it.round: it for it in agenda(event, attendee, meetings)}  # one meeting a round
-    return [FeedbackItem(m, items[m.round_number], answers.get(m.id)) for m in meetings]
+    out = []
+    for m in meetings:
+        others = m.partners_of(attendee.id)
+        for partner in others:
+            out.append(FeedbackItem(m, items[m.round_number], answers.get((m.id, partner.id)),
+                                    partner if len(others) > 1 else None))
+    return out
 
 
 def _level(value: str | None) -> int | None:
     return int(value) if value in ("0", "1", "2") else None
 
 
-def parse_answers(form: Mapping[str, str], meeting_ids: set[int]) -> tuple[dict[int, Answer], dict[int, str]]:
-    """Read ``happened-<id>``, ``gained-<id>``, ``gave-<id>``, ``follow_up-<id>``, ``note-<id>``.
+def parse_answers(form: Mapping[str, str], keys: set[str]) -> tuple[dict[str, Answer], dict[str, str]]:
+    """Read ``happened-<key>``, ``gained-<key>``, ``gave-<key>``, ``follow_up-<key>``,
+    ``note-<key>`` (``FeedbackItem.key``: a meeting id, or meeting and partner in a trio).
 
-    Returns (answers by meeting id, errors by meeting id). A meeting left blank is skipped.
-    Raises UnknownMeeting when a field names a meeting that is not one of ``meeting_ids``."""
-    mentioned: set[int] = set()
+    Returns (answers by key, errors by key). A meeting left blank is skipped.
+    Raises UnknownMeeting when a field names a meeting that is not one of ``keys``."""
+    mentioned: set[str] = set()
     for key in form:
         name, _sep, suffix = key.partition("-")
         if name in ("happened", "gained", "gave", "follow_up", "note"):
-            if not suffix.isdecimal() or int(suffix) not in meeting_ids:
+            if suffix not in keys:
                 raise UnknownMeeting(key)
-            mentioned.add(int(suffix))
+            mentioned.add(suffix)
     answers, errors = {}, {}
     for mid in sorted(mentioned):
         happened = form.get(f"happened-{mid}") or ""
@@ -147,17 +171,19 @@ def parse_answers(form: Mapping[str, str], meeting_ids: set[int]) -> tuple[dict[
     return answers, errors
 
 
-def save_answers(attendee: Attendee, answers: dict[int, Answer], *, retry: bool = True) -> int:
-    """Store (or change) the person's answers; returns how many meetings were answered."""
-    meetings = {it.meeting.id: it for it in feedback_items(attendee)}
+def save_answers(attendee: Attendee, answers: dict[str, Answer], *, retry: bool = True) -> int:
+    """Store (or change) the person's answers (by ``FeedbackItem.key``); returns how many
+    meetings (partners, in a trio) were answered."""
+    meetings = {it.key: it for it in feedback_items(attendee)}
     if set(answers) - set(meetings):
         raise UnknownMeeting(sorted(set(answers) - set(meetings)))
-    for mid, answer in answers.items():
-        row = meetings[mid].answer
+    for key, answer in answers.items():
+        row = meetings[key].answer
         if row is None:
-            m = meetings[mid].meeting
-            row = MeetingFeedback(event_id=attendee.event_id, meeting_id=mid, attendee_id=attendee.id,
-                                  partner_id=m.partner_of(attendee.id).id)
+            it = meetings[key]
+            partner = it.partner or it.meeting.partner_of(attendee.id)
+            row = MeetingFeedback(event_id=attendee.event_id, meeting_id=it.meeting.id,
+                                  attendee_id=attendee.id, partner_id=partner.id)
             db.session.add(row)
         row.happened, row.gained, row.gave = answer.happened, answer.gained, answer.gave
         row.follow_up, row.note = answer.follow_up, answer.note
@@ -175,7 +201,7 @@ def mark_all_useful(attendee: Attendee) -> int:
     """"All my meetings happened and were useful": every meeting not answered yet is recorded as
     happened and gained a lot (answers already given stay). Returns how many were filled in."""
     open_items = [it for it in feedback_items(attendee) if it.answer is None]
-    return save_answers(attendee, {it.meeting.id: Answer("yes", 2, None, False, "") for it in open_items})
+    return save_answers(attendee, {it.key: Answer("yes", 2, None, False, "") for it in open_items})
 
 
 # ------------------------------------------------------------------ the request mail
@@ -194,7 +220,7 @@ def people_to_ask(event: Event) -> list[Attendee]:
     version = published_version(event.id)
     if version is None:
         return []
-    ids = {x for m in version.meetings for x in (m.attendee_a_id, m.attendee_b_id)}
+    ids = {x for m in version.meetings for x in m.people_ids}
     return [a for a in event.attendees if a.id in ids and a.is_active]
 
 

@@ -69,15 +69,17 @@ def past_meetings(event: Event, emails: set[str] | None = None) -> list[PastMeet
         version = published_version(other.id)
         if version is None:
             continue
-        answers: dict[tuple[int, int], MeetingFeedback] = {
-            (f.meeting_id, f.attendee_id): f for f in db.session.execute(
+        answers: dict[tuple[int, int, int], MeetingFeedback] = {
+            (f.meeting_id, f.attendee_id, f.partner_id): f for f in db.session.execute(
                 db.select(MeetingFeedback).filter_by(event_id=other.id)).scalars()}
         rounds = {r.number: r.starts_at for r in other.rounds}
-        for m in version.meetings:
-            a, b = m.attendee_a, m.attendee_b
+        # A trio is a meeting of each of its pairs.
+        pairs = [(m, a, b) for m in version.meetings
+                 for k, a in enumerate(m.people) for b in m.people[k + 1:]]
+        for m, a, b in pairs:
             if emails is not None and not (a.email in emails and b.email in emails):
                 continue
-            fa, fb = answers.get((m.id, a.id)), answers.get((m.id, b.id))
+            fa, fb = answers.get((m.id, a.id, b.id)), answers.get((m.id, b.id, a.id))
             said = {f.happened for f in (fa, fb) if f is not None}
             happened = "held" if "yes" in said or not said else ("no_show" if "no_show" in said else "cancelled")
             found.append(PastMeeting(other, rounds.get(m.round_number), m.round_number, a.email, b.email,

@@ -59,6 +59,8 @@ class Event(db.Model):
     block_same_organisation: Mapped[bool] = mapped_column(default=True)
     min_meetings: Mapped[int | None] = mapped_column(default=None)  # None: min(3, rounds)
     mutuality: Mapped[float | None] = mapped_column(default=None)  # None: the engine's default
+    # Somebody who would sit out a round may join a table as its third person (matching/trios.py).
+    allow_trios: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     # Attendees' wishes ("I'd like to meet" / "I'd rather not", see wishes.py): open or closed,
     # an optional closing time (the event's local wall-clock time) and the "like to meet" limit.
     wishes_open: Mapped[bool] = mapped_column(default=False, server_default=db.false())
@@ -422,6 +424,9 @@ class SavedMeeting(db.Model):
     table_number: Mapped[int]
     attendee_a_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
     attendee_b_id: Mapped[int] = mapped_column(db.ForeignKey("attendee.id", ondelete="CASCADE"))
+    # The third person of a trio (None: a meeting of two). Erasing them leaves the pair's meeting.
+    attendee_c_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("attendee.id", ondelete="SET NULL"), default=None)
     score: Mapped[float] = mapped_column(default=0.0)
     why: Mapped[str] = mapped_column(db.Text, default="")  # the reason, third person, English
     benefit_ab: Mapped[float | None] = mapped_column(default=None)  # a -> b
@@ -433,9 +438,31 @@ class SavedMeeting(db.Model):
     version: Mapped[ScheduleVersion] = relationship(back_populates="meetings")
     attendee_a: Mapped[Attendee] = relationship(foreign_keys=[attendee_a_id])
     attendee_b: Mapped[Attendee] = relationship(foreign_keys=[attendee_b_id])
+    attendee_c: Mapped[Attendee | None] = relationship(foreign_keys=[attendee_c_id])
+
+    @property
+    def people_ids(self) -> tuple[int, ...]:
+        """The ids of the two people, or the three of a trio."""
+        if self.attendee_c_id is None:
+            return (self.attendee_a_id, self.attendee_b_id)
+        return (self.attendee_a_id, self.attendee_b_id, self.attendee_c_id)
+
+    @property
+    def people(self) -> list[Attendee]:
+        """The two people, or the three of a trio."""
+        return [x for x in (self.attendee_a, self.attendee_b, self.attendee_c) if x is not None]
+
+    @property
+    def is_trio(self) -> bool:
+        return self.attendee_c_id is not None
+
+    def partners_of(self, attendee_id: int) -> list[Attendee]:
+        """Everybody else at the table: one partner, or two in a trio."""
+        return [x for x in self.people if x.id != attendee_id]
 
     def partner_of(self, attendee_id: int) -> Attendee:
-        return self.attendee_b if self.attendee_a_id == attendee_id else self.attendee_a
+        """The other person (the first of the two others in a trio: see ``partners_of``)."""
+        return self.partners_of(attendee_id)[0]
 
 
 class PrivacyNotice(db.Model):
@@ -476,7 +503,8 @@ class MeetingFeedback(db.Model):
 
     __tablename__ = "meeting_feedback"
     __table_args__ = (
-        UniqueConstraint("meeting_id", "attendee_id"),
+        # one answer per person and partner: in a trio each person rates both others
+        UniqueConstraint("meeting_id", "attendee_id", "partner_id"),
         CheckConstraint("happened IN ('yes', 'no_show', 'cancelled')", name="happened"),
         CheckConstraint("gained IS NULL OR gained BETWEEN 0 AND 2", name="gained"),
         CheckConstraint("gave IS NULL OR gave BETWEEN 0 AND 2", name="gave"),

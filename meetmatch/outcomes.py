@@ -199,17 +199,23 @@ def outcome_report(event: Event) -> OutcomeReport:
     version = published_version(event.id)
     meetings = list(version.meetings) if version is not None else []
     rows = db.session.execute(db.select(MeetingFeedback).filter_by(event_id=event.id)).scalars().all()
-    by_meeting: dict[int, dict[int, MeetingFeedback]] = defaultdict(dict)
+    by_meeting: dict[int, dict[tuple[int, int], MeetingFeedback]] = defaultdict(dict)
     for f in rows:
-        by_meeting[f.meeting_id][f.attendee_id] = f
+        by_meeting[f.meeting_id][(f.attendee_id, f.partner_id)] = f
     outcomes = []
     for m in meetings:
-        answers = by_meeting.get(m.id, {})
-        outcome = _outcome(list(answers.values()), m.attendee_a, m.attendee_b)
-        outcomes.append(MeetingOutcome(
-            m, m.attendee_a, m.attendee_b, answers, outcome,
-            _benefit(list(answers.values())) if outcome == "held" else None,
-            _topics(m.attendee_a, m.attendee_b)))
+        # A trio is a meeting of each of its three pairs: each pair is counted (and rated) once.
+        people = m.people
+        for k, a in enumerate(people):
+            for b in people[k + 1:]:
+                given = by_meeting.get(m.id, {})
+                answers = {x.id: given[(x.id, y.id)] for x, y in ((a, b), (b, a))
+                           if (x.id, y.id) in given}
+                outcome = _outcome(list(answers.values()), a, b)
+                outcomes.append(MeetingOutcome(
+                    m, a, b, answers, outcome,
+                    _benefit(list(answers.values())) if outcome == "held" else None,
+                    _topics(a, b)))
     counts = Counter(o.outcome for o in outcomes)
     benefit = Counter(o.benefit for o in outcomes if o.benefit)
     people: dict[int, PersonRow] = {}

@@ -447,15 +447,19 @@ def erase_attendees(attendees: list[Attendee], *, cancel_meetings: bool = True) 
     vectors = _unused_vectors(attendees)
     meetings = [m for chunk in _chunks(sorted(ids)) for m in db.session.execute(
         select(SavedMeeting.id, SavedMeeting.version_id, SavedMeeting.attendee_a_id,
-               SavedMeeting.attendee_b_id, SavedMeeting.round_number, SavedMeeting.table_number)
+               SavedMeeting.attendee_b_id, SavedMeeting.attendee_c_id, SavedMeeting.round_number,
+               SavedMeeting.table_number)
         .where(or_(SavedMeeting.attendee_a_id.in_(chunk), SavedMeeting.attendee_b_id.in_(chunk))))]
     meetings = list({m.id: m for m in meetings}.values())  # a pair inside one chunk comes twice
     version_events = dict(db.session.execute(select(ScheduleVersion.id, ScheduleVersion.event_id)
                                              .where(ScheduleVersion.id.in_({m.version_id for m in meetings}))).all())
     versions = {(version_events[m.version_id], m.version_id) for m in meetings}
     for m in meetings:
-        partner = m.attendee_b_id if m.attendee_a_id in ids else m.attendee_a_id
-        if cancel_meetings and partner not in ids:
+        # The meeting goes with a or b; everybody else at the table keeps the slot as cancelled
+        # (a trio's third person erased alone leaves the pair's meeting: attendee_c_id is NULLed).
+        partners = [x for x in (m.attendee_a_id, m.attendee_b_id, m.attendee_c_id)
+                    if x is not None and x not in ids]
+        for partner in partners if cancel_meetings else ():
             db.session.add(CancelledMeeting(version_id=m.version_id, attendee_id=partner,
                                             round_number=m.round_number,
                                             table_number=m.table_number))

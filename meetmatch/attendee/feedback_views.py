@@ -36,9 +36,9 @@ def feedback_page(event: Event, token: str):
     _refuse_unless_open(event)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    ids = {it.meeting.id for it in feedback.feedback_items(attendee)}
+    keys = {it.key for it in feedback.feedback_items(attendee)}
     try:
-        answers, errors = feedback.parse_answers(request.form, ids)
+        answers, errors = feedback.parse_answers(request.form, keys)
     except feedback.UnknownMeeting:
         abort(404)
     if errors:

@@ -110,6 +110,10 @@ class EventForm(SafeForm):
            "same total. At the default a large one-sided benefit never wins a meeting over "
            "mutual ones."),
     )
+    allow_trios = BooleanField(
+        _l("Trios instead of sitting out"), default=False,
+        description=_l("Someone who would sit out a round may join a table as a third person, "
+                       "when all three have something to offer each other."))
     submit = SubmitField(_l("Save event"))
 
     def validate_timezone(self, field) -> None:
@@ -145,6 +149,7 @@ class EventForm(SafeForm):
             "block_same_organisation": bool(self.block_same_organisation.data),
             "min_meetings": self.min_meetings.data,
             "mutuality": float(self.mutuality.data) if self.mutuality.data not in (None, "") else None,
+            "allow_trios": bool(self.allow_trios.data),
         }
 
 

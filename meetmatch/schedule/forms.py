@@ -37,6 +37,15 @@ class AddMeetingForm(FlaskForm):
     submit = SubmitField(_l("Add meeting"))
 
 
+class AddThirdForm(FlaskForm):
+    """Seat somebody at a meeting as its third person (events that allow trios)."""
+
+    attendee = SelectField(_l("Person"), coerce=int)
+    round_number = IntegerField(_l("Round"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ROUNDS)])
+    table_number = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(min=1, max=MAX_TABLES)])
+    submit = SubmitField(_l("Add to the table"))
+
+
 class TestCopyForm(FlaskForm):
     attendee = SelectField(_l("Whose schedule"), coerce=int)
     submit = SubmitField(_l("Send me a test copy"))

@@ -19,7 +19,7 @@ from ..schedules import adjust, engine_io, pdf, review, versions
 from ..schedules.jobs import BUILD_SCHEDULE
 from ..security import event_attendee_or_404, own_event_view
 from . import bp
-from .forms import AddMeetingForm, BuildForm, MoveForm, RebuildForm
+from .forms import AddMeetingForm, AddThirdForm, BuildForm, MoveForm, RebuildForm
 
 
 def _rebuild_form(event: Event) -> RebuildForm:
@@ -173,9 +173,18 @@ def _meeting_or_404(version: ScheduleVersion, meeting_id: int) -> SavedMeeting:
 
 def _add_form(event: Event) -> AddMeetingForm:
     form = AddMeetingForm()
-    choices = [(a.id, f"{a.name} ({a.organisation})" if a.organisation else a.name)
-               for a in active_attendees_by_name(event)]
-    form.attendee_a.choices = form.attendee_b.choices = choices
+    form.attendee_a.choices = form.attendee_b.choices = _people_choices(event)
+    return form
+
+
+def _people_choices(event: Event) -> list[tuple[int, str]]:
+    return [(a.id, f"{a.name} ({a.organisation})" if a.organisation else a.name)
+            for a in active_attendees_by_name(event)]
+
+
+def _third_form(event: Event) -> AddThirdForm:
+    form = AddThirdForm()
+    form.attendee.choices = _people_choices(event)
     return form
 
 
@@ -185,6 +194,7 @@ def adjust_page(event: Event, version: ScheduleVersion):
     """Hand adjustments of a draft: cancel, move, add."""
     return render_template("organiser/schedule_adjust.html", event=event, version=version,
                            rounds=review.by_round(event, version), add_form=_add_form(event),
+                           third_form=_third_form(event) if event.allow_trios else None,
                            move_form=MoveForm(formdata=None), confirm=ConfirmForm())
 
 
@@ -254,6 +264,33 @@ def add_meeting(event: Event, version: ScheduleVersion):
     r, t = form.round_number.data, form.table_number.data
     return _adjusted(version, partial(adjust.add_meeting, version, a, b, r, t),
                      _("Added %(a)s and %(b)s in round %(round)s.", a=a.name, b=b.name, round=r))
+
+
+@bp.post("/v/<int:number>/meetings/add-third")
+@own_event_view
+def add_third_person(event: Event, version: ScheduleVersion):
+    """Seat somebody at a meeting as its third person."""
+    form = _third_form(event)
+    if not form.validate_on_submit():
+        flash(_("Not changed: choose a person, a round and a table."), "error")
+        return _back_to_adjust(version)
+    person = event_attendee_or_404(event, form.attendee.data)
+    r, t = form.round_number.data, form.table_number.data
+    return _adjusted(version, partial(adjust.add_third_person, version, person, r, t),
+                     _("%(name)s joins %(table)s in round %(round)s.", name=person.name,
+                       table=event.table_label(t), round=r))
+
+
+@bp.post("/v/<int:number>/meetings/<int:meeting_id>/remove/<int:attendee_id>")
+@own_event_view
+def remove_from_table(event: Event, version: ScheduleVersion, meeting_id: int, attendee_id: int):
+    """Take one person out of a table of three."""
+    meeting = _meeting_or_404(version, meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    person = event_attendee_or_404(event, attendee_id)
+    return _adjusted(version, partial(adjust.remove_from_table, version, meeting, person.id),
+                     _("%(name)s left the table; the other two still meet.", name=person.name))
 
 
 @bp.get("/compare/<int:number>")

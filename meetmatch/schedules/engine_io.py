@@ -98,22 +98,27 @@ def problem_from_event(event: Event, *, held_rounds: int = 0,
     if based_on is not None:
         ids = {a.id for a in people}
         held = [m for m in based_on.meetings if m.round_number <= min(held_rounds, n_rounds)
-                and m.attendee_a_id in ids and m.attendee_b_id in ids]
+                and sum(x in ids for x in m.people_ids) >= 2]
     held_busy: dict[int, set[int]] = {}
     for m in held:
-        for x in (m.attendee_a_id, m.attendee_b_id):
+        for x in m.people_ids:
             held_busy.setdefault(x, set()).add(m.round_number)
     future = None if held_rounds == 0 else set(range(held_rounds + 1, n_rounds + 1))
     participants = [participant(a, n_rounds, future, held_busy.get(a.id, set())) for a in people]
-    inputs = BuildInputs(_problem(event, people, participants, [_fixed(m) for m in held]),
+    active = {a.id for a in people}
+    inputs = BuildInputs(_problem(event, people, participants, [_fixed(m, active) for m in held]),
                          held_rounds=held_rounds, based_on=based_on)
     if based_on is not None:
         _keep_future_meetings(inputs, event, people)
     return inputs
 
 
-def _fixed(m: SavedMeeting) -> FixedMeeting:
-    return FixedMeeting(str(m.attendee_a_id), str(m.attendee_b_id), m.round_number, m.table_number)
+def _fixed(m: SavedMeeting, active: set[int] | None = None) -> FixedMeeting:
+    """The saved meeting as a fixed one: of its people those still ``active`` (a trio whose
+    third person left is the meeting of the other two)."""
+    ids = [str(x) for x in m.people_ids if active is None or x in active]
+    return FixedMeeting(ids[0], ids[1], m.round_number, m.table_number,
+                        ids[2] if len(ids) > 2 else None)
 
 
 def _problem(event: Event, people: list[Attendee], participants: list[Participant],
@@ -132,7 +137,8 @@ def _problem(event: Event, people: list[Attendee], participants: list[Participan
             tables=event.num_tables,
             settings=Settings(block_same_organisation=bool(event.block_same_organisation),
                               min_meetings=event.min_meetings, mutuality=event.mutuality,
-                              wish_bonus=current_app.config.get("WISH_BONUS")),
+                              wish_bonus=current_app.config.get("WISH_BONUS"),
+                              allow_trios=bool(event.allow_trios)),
             # a meeting the organiser cancelled by hand is never planned again
             blocked_pairs=pairs(PairRuleKind.MUST_NOT_MEET, PairRuleKind.CANCELLED)
             + _history_pairs(event, people, rules, fixed),
@@ -167,27 +173,33 @@ def _keep_future_meetings(inputs: BuildInputs, event: Event, people: list[Attend
     inputs.scores = score_problem(problem)
     held = range(1, inputs.held_rounds + 1)
     by_id = {a.id: a for a in event.attendees}
-    kept = [Placement(f.round, f.a, f.b, f.table) for f in problem.fixed_meetings]
+    kept = [Placement(f.round, f.a, f.b, f.table, f.c) for f in problem.fixed_meetings]
+    active = {a.id for a in people}
     fixed = list(problem.fixed_meetings)
     future = sorted((m for m in inputs.based_on.meetings if m.round_number > inputs.held_rounds),
                     key=lambda m: (m.round_number, m.table_number))
     for m in future:
         broken = meeting_violations(problem, kept, str(m.attendee_a_id), str(m.attendee_b_id),
                                     m.round_number, m.table_number, scores=inputs.scores,
-                                    held_rounds=held)
+                                    held_rounds=held, c=_third(m, active))
         if broken:
             inputs.notes.append(
                 _("Not kept: %(a)s and %(b)s in round %(round)s (%(table)s).", a=m.attendee_a.name,
                   b=m.attendee_b.name, round=m.round_number, table=event.table_label(m.table_number))
                 + " " + violation_sentence(broken[0], event, by_id))
             continue
-        kept.append(placement_of(m))
-        fixed.append(_fixed(m))
+        kept.append(placement_of(m)._replace(c=_third(m, active)))
+        fixed.append(_fixed(m, active))
         inputs.kept += 1
     try:
         inputs.problem = replace(problem, fixed_meetings=tuple(fixed))
     except ProblemError as error:  # pragma: no cover - each kept meeting was checked above
         raise BuildError(_explain_problem_error(error, people)) from error
+
+
+def _third(m: SavedMeeting, active: set[int]) -> str | None:
+    """A trio's third person while still active (else the meeting is checked as a pair)."""
+    return str(m.attendee_c_id) if m.attendee_c_id in active else None
 
 
 def score_problem(problem: Problem) -> ScoreModel:
@@ -277,19 +289,20 @@ def save_schedule(event: Event, inputs: BuildInputs, result: Result, seed: int) 
             if m.round_number <= inputs.held_rounds:
                 version.meetings.append(copy_meeting(m))
             else:
-                kept[(m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))] = m
+                kept[(m.round_number, m.table_number, frozenset(m.people_ids))] = m
     for rr in result.rounds:
         if rr.round <= inputs.held_rounds:
             continue
         for m in rr.meetings:
-            same = kept.get((rr.round, m.table, frozenset((int(m.a), int(m.b)))))
+            same = kept.get((rr.round, m.table, frozenset(int(x) for x in m.people)))
             if same is not None:  # a kept meeting stays exactly as attendees were told
                 version.meetings.append(copy_meeting(same))
                 continue
             e = m.explanation
             version.meetings.append(SavedMeeting(
                 round_number=rr.round, table_number=m.table, attendee_a_id=int(m.a),
-                attendee_b_id=int(m.b), score=m.score, why=m.why, reason=reason_json(e),
+                attendee_b_id=int(m.b), attendee_c_id=None if m.c is None else int(m.c),
+                score=m.score, why=m.why, reason=reason_json(e, m.trio, m.two_way),
                 benefit_ab=None if e is None else round(e.benefit_ab, 6),
                 benefit_ba=None if e is None else round(e.benefit_ba, 6)))
     version.two_way_share = two_way_share_of(version.meetings)

@@ -22,27 +22,37 @@ HEADER = [lazy_gettext("Round"), lazy_gettext("Starts"), lazy_gettext("Ends"), l
           lazy_gettext("Person"), lazy_gettext("Organisation"), lazy_gettext("Email"),
           lazy_gettext("Partner"), lazy_gettext("Partner's organisation"),
           lazy_gettext("Partner's email"), lazy_gettext("Why")]
+# A version with tables of three adds the third person after "Why" (empty for pairs).
+TRIO_HEADER = [lazy_gettext("Third person"), lazy_gettext("Third person's organisation"),
+               lazy_gettext("Third person's email")]
 
 
-def header() -> list[str]:
-    """The column names in the current language."""
-    return [str(name) for name in HEADER]
+def header(trios: bool = False) -> list[str]:
+    """The column names in the current language (with the third person's for ``trios``)."""
+    return [str(name) for name in HEADER + (TRIO_HEADER if trios else [])]
+
+
+def _has_trios(version: ScheduleVersion) -> bool:
+    return any(m.attendee_c_id is not None for m in version.meetings)
 
 
 def meeting_rows(event: Event, version: ScheduleVersion) -> list[list]:
     """One row per meeting in round and table order; times are the event's local times."""
     rounds = review.rounds_of(event)
     rows = []
+    trios = _has_trios(version)
     for m in version.meetings:  # ordered by round, then table
         r = rounds.get(m.round_number)
         rows.append([m.round_number, r.starts_at if r else None, r.ends_at if r else None,
                      event.table_label(m.table_number), *_person(m, "a"), *_person(m, "b"),
-                     review.reason_for(m)])
+                     review.reason_for(m)] + (list(_person(m, "c")) if trios else []))
     return rows
 
 
 def _person(m: SavedMeeting, side: str) -> tuple[str, str, str]:
-    person = m.attendee_a if side == "a" else m.attendee_b
+    person = {"a": m.attendee_a, "b": m.attendee_b, "c": m.attendee_c}[side]
+    if person is None:
+        return "", "", ""
     return person.name, person.organisation, person.email
 
 
@@ -56,7 +66,7 @@ def schedule_csv(event: Event, version: ScheduleVersion) -> str:
     """The version as CSV text (UTF-8 with a byte order mark, so Excel reads å, ä and ö)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header())
+    writer.writerow(header(_has_trios(version)))
     writer.writerows([_cell_text(v) for v in row] for row in meeting_rows(event, version))
     return "\ufeff" + out.getvalue()
 
@@ -77,7 +87,7 @@ def schedule_xlsx(event: Event, version: ScheduleVersion) -> bytes:
     for index, (title, sheet_rows) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title
-        sheet.append(header())
+        sheet.append(header(_has_trios(version)))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheet_rows:
@@ -89,7 +99,8 @@ def schedule_xlsx(event: Event, version: ScheduleVersion) -> bytes:
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 cell.alignment = Alignment(vertical="top", wrap_text=cell.column == len(HEADER))
         sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJK", (7, 17, 17, 12, 22, 22, 28, 22, 22, 28, 80), strict=True):
+        for letter, width in zip("ABCDEFGHIJKLMN", (7, 17, 17, 12, 22, 22, 28, 22, 22, 28, 80,
+                                                    22, 22, 28), strict=False):
             sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)

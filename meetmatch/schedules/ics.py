@@ -30,6 +30,14 @@ def _calendar(event: Event, method: str) -> icalendar.Calendar:
     return cal
 
 
+def _attendees(vevent: icalendar.Event, attendee: Attendee, item: AgendaItem) -> None:
+    """A table of three lists all three people as ATTENDEEs (the reader first), so the entry
+    says who sits there; a meeting of two names the partner in its summary only."""
+    names = [attendee.name] + [name for name, _org, _title in item.partners]
+    for name, email in zip(names, (attendee.email, *item.emails), strict=False):
+        vevent.add("attendee", f"mailto:{email}", parameters={"CN": name, "ROLE": "REQ-PARTICIPANT"})
+
+
 def _vevent(event: Event, item: AgendaItem, tz: ZoneInfo, stamp: datetime) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", f"{item.uid}@meetmatch")
@@ -45,7 +53,7 @@ def _vevent(event: Event, item: AgendaItem, tz: ZoneInfo, stamp: datetime) -> ic
     return vevent
 
 
-def schedule_ics(event: Event, attendee: Attendee, items: list[AgendaItem],  # noqa: ARG001
+def schedule_ics(event: Event, attendee: Attendee, items: list[AgendaItem],
                  cancelled: list[AgendaItem] = ()) -> bytes:
     """An iCalendar file: one VEVENT per meeting, times with the event's TZID (+ VTIMEZONE).
     With ``cancelled`` items it is a METHOD:CANCEL file of those instead, each STATUS:CANCELLED."""
@@ -55,6 +63,8 @@ def schedule_ics(event: Event, attendee: Attendee, items: list[AgendaItem],  # n
         if item.starts_at is None:
             continue
         vevent = _vevent(event, item, tz, stamp)
+        if item.partners:
+            _attendees(vevent, attendee, item)
         if cancelled:
             vevent.add("status", "CANCELLED")
         cal.add_component(vevent)

@@ -196,11 +196,11 @@ def send_updates(version: ScheduleVersion) -> int:
                                          kind="schedule_welcome", sequences=sequences,
                                          extra={"welcome": True})
             else:
-                now = {p for _, _, p in change["added"]}
+                # A meeting is dropped when its people (two, or three) no longer meet: a
+                # moved one keeps its calendar entry (the same UID), see review.meeting_uid.
+                still = {frozenset(m.people_ids) for m in meetings_for(version, attendee.id)}
                 dropped = [m for m in meetings_for(old, attendee.id)
-                           if m.partner_of(attendee.id).id not in now
-                           and (m.round_number, m.table_number, m.partner_of(attendee.id).id)
-                           in set(change["removed"])]
+                           if frozenset(m.people_ids) not in still]
                 with force_locale(language_of(attendee)):  # table names in their language
                     added = change_items(event, change["added"], people)
                     removed = change_items(event, change["removed"], people)

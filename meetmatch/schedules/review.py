@@ -17,7 +17,7 @@ from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
 from .diagnosis import SHORT_RULE, Problem, short_problems
-from .reasons import reason_of, two_way_count
+from .reasons import reason_of, trio_reasons_of, two_way_count
 from .versions import (
     cancelled_meetings_for,
     details_of,
@@ -41,6 +41,10 @@ class AgendaItem:
     uid: str  # stable per event and pair across versions: a calendar replaces the entry, never doubles it
     sequence: int = 0  # how often this meeting changed in published versions (iCalendar SEQUENCE)
     cancelled: bool = False  # the other person erased their data (privacy.erase_attendee)
+    # A trio: everybody else at the table as (name, organisation, title); ``partner`` and
+    # ``organisation`` above then name both ("Leo and Ida").
+    partners: tuple[tuple[str, str, str], ...] = ()
+    emails: tuple[str, ...] = ()  # everybody else's address (calendar ATTENDEE lines)
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,19 @@ def rounds_of(event: Event) -> dict[int, Round]:
     return {r.number: r for r in event.rounds}
 
 
-def meeting_uid(event: Event, a_id: int, b_id: int) -> str:
-    """The calendar UID of the meeting of a and b: the same in every version (two people meet at
-    most once per event), so a moved meeting replaces its calendar entry instead of doubling it."""
-    low, high = sorted((a_id, b_id))
-    return f"meetmatch-{event.id}-{low}-{high}"
+def meeting_uid(event: Event, a_id: int, b_id: int, c_id: int | None = None) -> str:
+    """The calendar UID of the meeting of a and b (and c in a trio): the same in every version
+    (two people meet at most once per event), so a moved meeting replaces its calendar entry
+    instead of doubling it."""
+    ids = sorted(x for x in (a_id, b_id, c_id) if x is not None)
+    return "meetmatch-" + "-".join(str(x) for x in (event.id, *ids))
+
+
+def both_names(names: list[str]) -> str:
+    """One or two names as a reader says them: "Leo" or "Leo and Ida"."""
+    if len(names) == 1:
+        return names[0]
+    return _("%(a)s and %(b)s", a=names[0], b=names[1])
 
 
 def agenda(event: Event, attendee: Attendee, meetings: list[SavedMeeting],
@@ -89,15 +101,23 @@ def agenda(event: Event, attendee: Attendee, meetings: list[SavedMeeting],
     rounds = rounds_of(event)
     items = []
     for m in sorted(meetings, key=lambda m: m.round_number):
-        partner = m.partner_of(attendee.id)
+        others = m.partners_of(attendee.id)
+        partner = others[0]
         r = rounds.get(m.round_number)
         items.append(AgendaItem(
             round=m.round_number, starts_at=r.starts_at if r else None,
             ends_at=r.ends_at if r else None, table=event.table_label(m.table_number),
-            partner=partner.name, organisation=partner.organisation, title=partner.title,
+            # A trio names both others, each with their organisation: "Leo (Acme) and Ida".
+            partner=partner.name if len(others) == 1 else both_names(
+                [f"{x.name} ({x.organisation})" if x.organisation else x.name for x in others]),
+            organisation=partner.organisation if len(others) == 1 else "",
+            title=partner.title if len(others) == 1 else "",
             why=reason_for(m, attendee.id),
-            uid=meeting_uid(event, m.attendee_a_id, m.attendee_b_id),
-            sequence=(sequences or {}).get(frozenset((m.attendee_a_id, m.attendee_b_id)), 0)))
+            uid=meeting_uid(event, *m.people_ids),
+            sequence=(sequences or {}).get(frozenset(m.people_ids), 0),
+            partners=tuple((x.name, x.organisation, x.title) for x in others)
+            if len(others) > 1 else (),
+            emails=tuple(x.email for x in others)))
     return items
 
 
@@ -121,11 +141,16 @@ def reason_for(m: SavedMeeting, viewer_id: int | None = None, lang: str | None =
     e = reason_of(m.reason)
     if e is None:
         return m.why
-    e = replace(e, a_name=_first_name(m.attendee_a.name), b_name=_first_name(m.attendee_b.name))
+    names = {str(x.id): _first_name(x.name) for x in m.people}
+    e = replace(e, a_name=names.get(e.a, e.a_name), b_name=names.get(e.b, e.b_name))
+    # A trio: every pair's reason for the organiser; the reader's two pairs on their own page.
+    pairs = [e] + [replace(t, a_name=names.get(t.a, t.a_name), b_name=names.get(t.b, t.b_name))
+                   for t in trio_reasons_of(m.reason)]
     if viewer_id is None:
-        text = third_person(e, lang)
+        text = " ".join(third_person(x, lang) for x in pairs)
     else:
-        text = second_person(e, str(viewer_id), lang)
+        text = " ".join(second_person(x, str(viewer_id), lang) for x in pairs
+                        if str(viewer_id) in (x.a, x.b))
     asked = (_("The organiser asked %(a)s and %(b)s to meet.", a=e.a_name, b=e.b_name)
              if m.why.startswith("The organiser asked") else "")
     return f"{asked} {text}".strip() if asked else text
@@ -168,7 +193,7 @@ def change_items(event: Event, rows: list[tuple[int, int, int]],
 
 def people_in(event: Event, version: ScheduleVersion) -> list[Attendee]:
     """Active attendees plus anyone who has a meeting in the version, sorted by name."""
-    in_version = {m.attendee_a_id for m in version.meetings} | {m.attendee_b_id for m in version.meetings}
+    in_version = {x for m in version.meetings for x in m.people_ids}
     return sorted((a for a in event.attendees if a.is_active or a.id in in_version),
                   key=lambda a: (a.name.casefold(), a.id))
 
@@ -186,7 +211,7 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
     joined = first_rounds(version)
     views = {a.id: PersonView(a, target=targets.get(str(a.id))) for a in people_in(event, version)}
     for m in version.meetings:
-        for x in (m.attendee_a_id, m.attendee_b_id):
+        for x in m.people_ids:
             if x in views:
                 views[x].meetings.append(m)
     for view in views.values():
@@ -252,7 +277,7 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
     unmet = Counter()
     needers = Counter()
     for p in active:
-        partners = [m.partner_of(p.attendee.id) for m in p.meetings]
+        partners = [x for m in p.meetings for x in m.partners_of(p.attendee.id)]
         offered = {t.id for partner in partners for t in partner.offers}
         for need in p.attendee.needs:
             needers[need.name] += 1
@@ -282,5 +307,6 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
                                key=lambda t: (-t[1], t[0])),
         "details": details,
         "two_way": two_way_count(version.meetings),
+        "trios": sum(m.is_trio for m in version.meetings),  # tables of three
         "two_way_threshold": TWO_WAY_THRESHOLD,
     }

@@ -19,7 +19,8 @@ from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting
 
 def placement_of(m: SavedMeeting) -> Placement:
     """A saved meeting as the rulebook sees it."""
-    return Placement(m.round_number, str(m.attendee_a_id), str(m.attendee_b_id), m.table_number)
+    return Placement(m.round_number, str(m.attendee_a_id), str(m.attendee_b_id), m.table_number,
+                     None if m.attendee_c_id is None else str(m.attendee_c_id))
 
 
 def placements_of(meetings: Iterable[SavedMeeting],
@@ -101,6 +102,9 @@ def violation_sentence(v: Violation, event: Event, people: Mapping[int, Attendee
         case Rule.SCORE_ZERO:
             return _("%(both)s have nothing to offer each other (a meeting score of 0); such "
                      "pairs are never planned.", both=both())
+        case Rule.TRIOS_OFF:
+            return _("This event has no tables of three. Turn on \"Trios instead of sitting "
+                     "out\" in the event's settings first.")
         case Rule.FIXED_MISSING:
             return _("The meeting of %(both)s in round %(round)s is missing.", both=both(),
                      round=v.round)

@@ -68,7 +68,8 @@ def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[SavedMeetin
         db.session.execute(
             db.select(SavedMeeting)
             .filter_by(version_id=version.id)
-            .where((SavedMeeting.attendee_a_id == attendee_id) | (SavedMeeting.attendee_b_id == attendee_id))
+            .where((SavedMeeting.attendee_a_id == attendee_id) | (SavedMeeting.attendee_b_id == attendee_id)
+                   | (SavedMeeting.attendee_c_id == attendee_id))
             .order_by(SavedMeeting.round_number)
         ).scalars()
     )
@@ -111,7 +112,7 @@ def copy_meeting(m: SavedMeeting) -> SavedMeeting:
     """An unsaved copy of a meeting, for a new version."""
     return SavedMeeting(round_number=m.round_number, table_number=m.table_number,
                         attendee_a_id=m.attendee_a_id, attendee_b_id=m.attendee_b_id,
-                        score=m.score, why=m.why, reason=m.reason, benefit_ab=m.benefit_ab,
+                        attendee_c_id=m.attendee_c_id, score=m.score, why=m.why, reason=m.reason, benefit_ab=m.benefit_ab,
                         benefit_ba=m.benefit_ba)
 
 
@@ -138,8 +139,9 @@ def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
 def _plan(version: ScheduleVersion | None) -> dict[int, set[tuple[int, int, int]]]:
     plan: dict[int, set[tuple[int, int, int]]] = {}
     for m in (version.meetings if version else []):
-        plan.setdefault(m.attendee_a_id, set()).add((m.round_number, m.table_number, m.attendee_b_id))
-        plan.setdefault(m.attendee_b_id, set()).add((m.round_number, m.table_number, m.attendee_a_id))
+        for x in m.people_ids:  # a trio: each person has two partners at the table
+            plan.setdefault(x, set()).update((m.round_number, m.table_number, y)
+                                             for y in m.people_ids if y != x)
     return plan
 
 
@@ -156,7 +158,7 @@ def changes_between(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[i
 
 
 def meeting_sequences(version: ScheduleVersion) -> dict[frozenset[int], int]:
-    """Per pair of attendee ids: how often their meeting changed (moved, was added back or was
+    """Per pair of attendee ids (the three of a trio): how often their meeting changed (moved, was added back or was
     dropped) across the event's published versions up to ``version`` (and ``version`` itself if
     it is a draft): the iCalendar SEQUENCE that makes a calendar replace its earlier entry."""
     history = list(db.session.execute(
@@ -168,8 +170,7 @@ def meeting_sequences(version: ScheduleVersion) -> dict[frozenset[int], int]:
     places: dict[frozenset[int], tuple[int, int] | None] = {}
     sequences: dict[frozenset[int], int] = {}
     for v in history:
-        now = {frozenset((m.attendee_a_id, m.attendee_b_id)): (m.round_number, m.table_number)
-               for m in v.meetings}
+        now = {frozenset(m.people_ids): (m.round_number, m.table_number) for m in v.meetings}
         for pair in set(places) | set(now):
             if pair in places and places[pair] != now.get(pair):
                 sequences[pair] = sequences.get(pair, 0) + 1
@@ -180,7 +181,7 @@ def meeting_sequences(version: ScheduleVersion) -> dict[frozenset[int], int]:
 def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
     """Meetings of the new version that were not in the old one, as they were."""
     def key(m: SavedMeeting):
-        return (m.round_number, m.table_number, frozenset((m.attendee_a_id, m.attendee_b_id)))
+        return (m.round_number, m.table_number, frozenset(m.people_ids))
 
     old_keys = {key(m) for m in (old.meetings if old else [])}
     return sum(1 for m in new.meetings if key(m) not in old_keys)
