@@ -96,6 +96,8 @@ class Settings:
     ``1 + wish_bonus`` (None: the default, 1.0; 0: one-sided wishes count for nothing).
     ``allow_trios``: somebody who would sit out a round may join a meeting as its third
     person when all three pairs have a positive mutual score (see matching/trios.py).
+    ``compact``: among schedules of equal priority prefer fewer idle gaps between a
+    person's first and last meeting (see matching/compact.py).
     """
 
     block_same_organisation: bool = True
@@ -103,12 +105,15 @@ class Settings:
     mutuality: float | None = None
     wish_bonus: float | None = None
     allow_trios: bool = False
+    compact: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.block_same_organisation, bool):
             raise ProblemError("settings.block_same_organisation", "must be true or false")
         if not isinstance(self.allow_trios, bool):
             raise ProblemError("settings.allow_trios", "must be true or false")
+        if not isinstance(self.compact, bool):
+            raise ProblemError("settings.compact", "must be true or false")
         if self.min_meetings is not None and (not _is_int(self.min_meetings)
                                               or self.min_meetings < 0):
             raise ProblemError("settings.min_meetings", "must be a whole number >= 0 or null")
@@ -364,6 +369,7 @@ def problem_from_dict(d: Any) -> Problem:
         if avail is not None and (not isinstance(avail, Sequence) or isinstance(avail, str)):
             raise ProblemError(f"{where}.available_rounds", "must be a list of round numbers")
         kwargs = _participant_kwargs(a, where, ident)
+        kwargs["available_rounds"] = _window(a, where, d["rounds"], kwargs["available_rounds"])
         try:
             attendees.append(Participant(**kwargs))
         except ProblemError as err:  # name the attendee by position, as in the input
@@ -392,7 +398,8 @@ def _settings_from_dict(raw: Any) -> Settings:
     return Settings(block_same_organisation=True if block is None else block,
                     min_meetings=raw.get("min_meetings"), mutuality=raw.get("mutuality"),
                     wish_bonus=raw.get("wish_bonus"),
-                    allow_trios=False if raw.get("allow_trios") is None else raw["allow_trios"])
+                    allow_trios=False if raw.get("allow_trios") is None else raw["allow_trios"],
+                    compact=False if raw.get("compact") is None else raw["compact"])
 
 
 def _fixed_from_dict(raw: Any) -> tuple[FixedMeeting, ...]:
@@ -405,6 +412,25 @@ def _fixed_from_dict(raw: Any) -> tuple[FixedMeeting, ...]:
         a, b, c = (str(x) if _is_int(x) else x for x in (f["a"], f["b"], f.get("c")))
         fixed.append(FixedMeeting(a=a, b=b, round=f["round"], table=f.get("table"), c=c))
     return tuple(fixed)
+
+
+def _window(a: Mapping[str, Any], where: str, rounds: Any,
+            avail: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """``available_rounds`` narrowed to ``first_round``..``last_round`` (arrive late, leave
+    early; either may be left out)."""
+    first, last = a.get("first_round"), a.get("last_round")
+    if first is None and last is None:
+        return avail
+    if not _is_int(rounds):
+        return avail  # Problem names the bad "rounds"
+    for key, value in (("first_round", first), ("last_round", last)):
+        if value is not None and (not _is_int(value) or not 1 <= value <= rounds):
+            raise ProblemError(f"{where}.{key}", f"must be a round in 1..{rounds}")
+    lo, hi = first or 1, last or rounds
+    if lo > hi:
+        raise ProblemError(f"{where}.last_round", f"is before first_round ({lo})")
+    given = range(1, rounds + 1) if avail is None else avail
+    return tuple(r for r in given if _is_int(r) and lo <= r <= hi)
 
 
 def _participant_kwargs(a: Mapping[str, Any], where: str, ident: Any) -> dict[str, Any]:

@@ -97,6 +97,8 @@ class Result:
     two_way_share: float | None = None  # share of meetings where both gain; None: no meetings
     # Attendees' wishes: mutual / one_sided pairs and how many of each are met; {}: no wishes.
     wishes: dict[str, int] = field(default_factory=dict)
+    # Rounds people attend without a meeting between their first and last (matching/compact.py).
+    idle_gaps: int = 0
 
 
 def infeasible_result(inst: Instance, wall_time: float) -> Result:
@@ -299,4 +301,5 @@ def result_to_dict(result: Result) -> dict:
         "two_way_share": (None if result.two_way_share is None
                           else round(result.two_way_share, 4)),
         **({"wishes": result.wishes} if result.wishes else {}),
+        "idle_gaps": result.idle_gaps,
     }
