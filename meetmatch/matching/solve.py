@@ -39,7 +39,14 @@ from .result import (
 )
 from .schedule import Schedule, better, evaluate
 from .scoring import ScoreModel, score_event
-from .trios import Thirds, add_trios, fixed_trio_gain, seat_fixed_trios, split_fixed_trios
+from .trios import (
+    Thirds,
+    add_trios,
+    fixed_trio_gain,
+    seat_fixed_trios,
+    split_fixed_trios,
+    trio_reserve,
+)
 
 EXACT_ROUND_VARS = 3_000  # booleans: small events are also solved exactly by the round model
 BLOSSOM_ATTENDEES = 1_500  # above this, topping up is greedy (blossom is O(n^3))
@@ -120,6 +127,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     # With compact days a share of the time is kept for re-rounding the meetings at the end.
     compacting = compact_reserve(time_limit) if problem.settings.compact else 0.0
     clock.reserve = _explain_reserve(inst) + compacting
+    trio_time = trio_reserve(inst) if problem.settings.allow_trios else 0.0
+    clock.reserve += trio_time  # kept for seating the people who would sit out (trios.py)
     clock.phase("bound")
     lp = _bound(inst, clock)
     clock.bound = lp.bound
@@ -139,7 +148,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
                                                                 clock.search_left() / 2))
         best = compact_schedule(inst, best, deadline=deadline, seed=seed, workers=workers,
                                 deterministic=deterministic)
-    return _finish(inst, best, proven, lp.bound, clock, thirds)
+    return _finish(inst, best, proven, lp.bound, clock, thirds, trio_time)
 
 
 def _prepare(problem: Problem, scores: ScoreModel | None) -> Instance:
@@ -250,7 +259,7 @@ def _prove_small(inst: Instance, best: Schedule, clock: _Clock, run: dict
 
 
 def _finish(inst: Instance, best: Schedule, proven: bool, bound: float, clock: _Clock,
-            thirds: Thirds | None = None) -> Result:
+            thirds: Thirds | None = None, trio_time: float = 0.0) -> Result:
     """Status, objective and bound of the best schedule, then its tables and reasons."""
     unmet_count, short_count, score = evaluate(inst, best)
     objective = score + clock.fixed_score
@@ -259,6 +268,7 @@ def _finish(inst: Instance, best: Schedule, proven: bool, bound: float, clock: _
         optimal = True
     upper = max(bound + clock.fixed_score, objective)
     # Trios (allow_trios) seat people who would sit out; the bound and proof cover the pairs.
+    clock.reserve -= trio_time
     thirds, trio_gain = add_trios(inst, best, thirds or {}, deadline=clock.deadline())
     if trio_gain is not None:
         optimal, objective, upper = False, objective + trio_gain, upper + trio_gain

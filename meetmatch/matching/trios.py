@@ -45,6 +45,12 @@ BLOCK_ROWS = 256  # sitters whose score rows are computed at once (memory stays 
 Thirds = dict[tuple[int, int, int], int]
 
 
+def trio_reserve(inst: Instance) -> float:
+    """Seconds kept at the end of a solve for :func:`add_trios`: its score rows cost about
+    n x n per round (measured 1,000 x 8: well under a second)."""
+    return 0.3 + 2e-8 * inst.n * inst.n * inst.rounds
+
+
 def trio_value(s_ab: float, s_ac: float, s_bc: float) -> float:
     """What a table of three is worth: TRIO_FACTOR x the sum of its pairs' mutual scores."""
     return TRIO_FACTOR * (s_ab + s_ac + s_bc)
