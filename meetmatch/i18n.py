@@ -38,7 +38,7 @@ from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, 
 __all__ = [
     "LANGUAGES", "DEFAULT_LANGUAGE", "_", "gettext", "lazy_gettext", "ngettext", "force_locale",
     "init_app", "current_language", "chosen_language", "language_of", "language_of_event",
-    "use_event", "use_attendee", "status_label", "fmt_date", "fmt_time", "fmt_moment",
+    "use_event", "use_attendee", "status_label", "phase_label", "fmt_date", "fmt_time", "fmt_moment",
     "fmt_datetime", "fmt_number", "fmt_percent", "timezone_choices", "is_timezone",
     "compile_catalogues",
 ]
@@ -83,7 +83,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_helpers() -> dict:
         return {"LANGUAGES": LANGUAGES, "current_language": current_language,
-                "language_switch_url": language_switch_url, "status_label": status_label}
+                "language_switch_url": language_switch_url, "status_label": status_label,
+                "phase_label": phase_label}
 
 
 def _select_locale() -> str:
@@ -138,15 +139,45 @@ def use_attendee(attendee) -> None:
 
 
 STATUS_LABELS = {
+    # an attendee
     "registered": lazy_gettext("registered"),
     "withdrawn": lazy_gettext("withdrawn"),
     "no_show": lazy_gettext("no-show"),
+    # a schedule version
+    "draft": lazy_gettext("draft"),
+    "published": lazy_gettext("published"),
+    # a background job ("A build is queued.") and a message of the outbox
+    "queued": lazy_gettext("queued"),
+    "running": lazy_gettext("running"),
+    "done": lazy_gettext("done"),
+    "failed": lazy_gettext("failed"),
+    "sending": lazy_gettext("sending"),
+    "sent": lazy_gettext("sent"),
+}
+
+# What a schedule build is doing (``progress.phase``), for the organiser's progress page.
+PHASE_LABELS = {
+    "scoring": lazy_gettext("comparing what people offer and need"),
+    "bound": lazy_gettext("working out the best possible"),
+    "warm start": lazy_gettext("a first schedule"),
+    "search": lazy_gettext("improving the schedule"),
+    "compacting": lazy_gettext("closing gaps in people's days"),
+    "colouring": lazy_gettext("assigning tables"),
+    "explaining": lazy_gettext("writing the reasons"),
+    "restarted": lazy_gettext("started again"),
+    "rendering": lazy_gettext("drawing the pages"),
 }
 
 
 def status_label(status: str) -> str:
-    """An attendee's status in words of the current language."""
+    """A status (an attendee's, a version's, a job's, a message's) in words of the current
+    language."""
     return str(STATUS_LABELS.get(status, status.replace("_", " ")))
+
+
+def phase_label(phase: str | None) -> str:
+    """What a background job is doing, in words of the current language ("" if unknown)."""
+    return str(PHASE_LABELS[phase]) if phase in PHASE_LABELS else ""
 
 
 def language_switch_url(code: str) -> str:

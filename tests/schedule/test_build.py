@@ -152,11 +152,12 @@ def test_progress_page_shows_best_score_and_bound_while_running(app, client, log
     event = small_event()
     job, created = jobs.enqueue_job(event.id, "build_schedule", {"time_limit": 30})
     job.status = "running"
-    job.progress = {"phase": "improving", "elapsed": 4.25, "objective": 12.5, "upper_bound": 20.0}
+    job.progress = {"phase": "search", "elapsed": 4.25, "objective": 12.5, "upper_bound": 20.0}
     db.session.commit()
     login()
     page = client.get(f"/organiser/events/{event.slug}/schedule/jobs/{job.id}").get_data(as_text=True)
-    assert 'data-refresh-seconds="2"' in page and "running (improving)" in page
+    # the solver's phase in words (meetmatch.i18n.PHASE_LABELS), not its internal name
+    assert 'data-refresh-seconds="2"' in page and "running (improving the schedule)" in page
     assert "4.2 s of at most 30 s" in page and "12.50" in page and "20.00" in page
     index = client.get(f"/organiser/events/{event.slug}/schedule/").get_data(as_text=True)
     assert "A build is running" in index

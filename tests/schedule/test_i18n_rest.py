@@ -211,3 +211,48 @@ def test_attendee_page_lists_the_rounds_they_sit_out(app, client, small_event):
     assert "<li>Round 4 ·" not in page
     page = unescape(client.get(url.removeprefix("http://localhost") + "?lang=sv").get_data(as_text=True))
     assert "Du har inget möte i den här rundan" in page and f"<li>Runda {free.number} · " in page
+
+
+def test_statuses_on_organiser_pages_are_in_swedish(app, client, login, small_event, smtp):
+    from meetmatch.schedules.mail import send_schedules
+
+    event = small_event()
+    withdrawn = event.attendees[9]
+    login()
+    client.get("/organiser/?lang=sv")  # the organiser switches to Swedish
+    response = client.post(f"/organiser/events/{event.slug}/schedule/build", data={"time_limit": "2"})
+    job_url = response.headers["Location"]
+    queued = unescape(client.get(job_url).get_data(as_text=True))
+    assert re.search(r'<dd id="job-state">i kö</dd>', queued)
+    assert "Ett bygge är i kö." in unescape(client.get(f"/organiser/events/{event.slug}/schedule/")
+                                            .get_data(as_text=True))
+    work_once()
+    done = unescape(client.get(job_url).get_data(as_text=True))
+    assert '<dd id="job-state">klar</dd>' in done and ">done<" not in done
+    index = unescape(client.get(f"/organiser/events/{event.slug}/schedule/").get_data(as_text=True))
+    assert '<span class="badge draft">utkast</span>' in index and ">draft<" not in index
+    [version] = versions.versions_of(event)
+    versions.publish_version(version)
+    send_schedules(version)
+    mail = unescape(client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}/mail")
+                    .get_data(as_text=True))
+    assert '<span class="badge queued">i kö</span>' in mail and ">queued<" not in mail
+    work_once()
+    mail = unescape(client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}/mail")
+                    .get_data(as_text=True))
+    assert '<span class="badge sent">skickat</span>' in mail and ">sent<" not in mail
+    withdrawn.status = "withdrawn"
+    db.session.commit()
+    page = unescape(client.get(f"/organiser/events/{event.slug}/attendees/{withdrawn.id}").get_data(as_text=True))
+    assert "återkallad</span>" in page and ">withdrawn<" not in page
+
+
+def test_mail_page_warns_when_attendees_cannot_reply(client, login, published):
+    event, version = published()
+    login()
+    url = f"/organiser/events/{event.slug}/schedule/v/{version.number}/mail"
+    page = client.get(url + "?lang=sv").get_data(as_text=True)
+    assert 'id="no-contact"' in page and "kan inte svara" in page
+    event.contact_email = "hello@example.com"
+    db.session.commit()
+    assert 'id="no-contact"' not in client.get(url).get_data(as_text=True)
