@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .extensions import db
+from .i18n import _
 from .models import Attendee, Event, MeetingFeedback, SavedMeeting, ScheduleVersion
 from .schedules.versions import published_version
 
@@ -226,13 +227,13 @@ def outcome_report(event: Event) -> OutcomeReport:
     for o in outcomes:
         rounds[o.meeting.round_number][0] += 1
         rounds[o.meeting.round_number][1] += o.outcome == "no_show"
-        groups = [topic_rows.setdefault(t, GroupRow(t)) for t in (o.topics or ["(their own words only)"])]
+        groups = [topic_rows.setdefault(t, GroupRow(t)) for t in (o.topics or [_("(their own words only)")])]
         for person in (o.a, o.b):
             row = people.setdefault(person.id, PersonRow(person))
             row.scheduled += 1
             row.held += o.outcome == "held"
             answer = o.answers.get(person.id)
-            org_name = person.organisation or "(no organisation)"
+            org_name = person.organisation or _("(no organisation)")
             org = org_rows.setdefault(org_name, GroupRow(org_name))
             org.meetings += 1
             org.held += o.outcome == "held"

@@ -14,31 +14,34 @@ from flask import render_template
 from . import jobs
 from .charts import Chart, bar_chart, grouped_bar_chart, scatter_chart
 from .extensions import db
-from .i18n import _, force_locale, language_of_event
+from .i18n import _, force_locale, language_of_event, lazy_gettext
 from .jobs import JobContext, JobResult
 from .models import Event
 from .outcomes import OutcomeReport, outcome_report
 
 JOB_KIND = "render_report_pdf"
-OUTCOME_LABELS = {"held": "held", "no_show": "no-show", "cancelled": "cancelled", "unknown": "unknown"}
+OUTCOME_LABELS = {"held": lazy_gettext("held"), "no_show": lazy_gettext("no-show"),
+                  "cancelled": lazy_gettext("cancelled"), "unknown": lazy_gettext("unknown")}
 
 
 def report_charts(report: OutcomeReport) -> list[Chart]:
-    """Outcomes, what people said they gained and gave, predicted vs realised, no-shows by round."""
-    charts = [bar_chart("outcomes", "What happened to the scheduled meetings",
-                        list(OUTCOME_LABELS.values()), [report.counts[k] for k in OUTCOME_LABELS],
-                        ylabel="meetings")]
+    """Outcomes, what people said they gained and gave, predicted vs realised, no-shows by round;
+    every title and label in the current language (the page's, or the event's for the PDF)."""
+    charts = [bar_chart("outcomes", _("What happened to the scheduled meetings"),
+                        [str(label) for label in OUTCOME_LABELS.values()],
+                        [report.counts[k] for k in OUTCOME_LABELS], ylabel=_("meetings"))]
     charts.append(grouped_bar_chart(
-        "gained-gave", "What people said they gained and could give", ["nothing", "a little", "a lot"],
-        {"gained": report.gained_levels, "could give": report.gave_levels}, ylabel="answers"))
+        "gained-gave", _("What people said they gained and could give"),
+        [_("nothing"), _("a little"), _("a lot")],
+        {_("gained"): report.gained_levels, _("could give"): report.gave_levels}, ylabel=_("answers")))
     charts.append(scatter_chart(
-        "predicted-realised", "Predicted score vs what both said they gained",
-        report.predicted_vs_realised, xlabel="predicted mutual score",
-        ylabel="realised benefit (mean of both)"))
+        "predicted-realised", _("Predicted score vs what both said they gained"),
+        report.predicted_vs_realised, xlabel=_("predicted mutual score"),
+        ylabel=_("realised benefit (mean of both)")))
     if report.rounds:
-        charts.append(bar_chart("no-shows-by-round", "No-shows by round",
-                                [f"round {r}" for r, _, _ in report.rounds],
-                                [n for _, _, n in report.rounds], ylabel="no-show meetings",
+        charts.append(bar_chart("no-shows-by-round", _("No-shows by round"),
+                                [_("round %(number)s", number=r) for r, _n, _m in report.rounds],
+                                [n for _r, _m, n in report.rounds], ylabel=_("no-show meetings"),
                                 colours=("#b42318",)))
     return charts
 
