@@ -218,8 +218,10 @@ def _back_to_adjust(version: ScheduleVersion):
 def cancel_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
     """Cancel one meeting of a draft, after a confirmation page."""
     meeting = _meeting_or_404(version, meeting_id)
+    a, b = meeting.attendee_a.name, meeting.attendee_b.name
+    if meeting.attendee_c is not None:  # a trio: the three are "a" and "b" in the texts
+        a, b = _("%(a)s, %(b)s", a=a, b=b), meeting.attendee_c.name
     if request.method == "GET":
-        a, b = meeting.attendee_a.name, meeting.attendee_b.name
         return confirm_page(
             event, title=_("Cancel the meeting of %(a)s and %(b)s?", a=a, b=b), danger=True,
             what=[_("%(a)s and %(b)s will not meet in round %(round)s (%(table)s) in draft "
@@ -234,7 +236,7 @@ def cancel_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
         abort(400)
     return _adjusted(version, partial(adjust.cancel_meeting, version, meeting),
                      _("Cancelled the meeting of %(a)s and %(b)s. Rebuilds will not pair them again.",
-                       a=meeting.attendee_a.name, b=meeting.attendee_b.name))
+                       a=a, b=b))
 
 
 @bp.post("/v/<int:number>/meetings/<int:meeting_id>/move")

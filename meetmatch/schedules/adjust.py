@@ -81,9 +81,13 @@ def _check(version: ScheduleVersion, a: Attendee, b: Attendee, round_number: int
 
 def cancel_meeting(version: ScheduleVersion, meeting: SavedMeeting) -> None:
     """Remove one meeting from a draft, and remember it: later rebuilds do not pair the two
-    again (a "cancelled" pair rule, shown and removable on both people's pages)."""
+    again (a "cancelled" pair rule, shown and removable on both people's pages); a cancelled
+    trio is remembered for each of its three pairs."""
     _editable(version)
-    pair_rules.remember_cancellation(version.event, meeting.attendee_a_id, meeting.attendee_b_id)
+    people = meeting.people_ids
+    for k, x in enumerate(people):
+        for y in people[k + 1:]:
+            pair_rules.remember_cancellation(version.event, x, y)
     version.meetings.remove(meeting)
     db.session.delete(meeting)
     db.session.commit()

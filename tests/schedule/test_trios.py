@@ -245,3 +245,28 @@ def test_erasing_the_third_person_keeps_the_pairs_meeting(app, trio_event):
     db.session.expire_all()
     kept = db.session.get(SavedMeeting, meeting_id)
     assert kept is not None and kept.attendee_c_id is None
+
+
+def test_cancelling_a_trio_remembers_all_three_pairs_and_the_summary_counts_trios(
+        app, client, login, trio_event):
+    from meetmatch.models import PairRule, PairRuleKind
+
+    event = trio_event()
+    version = _build(event)
+    login()
+    base = f"/organiser/events/{event.slug}/schedule/v/{version.number}"
+    summary = client.get(base).get_data(as_text=True)
+    assert 'id="trios"' in summary and "tables of three instead of sitting out" in summary
+    trio = _trios(version)[0]
+    names = [p.name for p in trio.people]
+    page = client.get(f"{base}/meetings/{trio.id}/cancel").get_data(as_text=True)
+    assert f"{names[0]}, {names[1]} and {names[2]}" in page
+    response = client.post(f"{base}/meetings/{trio.id}/cancel", follow_redirects=True)
+    assert f"Cancelled the meeting of {names[0]}, {names[1]} and {names[2]}" in response.get_data(
+        as_text=True)
+    rules = db.session.execute(db.select(PairRule).filter_by(
+        event_id=event.id, kind=PairRuleKind.CANCELLED)).scalars().all()
+    assert {frozenset((r.attendee_a_id, r.attendee_b_id)) for r in rules} == {
+        frozenset(p) for p in [(trio.attendee_a_id, trio.attendee_b_id),
+                               (trio.attendee_a_id, trio.attendee_c_id),
+                               (trio.attendee_b_id, trio.attendee_c_id)]}
