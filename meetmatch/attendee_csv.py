@@ -26,7 +26,7 @@ from .models import Attendee, Event, Topic, Wish, WishKind, attendee_need, atten
 from .registration import apply_profile, normalise_email
 
 COLUMNS = ["name", "email", "organisation", "title", "offers", "needs", "offers_text",
-           "needs_text", "available_rounds", "max_meetings", "status"]
+           "needs_text", "available_rounds", "max_meetings", "status", "first_round", "last_round"]
 REQUIRED = {"name", "email"}
 ALIASES = {  # headers other tools use
     "full name": "name", "e-mail": "email", "mail": "email", "company": "organisation",
@@ -171,6 +171,18 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
                             value=part.strip(), last=max(round_numbers) if round_numbers else 0))
         else:
             parsed["rounds"].append(int(part))
+    for column in ("first_round", "last_round"):  # arrive late / leave early
+        cell = values.get(column, "")
+        parsed[column] = None
+        if cell and _whole_number(cell) not in round_numbers:
+            errors.append(_("%(column)s: \"%(value)s\" is not a round of this event (1–%(last)s)",
+                            column=column, value=cell,
+                            last=max(round_numbers) if round_numbers else 0))
+        elif cell:
+            parsed[column] = int(cell)
+    if parsed["first_round"] and parsed["last_round"] and parsed["last_round"] < parsed["first_round"]:
+        errors.append(_("last_round: %(last)s is before first_round %(first)s",
+                        last=parsed["last_round"], first=parsed["first_round"]))
     max_cell = values.get("max_meetings", "")
     parsed["max_meetings"] = None
     if max_cell:
@@ -233,7 +245,8 @@ def export_attendees_csv_chunks(event: Event, only: set[int] | None = None) -> I
     writer.writerow(COLUMNS + WISH_COLUMNS)
     columns = (Attendee.id, Attendee.name, Attendee.email, Attendee.organisation, Attendee.title,
                Attendee.offers_text, Attendee.needs_text, Attendee.available_rounds,
-               Attendee.max_meetings, Attendee.status, Attendee.listed_at)
+               Attendee.max_meetings, Attendee.status, Attendee.first_round, Attendee.last_round,
+               Attendee.listed_at)
     last_id = 0
     while True:
         query = (db.select(*columns).where(Attendee.event_id == event.id, Attendee.id > last_id)
@@ -253,7 +266,7 @@ def export_attendees_csv_chunks(event: Event, only: set[int] | None = None) -> I
                 a.name, a.email, a.organisation, a.title,
                 ";".join(offers.get(a.id, [])), ";".join(needs.get(a.id, [])),
                 a.offers_text, a.needs_text, ";".join(rounds),
-                a.max_meetings or "", a.status,
+                a.max_meetings or "", a.status, a.first_round or "", a.last_round or "",
                 "yes" if a.listed_at is not None else "no",
                 ";".join(wishes.get((a.id, WishKind.MEET), [])),
                 ";".join(wishes.get((a.id, WishKind.AVOID), [])),

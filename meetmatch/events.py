@@ -99,7 +99,7 @@ def _apply_settings(event: Event, data: dict[str, Any], rounds: list[RoundSpec])
     for key in ("name", "slug", "description", "venue", "contact_email", "timezone", "language",
                 "num_tables", "table_names",
                 "registration_open", "block_same_organisation", "min_meetings", "mutuality",
-                "allow_trios"):
+                "allow_trios", "compact"):
         if key in data:
             setattr(event, key, data[key])
     _replace_rounds(event, rounds)

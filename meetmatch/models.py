@@ -61,6 +61,9 @@ class Event(db.Model):
     mutuality: Mapped[float | None] = mapped_column(default=None)  # None: the engine's default
     # Somebody who would sit out a round may join a table as its third person (matching/trios.py).
     allow_trios: Mapped[bool] = mapped_column(default=False, server_default=db.false())
+    # Compact days: among equally good schedules, the one with fewer idle rounds between a
+    # person's first and last meeting (matching/compact.py).
+    compact: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     # Attendees' wishes ("I'd like to meet" / "I'd rather not", see wishes.py): open or closed,
     # an optional closing time (the event's local wall-clock time) and the "like to meet" limit.
     wishes_open: Mapped[bool] = mapped_column(default=False, server_default=db.false())
@@ -166,6 +169,10 @@ class Attendee(db.Model):
     offers_text: Mapped[str] = mapped_column(db.Text, default="")
     needs_text: Mapped[str] = mapped_column(db.Text, default="")
     available_rounds: Mapped[str | None] = mapped_column(db.String(200), default=None)  # "1,2,5"; None: all
+    # Arrive late / leave early: the first and last round they can be there (None: from the
+    # start / to the end). They narrow the ticked rounds above; see rounds_list.
+    first_round: Mapped[int | None] = mapped_column(default=None)
+    last_round: Mapped[int | None] = mapped_column(default=None)
     max_meetings: Mapped[int | None] = mapped_column(default=None)
     host_table: Mapped[int | None] = mapped_column(default=None)
     walk_in: Mapped[bool] = mapped_column(default=False)
@@ -192,10 +199,22 @@ class Attendee(db.Model):
     )
 
     @property
-    def rounds_list(self) -> list[int] | None:
+    def ticked_rounds(self) -> list[int] | None:
+        """The rounds they ticked ("Rounds I can attend"); None: all."""
         if self.available_rounds is None or self.available_rounds == "":
             return None
         return [int(part) for part in self.available_rounds.split(",") if part.strip()]
+
+    @property
+    def rounds_list(self) -> list[int] | None:
+        """The rounds they attend: the ticked ones inside their arrive-late / leave-early
+        window; None: every round of the event."""
+        ticked = self.ticked_rounds
+        if self.first_round is None and self.last_round is None:
+            return ticked
+        lo, hi = self.first_round or 1, self.last_round or 10_000
+        every = ticked if ticked is not None else [r.number for r in self.event.rounds]
+        return [r for r in every if lo <= r <= hi]
 
     @property
     def is_active(self) -> bool:

@@ -166,6 +166,7 @@ def attendee_data(attendee: Attendee) -> dict[str, Any]:
             "offers": [t.name for t in attendee.offers], "needs": [t.name for t in attendee.needs],
             "offers_text": attendee.offers_text, "needs_text": attendee.needs_text,
             "available_rounds": attendee.rounds_list, "max_meetings": attendee.max_meetings,
+            "first_round": attendee.first_round, "last_round": attendee.last_round,
             "host_table": attendee.host_table, "walk_in": attendee.walk_in,
             "status": attendee.status,
             "created_at": _iso(attendee.created_at), "updated_at": _iso(attendee.updated_at),

@@ -53,6 +53,8 @@ def apply_profile(attendee: Attendee, event: Event, data: dict[str, Any]) -> Non
     attendee.offers_text = (data.get("offers_text") or "").strip()
     attendee.needs_text = (data.get("needs_text") or "").strip()
     attendee.available_rounds = rounds_to_text(data.get("rounds"), event)
+    attendee.first_round = data.get("first_round") or None  # arrive late / leave early
+    attendee.last_round = data.get("last_round") or None
     attendee.max_meetings = data.get("max_meetings") or None
 
 
@@ -227,6 +229,7 @@ def update_attendee(attendee: Attendee, data: dict[str, Any]) -> None:
 
 def profile_data(attendee: Attendee) -> dict[str, Any]:
     """The attendee as form data (for pre-filling edit forms)."""
+    numbers = {r.number for r in attendee.event.rounds}
     return {
         "name": attendee.name,
         "listed": attendee.listed_at is not None,
@@ -240,7 +243,9 @@ def profile_data(attendee: Attendee) -> dict[str, Any]:
         # Only rounds the event still has: after the organiser drops a round, a stale number
         # would make the pre-filled form fail with "not a valid choice".
         "rounds": [r.number for r in attendee.event.rounds
-                   if attendee.rounds_list is None or r.number in attendee.rounds_list],
+                   if attendee.ticked_rounds is None or r.number in attendee.ticked_rounds],
+        "first_round": attendee.first_round if attendee.first_round in numbers else None,
+        "last_round": attendee.last_round if attendee.last_round in numbers else None,
         "max_meetings": attendee.max_meetings,
     }
 

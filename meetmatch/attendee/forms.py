@@ -7,6 +7,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -35,6 +36,13 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def optional_round(value) -> int | None:
+    """A round number from a select ("" or None: no limit)."""
+    if value in (None, ""):
+        return None
+    return int(value)
 
 
 class ProfileForm(SafeForm):
@@ -70,6 +78,14 @@ class ProfileForm(SafeForm):
         _l("Rounds I can attend"), coerce=int,
         validators=[InputRequired(_l("Pick at least one round you can attend."))],
     )
+    # Arrive late / leave early: narrow the ticked rounds to a window; with the event's compact
+    # days setting the meetings inside it are planned side by side.
+    first_round = SelectField(
+        _l("I arrive for"), coerce=optional_round,
+        description=_l("Arriving late or leaving early? Your meetings are planned between "
+                       "these two rounds."),
+    )
+    last_round = SelectField(_l("I leave after"), coerce=optional_round)
     max_meetings = IntegerField(
         _l("Most meetings I want"), validators=[Optional(), NumberRange(min=1, max=50)],
         description=_l("Leave empty for as many as there are rounds."),
@@ -86,6 +102,21 @@ class ProfileForm(SafeForm):
         ]
         if not self.rounds.data and not self.is_submitted():
             self.rounds.data = [r.number for r in event.rounds]
+        named = [(str(r.number), _("Round %(number)s (%(start)s)", number=r.number,
+                                    start=fmt_time(r.starts_at))) for r in event.rounds]
+        self.first_round.choices = [("", _("The first round")), *named]
+        self.last_round.choices = [("", _("The last round")), *named]
+
+    def validate_last_round(self, field) -> None:
+        first, last = self.first_round.data, field.data
+        if first is not None and last is not None and last < first:
+            raise_validation(_("The round you leave after cannot come before the round you "
+                               "arrive for."))
+        if self.rounds.data and (first is not None or last is not None):
+            lo, hi = first or 1, last or max(self.rounds.data)
+            if not any(lo <= r <= hi for r in self.rounds.data):
+                raise_validation(_("None of the rounds you ticked is between the round you "
+                                   "arrive for and the round you leave after."))
 
     def validate_offers(self, field) -> None:  # noqa: ARG002
         if not self.offers.data and not (self.offers_text.data or "").strip():
@@ -104,7 +135,8 @@ def raise_validation(message: str) -> None:
 
 class RegistrationForm(ProfileForm):
     page_order = ("name", "email", "organisation", "title", "offers", "offers_text", "needs",
-                  "needs_text", "rounds", "max_meetings", "consent", "listed")
+                  "needs_text", "rounds", "first_round", "last_round", "max_meetings", "consent",
+                  "listed")
     email = EmailField(
         _l("Email"), filters=[strip_text],
         validators=[DataRequired(_l("Please enter your email address.")),

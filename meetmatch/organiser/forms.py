@@ -114,6 +114,10 @@ class EventForm(SafeForm):
         _l("Trios instead of sitting out"), default=False,
         description=_l("Someone who would sit out a round may join a table as a third person, "
                        "when all three have something to offer each other."))
+    compact = BooleanField(
+        _l("Compact days"), default=False,
+        description=_l("Among equally good schedules, take the one where people wait the fewest "
+                       "rounds between their first and last meeting."))
     submit = SubmitField(_l("Save event"))
 
     def validate_timezone(self, field) -> None:
@@ -150,6 +154,7 @@ class EventForm(SafeForm):
             "min_meetings": self.min_meetings.data,
             "mutuality": float(self.mutuality.data) if self.mutuality.data not in (None, "") else None,
             "allow_trios": bool(self.allow_trios.data),
+            "compact": bool(self.compact.data),
         }
 
 

@@ -132,6 +132,7 @@ def _event_form_data(event) -> dict:
         "min_meetings": event.min_meetings,
         "mutuality": "" if event.mutuality is None else f"{event.mutuality:g}",
         "allow_trios": event.allow_trios,
+        "compact": event.compact,
         "day": first.starts_at.date() if first else None,
         "first_start": None, "round_length": None, "break_length": None, "round_count": None,
         "custom_rounds": "\n".join(f"{r.starts_at:%H:%M} {r.duration_minutes}" for r in event.rounds),

@@ -138,7 +138,8 @@ def _problem(event: Event, people: list[Attendee], participants: list[Participan
             settings=Settings(block_same_organisation=bool(event.block_same_organisation),
                               min_meetings=event.min_meetings, mutuality=event.mutuality,
                               wish_bonus=current_app.config.get("WISH_BONUS"),
-                              allow_trios=bool(event.allow_trios)),
+                              allow_trios=bool(event.allow_trios),
+                              compact=bool(event.compact)),
             # a meeting the organiser cancelled by hand is never planned again
             blocked_pairs=pairs(PairRuleKind.MUST_NOT_MEET, PairRuleKind.CANCELLED)
             + _history_pairs(event, people, rules, fixed),

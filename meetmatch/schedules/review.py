@@ -73,6 +73,14 @@ class PersonView:
     target: int | None = None
     sits_out: list[int] = field(default_factory=list)
 
+    @property
+    def idle_gaps(self) -> list[int]:
+        """Rounds they sit out between their first and last meeting (compact days)."""
+        if not self.meetings:
+            return []
+        first, last = self.meetings[0].round_number, self.meetings[-1].round_number
+        return [r for r in self.sits_out if first < r < last]
+
 
 def rounds_of(event: Event) -> dict[int, Round]:
     """The event's rounds by number."""
@@ -309,4 +317,7 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
         "two_way": two_way_count(version.meetings),
         "trios": sum(m.is_trio for m in version.meetings),  # tables of three
         "two_way_threshold": TWO_WAY_THRESHOLD,
+        # Idle gaps: rounds people sit out between their first and last meeting, and who.
+        "idle_gaps": sum(len(p.idle_gaps) for p in active),
+        "idle_people": sum(1 for p in active if p.idle_gaps),
     }
