@@ -33,7 +33,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .instance import Instance
+from .instance import SCALE, Instance
 from .problem import FixedMeeting, Problem
 from .rules import ZERO_SCORE, organisation_key
 from .schedule import Schedule
@@ -41,6 +41,9 @@ from .scoring import mutual_score
 
 TRIO_FACTOR = 0.5  # a trio is worth this share of the sum of its three pairs' scores
 BLOCK_ROWS = 256  # sitters whose score rows are computed at once (memory stays bounded)
+EXACT_TRIO_CANDIDATES = 20_000  # (person, round, table) choices: above this, round by round
+EXACT_SECONDS = 5.0  # the most the all-rounds step searches
+MIN_EXACT = 0.05  # seconds: below this the all-rounds step is not started
 
 Thirds = dict[tuple[int, int, int], int]
 
@@ -124,16 +127,94 @@ def add_trios(inst: Instance, assign: Schedule, thirds: Thirds, *,
     if not inst.problem.settings.allow_trios or not assign:
         return dict(thirds), None
     state = _State(inst, assign, thirds)
-    gain, formed = 0.0, False
+    seated: list[tuple[int, int, int, float]] = []  # (round, edge, third person, change)
     for r in range(1, inst.rounds + 1):
         if deadline is not None and time.monotonic() > deadline:
             break
-        for e, k, change in state.seat_round(r):
-            formed = True
-            gain += change
-            i, j = inst.edges[e]
-            state.thirds[(r, i, j)] = k
-    return state.thirds, (gain if formed else None)
+        seated += [(r, e, k, change) for e, k, change in state.seat_round(r)]
+    exact = _exact(inst, assign, thirds, seated, deadline)
+    if exact is not None:
+        seated = exact
+    out = dict(thirds)
+    for r, e, k, _ in seated:
+        i, j = inst.edges[e]
+        out[(r, i, j)] = k
+    return out, (sum(change for *_, change in seated) if seated else None)
+
+
+def _exact(inst: Instance, assign: Schedule, thirds: Thirds,
+           greedy: list[tuple[int, int, int, float]], deadline: float | None
+           ) -> list[tuple[int, int, int, float]] | None:
+    """All rounds at once (CP-SAT) when the candidates are few: a person seated early may
+    block a table they alone could join later, which round by round cannot see. Returns the
+    seating if it beats ``greedy`` by the same priorities, else None."""
+    from ortools.sat.python import cp_model
+
+    state = _State(inst, assign, thirds)
+    cand: list[tuple[int, int, int, float]] = []
+    for r in range(1, inst.rounds + 1):
+        found = state.candidates(r)
+        if found is None:
+            continue
+        meetings, rows, ok, gain = found
+        for x, y in zip(*np.nonzero(ok), strict=True):
+            cand.append((r, meetings[y], int(rows[x]), float(gain[x, y])))
+            if len(cand) > EXACT_TRIO_CANDIDATES:
+                return None
+    left = None if deadline is None else deadline - time.monotonic()
+    if not cand or (left is not None and left < MIN_EXACT):
+        return None
+    model = cp_model.CpModel()
+    x = [model.NewBoolVar(f"t{n}") for n in range(len(cand))]
+    by_seat: dict[tuple[int, int], list] = {}
+    by_table: dict[int, list] = {}
+    by_pair: dict[tuple[int, int], list] = {}
+    by_person: dict[int, list] = {}
+    for var, (r, e, k, _) in zip(x, cand, strict=True):
+        by_seat.setdefault((r, k), []).append(var)
+        by_table.setdefault(e, []).append(var)
+        by_person.setdefault(k, []).append(var)
+        for other in inst.edges[e]:  # either may be the third person in another round
+            by_pair.setdefault((min(k, other), max(k, other)), []).append(var)
+    for group in (*by_seat.values(), *by_table.values(), *by_pair.values()):
+        if len(group) > 1:
+            model.AddAtMostOne(group)
+    for k, group in by_person.items():
+        model.Add(sum(group) <= int(inst.cap[k] - state.new[k]))
+    # The priorities as weights: people brought up to their target, then seats, then value.
+    gains = [int(round(g * SCALE)) for *_, g in cand]
+    per_seat = sum(abs(g) for g in gains) + 1
+    per_short = per_seat * (len(cand) + 1)
+    reached = []
+    for k, group in by_person.items():
+        need = int(max(0, inst.target[k] - state.deg[k]))
+        if need:
+            y = model.NewIntVar(0, need, f"r{k}")
+            model.Add(y <= sum(group))
+            reached.append(y)
+    model.Maximize(per_short * sum(reached) + sum((per_seat + g) * v
+                                                  for g, v in zip(gains, x, strict=True)))
+    index = {(r, e, k): n for n, (r, e, k, _) in enumerate(cand)}
+    for r, e, k, _ in greedy:
+        if (r, e, k) in index:
+            model.AddHint(x[index[r, e, k]], 1)
+    solver = cp_model.CpSolver()
+    budget = max(MIN_EXACT, min(EXACT_SECONDS, left if left is not None else EXACT_SECONDS))
+    solver.parameters.num_workers = 1  # reproducible, like the other models
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = budget / 4.0
+    solver.parameters.max_time_in_seconds = budget
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    chosen = [c for c, v in zip(cand, x, strict=True) if solver.Value(v)]
+
+    def value(seating) -> tuple[int, int, float]:
+        seats: dict[int, int] = {}
+        for _, _, k, _ in seating:
+            seats[k] = seats.get(k, 0) + 1
+        up = sum(min(n, max(0, int(inst.target[k] - state.deg[k]))) for k, n in seats.items())
+        return up, len(seating), round(sum(g for *_, g in seating), 9)
+    return chosen if value(chosen) > value(greedy) else None
 
 
 class _State:
@@ -177,14 +258,15 @@ class _State:
         self.met[i].add(j)
         self.met[j].add(i)
 
-    def seat_round(self, r: int) -> list[tuple[int, int, float]]:
-        """(edge, third person, score change) of the trios formed in round ``r``."""
+    def candidates(self, r: int):
+        """Who may join which new meeting of round ``r``: (meetings, sitters, ok[sitter,
+        meeting], score change of each), or None when nobody can."""
         inst = self.inst
         meetings = self.meetings[r]
         sitters = [k for k in range(inst.n) if r in self.free[k] and k not in self.busy[r]
                    and self.new[k] < inst.cap[k]]
         if not sitters or not meetings:
-            return []
+            return None
         ends = np.array([inst.edges[e] for e in meetings])
         a, b = ends[:, 0], ends[:, 1]
         ids = inst.ids
@@ -218,7 +300,18 @@ class _State:
             gain[start:start + len(block)] = (TRIO_FACTOR * (sa + sb + s_ab[None, :])
                                               - cost_ab[None, :])
         if not ok.any():
+            return None
+        return meetings, rows, ok, gain
+
+    def seat_round(self, r: int) -> list[tuple[int, int, float]]:
+        """(edge, third person, score change) of the trios formed in round ``r``."""
+        inst = self.inst
+        found = self.candidates(r)
+        if found is None:
             return []
+        meetings, rows, ok, gain = found
+        ends = np.array([inst.edges[e] for e in meetings])
+        a, b = ends[:, 0], ends[:, 1]
         keep_rows = np.flatnonzero(ok.any(axis=1))
         keep_cols = np.flatnonzero(ok.any(axis=0))
         ok = ok[np.ix_(keep_rows, keep_cols)]
