@@ -232,6 +232,14 @@ def test_exports_have_the_third_person(app, client, login, trio_event):
     row = next(r for r in rows[1:] if r[-1] == trio.attendee_c.email)
     assert row[4] == trio.attendee_a.name and row[7] == trio.attendee_b.name
     assert row[-3] == trio.attendee_c.name
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get(
+        f"/organiser/events/{event.slug}/schedule/v/{version.number}/meetings.xlsx").data))
+    sheet = book["All meetings"]
+    head = [c.value for c in sheet[1]]
+    assert head[-3:] == ["Third person", "Third person's organisation", "Third person's email"]
+    assert trio.attendee_c.email in [r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)]
 
 
 def test_erasing_the_third_person_keeps_the_pairs_meeting(app, trio_event):
