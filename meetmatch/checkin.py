@@ -77,10 +77,16 @@ def mark_absent(attendee: Attendee) -> None:
     set_status(attendee, "no_show")
 
 
+def not_checked_in(event: Event) -> list[Attendee]:
+    """Everyone registered and not checked in yet, by name (whom ``mark_rest_absent`` marks)."""
+    return sorted((a for a in event.attendees if a.status == "registered" and a.checked_in_at is None),
+                  key=lambda a: (a.name.casefold(), a.id))
+
+
 def mark_rest_absent(event: Event) -> int:
     """Everyone registered and not checked in becomes a no-show (after the first round has
     started, say); returns how many. Each can still be checked in with "Arrived"."""
-    waiting = [a for a in event.attendees if a.status == "registered" and a.checked_in_at is None]
+    waiting = not_checked_in(event)
     for a in waiting:
         a.status = "no_show"
     db.session.commit()

@@ -333,6 +333,14 @@ def invitation_key(event: Event, attendee: Attendee) -> str:
     return f"wishes_open:{event.id}:{attendee.id}"
 
 
+def invitation_recipients(event: Event) -> list[Attendee]:
+    """The active attendees ``queue_wish_invitations`` would mail now (not mailed before)."""
+    from .mail import already_queued
+
+    return [a for a in event.attendees
+            if a.is_active and not already_queued(invitation_key(event, a))]
+
+
 def queue_wish_invitations(event: Event) -> int:
     """Queue "wishes are open, here are your suggestions" to every active attendee who has not
     had it yet (idempotent: a second press queues nothing); commits; returns how many.

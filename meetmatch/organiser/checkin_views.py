@@ -6,11 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import checkin as checkins
 from ..forms import ConfirmForm
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import Event
 from ..paging import page_of, requested_page
 from ..security import current_organiser, event_attendee_or_404, own_event_view
 from . import bp
+from .confirm import confirm_page
 from .feedback_forms import ScanForm
 
 
@@ -71,10 +72,23 @@ def checkin_mark(event: Event, attendee_id: int, action: str):
     return _back(event, request.form.get("q", "")[:100])
 
 
-@bp.post("/events/<slug>/checkin/absent-rest")
+@bp.route("/events/<slug>/checkin/absent-rest", methods=["GET", "POST"])
 @own_event_view
 def checkin_absent_rest(event: Event):
-    """Mark everyone not checked in yet as a no-show."""
+    """Mark everyone not checked in yet as a no-show, after a page that names them."""
+    if request.method == "GET":
+        people = checkins.not_checked_in(event)
+        what = [ngettext("%(num)s person who has not checked in is marked as a no-show. Nobody is "
+                         "mailed.",
+                         "%(num)s people who have not checked in are marked as no-shows. Nobody is "
+                         "mailed.", len(people)),
+                _("The next rebuild of the remaining rounds leaves them out and gives their partners "
+                  "someone else. Anyone who turns up after all is checked in with Arrived.")]
+        return confirm_page(event, title=_("Mark the people not yet here as no-shows?"), what=what,
+                            people=people, back=url_for("organiser.checkin", slug=event.slug),
+                            button=ngettext("Mark %(num)s person as a no-show",
+                                            "Mark %(num)s people as no-shows", len(people)),
+                            danger=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     count = checkins.mark_rest_absent(event)

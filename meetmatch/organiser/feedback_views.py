@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 
 from .. import feedback, report
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..history import blocked_reasons, returning_count
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import Event, MeetingFeedback
 from ..outcomes import feedback_csv, outcome_report
 from ..security import own_event_view
 from . import bp
+from .confirm import confirm_page
 from .feedback_forms import FeedbackSettingsForm
 
 
@@ -52,10 +53,22 @@ def outcome_settings(event: Event):
     return redirect(url_for("organiser.outcomes", slug=event.slug), 303)
 
 
-@bp.post("/events/<slug>/outcomes/request")
+@bp.route("/events/<slug>/outcomes/request", methods=["GET", "POST"])
 @own_event_view
 def request_feedback(event: Event):
-    """Email every attendee who had meetings a link to their feedback page (once each)."""
+    """Email every attendee who had meetings a link to their feedback page (once each), after a
+    page that says who gets mail."""
+    if request.method == "GET":
+        people = feedback.people_not_asked(event)
+        what = [ngettext("This emails %(num)s person who had meetings a link to say how their "
+                         "meetings went.",
+                         "This emails %(num)s people who had meetings a link to say how their "
+                         "meetings went.", len(people)),
+                _("Nobody is mailed twice.")]
+        return confirm_page(event, title=_("Ask for feedback?"), what=what, people=people,
+                            back=url_for("organiser.outcomes", slug=event.slug),
+                            button=ngettext("Email %(num)s person", "Email %(num)s people",
+                                            len(people)))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not feedback.people_to_ask(event):

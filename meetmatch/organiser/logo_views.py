@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
@@ -13,6 +13,7 @@ from ..i18n import gettext, lazy_gettext
 from ..models import Event
 from ..security import own_event_view
 from . import bp
+from .confirm import confirm_page
 
 
 class LogoForm(FlaskForm):
@@ -45,10 +46,16 @@ def event_logo(event: Event):
                            confirm=ConfirmForm()), 400 if form.is_submitted() else 200
 
 
-@bp.post("/events/<slug>/logo/remove")
+@bp.route("/events/<slug>/logo/remove", methods=["GET", "POST"])
 @own_event_view
 def remove_logo(event: Event):
-    """Remove the logo."""
+    """Remove the logo, after a page that says where it disappears from."""
+    if request.method == "GET":
+        return confirm_page(event, title=gettext("Remove the logo?"),
+                            what=[gettext("The logo disappears from the public page, the printouts "
+                                          "and emails sent from now on. You can upload it again.")],
+                            back=url_for("organiser.event_logo", slug=event.slug),
+                            button=gettext("Remove the logo"), danger=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     remove_event_logo(event)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
 from .. import wishes
 from ..forms import ConfirmForm, SafeForm
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..i18n import lazy_gettext as _l
 from ..models import Event
 from ..security import own_event_view
 from . import bp
+from .confirm import confirm_page
 
 
 class WishSettingsForm(SafeForm):
@@ -60,10 +61,25 @@ def wishes_page(event: Event):
                            is_open=wishes.wishes_are_open(event)), 400 if form.errors else 200
 
 
-@bp.post("/events/<slug>/wishes/invite")
+@bp.route("/events/<slug>/wishes/invite", methods=["GET", "POST"])
 @own_event_view
 def invite_wishes(event: Event):
-    """Mail every active attendee their suggestions and the link (once each)."""
+    """Mail every active attendee their suggestions and the link (once each), after a page that
+    says who gets mail."""
+    if request.method == "GET":
+        people = wishes.invitation_recipients(event)
+        what = [ngettext("This emails %(num)s attendee their suggested matches and the link to say "
+                         "whom they would like to meet.",
+                         "This emails %(num)s attendees their suggested matches and the link to say "
+                         "whom they would like to meet.", len(people)),
+                _("Attendees who already had this email get nothing new.")]
+        if not wishes.wishes_are_open(event):
+            what = [_("Open wishes first.")]
+            people = []
+        return confirm_page(event, title=_("Email attendees their suggestions?"), what=what,
+                            people=people, back=url_for("organiser.wishes_page", slug=event.slug),
+                            button=ngettext("Email %(num)s person", "Email %(num)s people",
+                                            len(people)))
     if ConfirmForm().validate_on_submit():
         if not wishes.wishes_are_open(event):
             flash(_("Open wishes first."), "error")
