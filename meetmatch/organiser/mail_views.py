@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from .. import mail
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..i18n import _, lazy_gettext
+from ..i18n import _, lazy_gettext, status_label
 from ..models import OutboxMessage
 from ..security import login_required, own_event_or_404
 from . import bp
@@ -59,5 +59,5 @@ def resend_message(slug: str):
         flash(_("The email to %(address)s is queued again.", address=message.to_addr), "success")
     else:
         flash(_("The email to %(address)s is already %(status)s; nothing to resend.",
-                address=message.to_addr, status=message.status), "info")
+                address=message.to_addr, status=status_label(message.status)), "info")
     return redirect(url_for("organiser.undelivered_mail", slug=event.slug))
