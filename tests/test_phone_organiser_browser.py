@@ -1,5 +1,5 @@
 """Organiser pages an organiser opens on a phone at the door, in Swedish, in a real headless
-Chromium at 390 px: the printable master schedule and agenda cards and the outcome report fit
+Chromium at 390 px: the printable master schedule, agenda cards and outcome report and the outcomes page fit
 without sideways scrolling (issue 11 audit: they were 467 and 550 px wide)."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def test_print_pages_and_outcomes_fit_a_phone_in_swedish(app):
         page.goto(f"{base}/organiser/?lang=sv")  # then switches to Swedish
         for path in (f"/organiser/events/{slug}/schedule/v/{number}/print/master",
                      f"/organiser/events/{slug}/schedule/v/{number}/print/agenda",
+                     f"/organiser/events/{slug}/outcomes/print",
                      f"/organiser/events/{slug}/outcomes?lang=sv"):
             page.goto(base + path)
             assert page.locator("html").get_attribute("lang") == "sv", (path, page.inner_text("body")[:300])
