@@ -74,3 +74,37 @@ def test_the_sweep_finds_plain_text_and_accepts_wrapped_text():
     assert untranslated_words("<p>{{ _('Hello %(name)s', name=name) }} · 12:00–13:00</p>") == []
     assert untranslated_words('<a href="{{ url }}" class="button secondary">{{ _("Go") }}</a>') == []
     assert untranslated_words("<p>{% trans %}Hello{% endtrans %}</p>") == []
+
+
+# Calls whose string arguments are not text for a reader (or are the translation itself).
+NOT_TEXT_CALLS = {"_", "gettext", "ngettext", "lazy_gettext", "url_for", "dict", "range"}
+
+
+def untranslated_arguments(source: str) -> list[str]:
+    """Plain strings of words passed to a macro or helper (``post_button(url, 'Copy to a new
+    draft', …)``): the literal-text sweep above does not see them, yet readers do."""
+    tree = Environment(extensions=["jinja2.ext.i18n"]).parse(source)
+    found = []
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in NOT_TEXT_CALLS:
+            continue
+        for arg in [*call.args, *(kw.value for kw in call.kwargs)]:
+            if (isinstance(arg, nodes.Const) and isinstance(arg.value, str) and " " in arg.value
+                    and len(WORD.findall(arg.value)) >= 2):
+                found.append(arg.value)
+    return found
+
+
+@pytest.mark.parametrize("path", _templates(ATTENDEE_FACING + ORGANISER_AND_PRINT),
+                         ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_no_untranslated_text_is_passed_to_macros(path):
+    found = untranslated_arguments(path.read_text())
+    assert not found, f"{path.relative_to(TEMPLATES)}: wrap in _('…'): {found}"
+
+
+def test_the_argument_sweep_finds_a_plain_label_and_accepts_classes_and_endpoints():
+    assert untranslated_arguments("{{ post_button(u, 'Copy to a draft', f, 'secondary') }}") == [
+        "Copy to a draft"]
+    assert untranslated_arguments("{{ post_button(u, _('Copy to a draft'), f, 'secondary') }}") == []
+    assert untranslated_arguments("{{ field(f, autocomplete='current-password') }}") == []
+    assert untranslated_arguments("{% if has_endpoint('schedule.index') %}x{% endif %}") == []
