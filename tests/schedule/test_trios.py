@@ -139,6 +139,13 @@ def test_mail_names_both_others_with_reasons_and_a_calendar_of_three(app, client
     assert {x.params["CN"] for x in attendees} == {p.name for p in trio.people}
     assert trio.attendee_a.name in str(entry["summary"]) and trio.attendee_b.name in str(
         entry["summary"])
+    # The private link in the mail opens the person's page with the table of three on it.
+    import re
+
+    link = re.search(r"https://meet\.example\.org(/e/\S+/manage/\S+)", text).group(1)
+    page = client.get(link).get_data(as_text=True).replace("&#39;", "'")
+    assert f"{trio.attendee_a.name} ({trio.attendee_a.organisation}) and" in page
+    assert own in page
 
 
 def test_hand_adjustments_remove_and_add_a_third_person(app, client, login, trio_event):
