@@ -1,10 +1,11 @@
-"""Put chosen pairs into rounds: matchings first, Kempe-chain swaps, then exact repair.
+"""Put chosen pairs into rounds: matchings, Kempe-chain swaps, tabu search, exact repair.
 
 Colouring the pairs of a b-matching into rounds is list edge colouring (each pair may only
 use the rounds both people attend). Round-by-round matchings that favour attendees with many
 pairs left place almost everything; a pair left over is placed by swapping two rounds along
 an alternating chain (the classic Kempe/Vizing step), checked against availability and tables;
-what is still left is placed by recolouring a few rounds at a time (:mod:`.recolour`).
+then a tabu search moves meetings aside for the pairs still left (:mod:`.tabu`), and what is
+left after that is placed by recolouring a few rounds at a time (:mod:`.recolour`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .baseline import round_by_round
 from .instance import Instance
 from .recolour import repair
 from .schedule import Schedule
+from .tabu import tabu_place
 
 
 class RoundState:
@@ -150,6 +152,9 @@ def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
     requested = set(inst.requested)
     left.sort(key=lambda e: (e not in requested, -inst.edge_score[e], e))
     left = [e for e in left if not state.place(e)]
+    if left:
+        left = tabu_place(inst, state, left, deadline=deadline, seed=seed)
+        left.sort(key=lambda e: (e not in requested, -inst.edge_score[e], e))
     if left and exact:
         left = repair(inst, state, left, deadline=deadline, seed=seed)
     if left:
