@@ -14,6 +14,7 @@ import io
 import warnings
 
 from .extensions import db
+from .i18n import _
 from .models import Event
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB
@@ -31,23 +32,23 @@ def logo_png(data: bytes) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise LogoError("The file is empty.")
+        raise LogoError(_("The file is empty."))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise LogoError("The image is larger than 1 MB. Save it smaller (e.g. 800 × 300 pixels).")
+        raise LogoError(_("The image is larger than 1 MB. Save it smaller (e.g. 800 × 300 pixels)."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise LogoError("Upload a PNG, JPEG, GIF or WebP image.")
+                raise LogoError(_("Upload a PNG, JPEG, GIF or WebP image."))
             if image.width * image.height > MAX_PIXELS:
-                raise LogoError("The image has too many pixels. Save it smaller.")
+                raise LogoError(_("The image has too many pixels. Save it smaller."))
             image.load()
     except LogoError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise LogoError("This file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted).") from error
+        raise LogoError(_("This file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted).")) from error
     image = image.convert("RGBA")
     image.thumbnail(MAX_SIZE)
     out = io.BytesIO()
