@@ -285,3 +285,36 @@ def test_cancelling_a_trio_remembers_all_three_pairs_and_the_summary_counts_trio
         frozenset(p) for p in [(trio.attendee_a_id, trio.attendee_b_id),
                                (trio.attendee_a_id, trio.attendee_c_id),
                                (trio.attendee_b_id, trio.attendee_c_id)]}
+
+
+def test_taking_someone_out_of_a_trio_updates_every_calendar_of_the_table(
+        app, client, login, trio_event, smtp):
+    event = trio_event()
+    v1 = _build(event)
+    versions.publish_version(v1)
+    login()
+    base = f"/organiser/events/{event.slug}/schedule"
+    client.post(f"{base}/v/{v1.number}/send")
+    work_once()
+    trio = _trios(v1)[0]
+    a, b, c = trio.attendee_a, trio.attendee_b, trio.attendee_c
+    trio_uid = review.meeting_uid(event, a.id, b.id, c.id) + "@meetmatch"
+    draft = versions.copy_to_draft(v1)
+    copy = next(m for m in draft.meetings if m.attendee_c_id == c.id)
+    adjust.remove_from_table(draft, copy, c.id)
+    client.post(f"{base}/v/{draft.number}/publish")
+    smtp.received.clear()
+    client.post(f"{base}/v/{draft.number}/send-updates")
+    work_once()
+    to = {m["To"].addresses[0].addr_spec: m for m in smtp.received}
+    assert set(to) == {a.email, b.email, c.email}  # only the table's people changed
+
+    def calendar(message, name):
+        [part] = [p for p in message.iter_attachments() if p.get_filename() == name]
+        return {str(e["UID"]) for e in icalendar.Calendar.from_ical(
+            part.get_payload(decode=True)).walk("VEVENT")}
+    for person in (a, b, c):  # the table of three leaves every calendar
+        assert trio_uid in calendar(to[person.email], "cancelled.ics")
+    pair_uid = review.meeting_uid(event, a.id, b.id) + "@meetmatch"
+    assert pair_uid in calendar(to[a.email], "schedule.ics")
+    assert pair_uid in calendar(to[b.email], "schedule.ics")
