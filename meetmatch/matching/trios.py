@@ -150,9 +150,13 @@ def _exact(inst: Instance, assign: Schedule, thirds: Thirds,
     seating if it beats ``greedy`` by the same priorities, else None."""
     from ortools.sat.python import cp_model
 
+    if deadline is not None and deadline - time.monotonic() < MIN_EXACT:
+        return None
     state = _State(inst, assign, thirds)
     cand: list[tuple[int, int, int, float]] = []
     for r in range(1, inst.rounds + 1):
+        if deadline is not None and time.monotonic() > deadline:
+            return None
         found = state.candidates(r)
         if found is None:
             continue
