@@ -20,11 +20,12 @@ Phases, all before ``deadline`` (the best schedule so far is kept at every step)
 2. on a small event (up to LNS_MEETINGS meetings) one exact CP-SAT model over the rounds of
    every meeting, with the number of gaps as its objective, usually proven optimal;
 3. otherwise (or if that is not proven) exact steps on neighbourhoods, a large
-   neighbourhood search: CP-SAT re-rounds up to LNS_MEETINGS meetings at a time, the rest
-   staying where they are -- the people with gaps and their partners; one such person's
-   gap and end rounds across everybody linked to them through those rounds; their
-   partners' partners. A step is kept when it lowers the gaps; the search stops when no
-   neighbourhood does (or at the deadline).
+   neighbourhood search: CP-SAT re-rounds a few meetings at a time (60, then 150, then 300
+   when the smaller ones no longer help), the rest staying where they are -- the people
+   with gaps and their partners; one such person's gap and end rounds across everybody
+   linked to them through those rounds; their partners' partners. Each step starts from
+   the current schedule (a complete hint) and is kept when it lowers the gaps; the search
+   stops when no neighbourhood of any size does (or at the deadline).
 
 Fixed meetings (held rounds, meetings kept on a rebuild) never move. The same input and seed
 give the same schedule when the hill climb ends before the deadline (it is deterministic)
@@ -44,8 +45,18 @@ from .schedule import Schedule
 FIXED = -1  # a person's meeting in a round that may not move
 EXACT_VARS = 20_000  # (meeting, round) booleans: up to this many an exact step runs
 MIN_EXACT = 0.2  # seconds: with less left no exact step is started
-LNS_MEETINGS = 300  # meetings re-rounded together in one exact step
-LNS_DET_TIME = 1.0  # CP-SAT deterministic seconds per exact step (about 4 s of wall clock)
+# Meetings re-rounded together in one exact step: small neighbourhoods first (each step is
+# quick and usually proven); when none of a size helps any more, the next larger size.
+LNS_SIZES = (60, 150, 300)
+LNS_MEETINGS = LNS_SIZES[-1]  # up to this many meetings the whole event is one exact step
+
+
+WHOLE_DET_TIME = 1.0  # CP-SAT deterministic seconds for a small event's whole exact model
+
+
+def lns_det_time(size: int) -> float:
+    """CP-SAT deterministic seconds for one exact step of ``size`` meetings."""
+    return 0.05 + size / 1000
 COMPACT_SHARE = 0.15  # of the time limit: kept for compacting when the event asks for it
 COMPACT_MAX = 60.0  # seconds: the most kept for it
 
@@ -111,30 +122,37 @@ def compact_schedule(inst: Instance, assign: Schedule, *, deadline: float, seed:
     run = dict(seed=seed, workers=workers, deterministic=deterministic)
     if len(assign) <= LNS_MEETINGS and deadline - time.monotonic() > MIN_EXACT:
         # A small event: one exact model of every meeting, usually proven within the time.
-        found, proven = _exact(inst, dict(days.round_of), deadline=deadline, **run)
+        found, proven = _exact(inst, dict(days.round_of), deadline=deadline,
+                               det_time=WHOLE_DET_TIME, **run)
         if found is not None and schedule_gaps(inst, found) < days.total():
             days = _Days(inst, found)
         if proven:
             return dict(days.round_of)
+    level = 0
     while days.total() > 0 and deadline - time.monotonic() > MIN_EXACT:
-        for free in _neighbourhoods(days):
+        size = LNS_SIZES[level]
+        for free in _neighbourhoods(days, size):
             if deadline - time.monotonic() <= MIN_EXACT:
                 break
             found, _ = _exact(inst, dict(days.round_of), deadline=deadline, free=free,
-                              det_time=LNS_DET_TIME, **run)
+                              det_time=lns_det_time(size), **run)
             if found is not None and schedule_gaps(inst, found) < days.total():
                 days = _Days(inst, found)
                 days.climb(deadline)
+                level = 0
                 break
         else:
-            break  # no neighbourhood improves: a local optimum of the exact steps
+            if level + 1 == len(LNS_SIZES):
+                break  # no neighbourhood of any size improves: a local optimum
+            level += 1
     return dict(days.round_of)
 
 
-def _neighbourhoods(days: _Days):
-    """Sets of meetings to re-round exactly, smallest first: every person with gaps with
-    their partners (in chunks of LNS_MEETINGS), then each such person with their partners'
-    partners. Deterministic: people in index order."""
+def _neighbourhoods(days: _Days, size: int):
+    """Sets of up to ``size`` meetings to re-round exactly: the people with gaps with their
+    partners (in chunks), each such person's gap and end rounds across the people linked to
+    them, then each such person with their partners' partners. Deterministic: people in
+    index order."""
     inst = days.inst
     gapped = [i for i in range(inst.n) if days.gaps(i) > 0]
 
@@ -147,23 +165,23 @@ def _neighbourhoods(days: _Days):
     chunk: set[int] = set()
     for i in gapped:
         mine = meetings_of(partners([i]))
-        if chunk and len(chunk | mine) > LNS_MEETINGS:
+        if chunk and len(chunk | mine) > size:
             yield chunk
             chunk = set()
         chunk |= mine
     if chunk:
         yield chunk
     for i in gapped:
-        yield _rounds_around(days, i)
+        yield _rounds_around(days, i, size)
     for i in gapped:
         wide = meetings_of(partners(partners([i])))
-        if len(wide) <= LNS_MEETINGS:
+        if len(wide) <= size:
             yield wide
 
 
-def _rounds_around(days: _Days, i: int) -> set[int]:
+def _rounds_around(days: _Days, i: int, size: int) -> set[int]:
     """The meetings in person i's gap rounds and first and last meeting rounds, of the
-    people reached from i through such meetings (breadth first, up to LNS_MEETINGS): moving
+    people reached from i through such meetings (breadth first, up to ``size``): moving
     one meeting into a gap moves others in and out of these rounds."""
     inst = days.inst
     mine = sorted(days.meet[i])
@@ -178,7 +196,7 @@ def _rounds_around(days: _Days, i: int) -> set[int]:
             e = days.meet[p].get(r)
             if e is None or e == FIXED or e in chosen:
                 continue
-            if len(chosen) >= LNS_MEETINGS:
+            if len(chosen) >= size:
                 return chosen
             chosen.add(e)
             for q in inst.edges[e]:
@@ -439,7 +457,11 @@ def _exact(inst: Instance, assign: Schedule, *, deadline: float, seed: int, work
     for e in edges:
         for q in inst.edges[e]:
             meetings[q] = meetings.get(q, 0) + 1
-    terms, floor = _span_terms(inst, model, at, fixed_at, meetings)
+    busy: dict[int, set[int]] = {}  # person -> rounds of their meetings in ``assign``
+    for e in edges:
+        for q in inst.edges[e]:
+            busy.setdefault(q, set(fixed_at.get(q, ()))).add(assign[e])
+    terms, floor = _span_terms(inst, model, at, fixed_at, meetings, busy)
     gaps = sum(terms) - floor
     model.Add(gaps >= 0)  # tells CP-SAT the bound, so a schedule without gaps is proven at once
     model.Minimize(gaps)
@@ -463,14 +485,16 @@ def _exact(inst: Instance, assign: Schedule, *, deadline: float, seed: int, work
 
 
 def _span_terms(inst: Instance, model: cp_model.CpModel, at: dict,
-                fixed_at: dict[int, set[int]], meetings: dict[int, int]) -> tuple[list, int]:
+                fixed_at: dict[int, set[int]], meetings: dict[int, int],
+                busy: dict[int, set[int]]) -> tuple[list, int]:
     """Per person with free ``meetings`` and per attended round between their earliest and latest
     possible meeting: "a meeting at or before" and "a meeting at or after" it.
 
     Minimised, each is the OR of the meetings on its side; as one of the two holds in every
     round, their sum minus one is 1 exactly inside the person's span, so the sum of all
     these booleans is these people's gaps plus the returned constant (per person: the
-    rounds listed and the meetings).
+    rounds listed and the meetings). Each is hinted with its value for the rounds in
+    ``busy``, so the hint is a complete solution and CP-SAT starts from it.
     """
     possible: dict[int, set[int]] = {}
     for i, r in at:
@@ -485,10 +509,12 @@ def _span_terms(inst: Instance, model: cp_model.CpModel, at: dict,
         rounds = [r for r in range(min(rounds_i), max(rounds_i) + 1)
                   if attends is None or r in attends or r in fixed]
         floor += len(rounds) + meetings[i] + len(fixed)
+        lo, hi = min(busy[i]), max(busy[i])
         for order, name in ((rounds, "before"), (rounds[::-1], "after")):
             previous = None
             for r in order:
                 flag = model.NewBoolVar(f"{name}_{i}_{r}")
+                model.AddHint(flag, r >= lo if name == "before" else r <= hi)
                 if r in fixed:
                     model.Add(flag == 1)
                 else:
