@@ -7,7 +7,10 @@ alike, and some items ("help with growth") are close to everything. So each simi
 * ``z_need = (s - typical_u) / spread_u`` -- how far v stands out among all offers for need u;
 * ``z_offer = (s - typical_v) / spread_v`` -- how far u stands out among all needs for offer v
   (this tames "hub" items that are near everything);
-* ``z = (z_need + z_offer) / 2`` and ``gain = clip((z - Z_ZERO) / (Z_FULL - Z_ZERO), 0, 1)``.
+* ``z = (z_need + z_offer) / 2`` and ``gain = 1 - exp(-max(0, z - Z_ZERO) / Z_SCALE)``: 0 up
+  to ``Z_ZERO``, then rising and levelling off towards 1 without reaching it. A linear ramp
+  capped at 1 (``Z_FULL`` 3.2, before) made every strong match equal, so the solver chose
+  among a person's clearly good partners at random; the soft cap keeps their order.
 
 "Typical" and "spread" are the median and the median absolute deviation (scaled to a normal's
 sd) of the similarities over a population: the event's distinct items (an even sample of at
@@ -17,15 +20,15 @@ sound for an event of two people and are dominated by the event itself for a big
 statistics matter: a need that many offers of the event really answer ("investors for our
 seed round" among eight investors) would raise a mean and a standard deviation and so hide
 every good answer; the median and MAD stay where the unrelated items put them. ``Z_ZERO``
-and ``Z_FULL`` were fitted on the labelled set in bench/semantic (see bench/README.md).
+and ``Z_SCALE`` were fitted on the labelled sets in bench/semantic (see bench/README.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-Z_ZERO = 1.95  # below this many spreads above typical, a match is noise: gain 0
-Z_FULL = 3.2  # at this many spreads above typical, a need is squarely answered: gain 1
+Z_ZERO = 1.8  # below this many spreads above typical, a match is noise: gain 0
+Z_SCALE = 1.0  # gain 0.63 at Z_ZERO + 1 spread, 0.86 at + 2, 0.95 at + 3; never quite 1
 
 BACKGROUND_OFFERS_EN = (
     "I can introduce you to angel investors in the Nordics",
@@ -177,6 +180,8 @@ def gains(sim: np.ndarray, need_typical: np.ndarray, need_spread: np.ndarray,
     z += (sim - offer_typical[None, :]) / offer_spread[None, :]
     z *= 0.5
     z -= Z_ZERO
-    z *= 1.0 / (Z_FULL - Z_ZERO)
-    np.clip(z, 0.0, 1.0, out=z)
+    np.maximum(z, 0.0, out=z)
+    z *= -1.0 / Z_SCALE
+    np.exp(z, out=z)
+    np.subtract(1.0, z, out=z)
     return z
