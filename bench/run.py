@@ -45,23 +45,26 @@ def one(n: int, rounds: int, mode: str, time_limit: float, seed: int, *,
                          topics_only=topics_only)
     problem = problem_from_dict(event)
     before_mb = peak_mb()
-    phases: list[tuple[str, float, float]] = []
+    phases: list[tuple[str, float, float, float]] = []
+    cpu_before = cpu_s()
 
     def progress(info: dict) -> None:
         if not phases or phases[-1][0] != info["phase"]:
-            phases.append((info["phase"], info["elapsed"], peak_mb()))
-            print(f"  {info['phase']} at {info['elapsed']:.1f} s, {phases[-1][2]:.0f} MB",
-                  file=sys.stderr, flush=True)
+            phases.append((info["phase"], info["elapsed"], peak_mb(), cpu_s() - cpu_before))
+            print(f"  {info['phase']} at {info['elapsed']:.1f} s ({phases[-1][3]:.1f} s CPU), "
+                  f"{phases[-1][2]:.0f} MB", file=sys.stderr, flush=True)
 
+    load_before = os.getloadavg()[0]
     start = time.monotonic()
     result = solve(problem, time_limit=time_limit, seed=seed, progress=progress)
     wall = time.monotonic() - start
+    solver_cpu = cpu_s() - cpu_before
     meetings = sum(len(r.meetings) for r in result.rounds)
     row = {"n": n, "rounds": problem.rounds, "mode": mode, "status": str(result.status),
            "objective": result.objective, "upper_bound": result.upper_bound,
            "short": len(result.short), "meetings": meetings, "wall": wall,
-           "peak_mb": peak_mb(), "input_mb": before_mb, "limit": time_limit, "cpu": cpu_s(),
-           "phases": phases}
+           "peak_mb": peak_mb(), "input_mb": before_mb, "limit": time_limit, "cpu": solver_cpu,
+           "load": [load_before, os.getloadavg()[0]], "phases": phases}
     if baselines == "none":
         return row
     scores = score_event(problem)
@@ -131,14 +134,17 @@ def table(rows: list[dict]) -> str:
 
 
 def phase_table(rows: list[dict]) -> str:
-    """Each solver phase: when it started (s) and the peak memory by then (MB)."""
+    """Each solver phase: when it started (wall s, CPU s of the solver) and the peak memory by
+    then (MB); the load average (1 minute) before and after the solve."""
     out = []
     for r in rows:
-        marks = ", ".join(f"{name} {t:.1f} s / {mb:.0f} MB" for name, t, mb in r["phases"])
+        marks = ", ".join(f"{name} {t:.1f} s ({cpu:.1f} CPU) / {mb:.0f} MB"
+                          for name, t, mb, cpu in r["phases"])
+        load = r.get("load", [float("nan")] * 2)
         out.append(f"- {r['n']} x {r['rounds']} ({r['mode']}, limit {r['limit']:.0f} s, "
-                   f"input loaded at {r['input_mb']:.0f} MB): {marks}; "
-                   f"done {r['wall']:.1f} s / {r['peak_mb']:.0f} MB "
-                   f"({r['cpu']:.0f} s CPU in the process)")
+                   f"input loaded at {r['input_mb']:.0f} MB, load {load[0]:.1f} -> "
+                   f"{load[1]:.1f}): {marks}; done {r['wall']:.1f} s / {r['peak_mb']:.0f} MB "
+                   f"({r['cpu']:.0f} s CPU in the solver)")
     return "\n".join(out)
 
 
