@@ -123,7 +123,7 @@ def test_rebuild_note_says_the_organiser_cancelled_the_meeting(app, published):
 
 def test_rebuild_note_is_in_the_events_language(app, published):
     note, a, b = _cancelled_pair_rebuilt(published, "sv")
-    assert note.startswith(f"Inte behållet: {a.name} och {b.name} i runda 3 (Bord ")
+    assert note.startswith(f"Behölls inte: {a.name} och {b.name} i runda 3 (Bord ")
     assert "arrangören ställde in deras möte för hand" in note
 
 
