@@ -17,6 +17,7 @@ from meetmatch.matching.encoders import (
     encode_profiles,
     load_encoder,
     register_encoder,
+    text_hash,
 )
 from meetmatch.matching.scoring import (
     TWO_WAY_THRESHOLD,
@@ -128,6 +129,17 @@ def test_a_long_profile_does_not_dilute_a_good_match(e5):
                                   "cycling. The office dog is called Bamse. Lunch is at noon.")
     m = scores(e5, IDA, short, long, *UNRELATED)
     assert m.benefit("ida", "l") == pytest.approx(m.benefit("ida", "s"), rel=0.05)
+
+
+def test_items_are_read_with_their_role_and_identical_items_still_meet(e5):
+    need, offer = e5.input_text("Bookkeeping", "need"), e5.input_text("Bookkeeping", "offer")
+    assert need.startswith("query: ") and offer.startswith("query: ") and need != offer
+    assert text_hash(e5, "Bookkeeping", "need") != text_hash(e5, "Bookkeeping", "offer")
+    assert not np.allclose(e5.encode(["Bookkeeping"], "need"), e5.encode(["Bookkeeping"], "offer"))
+    # Different vectors for the two roles, but the same words on both sides still count in full.
+    m = scores(e5, person("a", offers_text="Bookkeeping for small firms."),
+               person("b", needs_text="Bookkeeping for small firms"), *UNRELATED)
+    assert m.benefit("a", "b") == 1.0
 
 
 def test_lopsided_pair_never_beats_a_mutual_pair_of_the_same_total():
