@@ -28,8 +28,9 @@ Phases, all before ``deadline`` (the best schedule so far is kept at every step)
    stops when no neighbourhood of any size does (or at the deadline).
 
 Fixed meetings (held rounds, meetings kept on a rebuild) never move. The same input and seed
-give the same schedule when the hill climb ends before the deadline (it is deterministic)
-and CP-SAT runs with one worker and a deterministic-time budget.
+give the same schedule: the hill climb is deterministic and the exact steps share a budget of
+CP-SAT deterministic time (one worker); the wall-clock deadline is a safety net that only an
+overloaded machine reaches first.
 """
 
 from __future__ import annotations
@@ -107,20 +108,45 @@ def meeting_people(m) -> tuple[str, ...]:
     return (m.a, m.b) if third is None else (m.a, m.b, third)
 
 
-def compact_schedule(inst: Instance, assign: Schedule, *, deadline: float, seed: int = 0,
-                     workers: int = 1, deterministic: bool = True) -> Schedule:
+def compact_work(time_limit: float) -> float:
+    """The exact steps' budget in CP-SAT deterministic seconds for a run of ``time_limit``:
+    half the seconds kept for compacting (one deterministic second takes about two of the
+    wall clock here). A budget of work, not of time, keeps the schedule reproducible."""
+    return compact_reserve(time_limit) / 2
+
+
+class _Work:
+    """What is left of the deterministic budget (None: no limit but the deadline)."""
+
+    def __init__(self, left: float | None):
+        self.left = left
+
+    def allows(self, wanted: float) -> float | None:
+        """The deterministic seconds a step may use now (None: the budget is spent)."""
+        if self.left is None:
+            return wanted
+        return min(wanted, self.left) if self.left > 0.005 else None
+
+
+def compact_schedule(inst: Instance, assign: Schedule, *, deadline: float,
+                     work: float | None = None, seed: int = 0, workers: int = 1,
+                     deterministic: bool = True) -> Schedule:
     """``assign`` with the same meetings in rounds that leave fewer idle gaps.
 
-    ``deadline`` is a time.monotonic(); the result never has more gaps than ``assign``,
-    breaks no hard rule that ``assign`` keeps (availability, one meeting per person and
-    round, tables) and moves no fixed meeting.
+    Stops at ``work`` (CP-SAT deterministic seconds for the exact steps, see compact_work;
+    None: no limit) or at ``deadline`` (a time.monotonic(), the safety net), whichever comes
+    first. The result never has more gaps than ``assign``, breaks no hard rule that
+    ``assign`` keeps (availability, one meeting per person and round, tables) and moves no
+    fixed meeting.
     """
     days = _Days(inst, assign)
     if days.total() == 0 or not assign:
         return dict(assign)
     days.climb(deadline)
-    run = dict(seed=seed, workers=workers, deterministic=deterministic)
-    if len(assign) <= LNS_MEETINGS and deadline - time.monotonic() > MIN_EXACT:
+    budget = _Work(work)
+    run = dict(seed=seed, workers=workers, deterministic=deterministic, work=budget)
+    if (len(assign) <= LNS_MEETINGS and deadline - time.monotonic() > MIN_EXACT
+            and budget.allows(WHOLE_DET_TIME)):
         # A small event: one exact model of every meeting, usually proven within the time.
         found, proven = _exact(inst, dict(days.round_of), deadline=deadline,
                                det_time=WHOLE_DET_TIME, **run)
@@ -132,8 +158,8 @@ def compact_schedule(inst: Instance, assign: Schedule, *, deadline: float, seed:
     while days.total() > 0 and deadline - time.monotonic() > MIN_EXACT:
         size = LNS_SIZES[level]
         for free in _neighbourhoods(days, size):
-            if deadline - time.monotonic() <= MIN_EXACT:
-                break
+            if deadline - time.monotonic() <= MIN_EXACT or not budget.allows(1.0):
+                return dict(days.round_of)
             found, _ = _exact(inst, dict(days.round_of), deadline=deadline, free=free,
                               det_time=lns_det_time(size), **run)
             if found is not None and schedule_gaps(inst, found) < days.total():
@@ -402,7 +428,8 @@ class _Days:
 
 def _exact(inst: Instance, assign: Schedule, *, deadline: float, seed: int, workers: int,
            deterministic: bool, free: set[int] | None = None,
-           det_time: float | None = None) -> tuple[Schedule | None, bool]:
+           det_time: float | None = None, work: _Work | None = None
+           ) -> tuple[Schedule | None, bool]:
     """``assign`` with its ``free`` meetings (None: all) in the rounds that leave the fewest
     gaps, by CP-SAT from ``assign``; the other meetings stay. Returns (schedule or None when
     the model is too large or nothing was found in time, proven optimal)."""
@@ -471,12 +498,16 @@ def _exact(inst: Instance, assign: Schedule, *, deadline: float, seed: int, work
     p.log_search_progress = False
     budget = max(0.05, deadline - time.monotonic())
     p.max_time_in_seconds = budget
+    if work is not None and det_time is not None:
+        det_time = work.allows(det_time) or 0.005
     if deterministic:
         p.num_workers = 1
         p.max_deterministic_time = budget / 4.0 if det_time is None else det_time
     else:
         p.num_workers = max(1, workers)
     status = solver.Solve(model)
+    if work is not None and work.left is not None:
+        work.left -= solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False
     out = dict(assign)

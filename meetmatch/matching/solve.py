@@ -23,7 +23,7 @@ import numpy as np
 from .baseline import round_by_round
 from .bounds import LPBound, lp_bound, round_capacity
 from .colouring import colour_pairs
-from .compact import compact_reserve, compact_schedule, result_gaps
+from .compact import compact_reserve, compact_schedule, compact_work, result_gaps
 from .instance import SCALE, Instance, add_candidates, build_instance
 from .model import PairModel, RoundModel
 from .problem import Problem
@@ -150,8 +150,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
         clock.phase("compacting")
         deadline = min(clock.deadline(), time.monotonic() + max(compacting,
                                                                 clock.search_left() / 2))
-        best = compact_schedule(inst, best, deadline=deadline, seed=seed, workers=workers,
-                                deterministic=deterministic)
+        best = compact_schedule(inst, best, deadline=deadline, work=compact_work(time_limit),
+                                seed=seed, workers=workers, deterministic=deterministic)
     return _finish(inst, best, proven, lp.bound, clock, thirds, trio_time)
 
 
