@@ -331,11 +331,13 @@ def _item_hashes(attendees: list[Attendee]) -> set[tuple[str, str]]:
 
 
 class _InputText:
-    """An encoder class's ``input_text`` without its model (the prefix is a class attribute)."""
+    """An encoder class's ``input_text`` without its model (the prefix and the role words
+    are class attributes)."""
 
     def __init__(self, factory: Any):
         self.name = factory.name
         self.PREFIX = factory.PREFIX
+        self.ROLE = getattr(factory, "ROLE", None)  # "Need: " / "Can help with: " (e5)
         self._input_text = factory.input_text
 
     def input_text(self, text: str, kind: str) -> str:
