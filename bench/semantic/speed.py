@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -55,8 +56,16 @@ def one(n: int, rounds: int, cache_dir: str, time_limit: float, seed: int) -> di
             "status": str(result.status), "meetings": len(pairs),
             "objective": result.objective, "gap": round(result.gap, 4),
             "two_way_share": round(two_way_share(scores, pairs), 3),
+            "cpu_s": round(_cpu_s(), 1),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "phases": phases}
+
+
+def _cpu_s() -> float:
+    """User + system CPU seconds of this process so far (the machine is shared: wall time
+    alone says little without it and the load average)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
 
 
 def main() -> None:
@@ -74,9 +83,10 @@ def main() -> None:
         print(json.dumps(one(int(n), int(rounds), cache, float(limit), args.seed)))
         return
     cache = args.cache or tempfile.mkdtemp(prefix="meetmatch-vectors-")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| attendees x rounds | cache | scorer | distinct texts | scoring s | end to end s "
-          "| status | objective (gap) | two-way share | peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| CPU s | status | objective (gap) | two-way share | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes.split(","):
         n, rounds = (int(x) for x in size.split("x"))
         limit = args.time_limit or (25.0 if n <= 1000 else 150.0)
@@ -90,12 +100,13 @@ def main() -> None:
             wall = (f"{statistics.median(walls):.1f} ({walls[0]}-{walls[-1]}, {len(runs)} runs)"
                     if len(runs) > 1 else f"{walls[0]}")
             print(f"| {n} x {rounds} | {label} | {r['scorer']} | {r['distinct_texts']} | "
-                  f"{scoring:.1f} | {wall} | {r['status']} | {r['objective']:.1f} ({r['gap']:.2%}) | "
+                  f"{scoring:.1f} | {wall} | {r.get('cpu_s', '?')} | {r['status']} | {r['objective']:.1f} ({r['gap']:.2%}) | "
                   f"{r['two_way_share']:.0%} "
                   f"| {max(x['peak_mb'] for x in runs)} |", flush=True)
             if args.phases:
                 print("  phases (start s): " + ", ".join(f"{name} {t}" for name, t in r["phases"]),
                       flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def _run(n: int, rounds: int, cache: str, limit: float, seed: int) -> dict:
