@@ -139,10 +139,15 @@ def test_hard_rules_hold_for_the_third_person():
 
 def test_a_host_joins_only_at_their_own_table():
     problem = event(n=3, rounds=1, people_fields={"p2": {"host_table": 2}}, tables=2)
+    # p0-p1 sit at table 1 (a host table is nobody else's): the host p2 cannot join them ...
+    assert [v.rule for v in meeting_violations(problem, [], "p0", "p1", 1, 1, c="p2")] == [
+        Rule.HOST_TABLE]
+    # ... but anybody may join the host at the host's table.
+    assert meeting_violations(problem, [], "p0", "p2", 1, 2, c="p1") == []
     result = solve(problem, time_limit=5)
-    # p0-p1 sit at table 1 (a host table is nobody else's): the host p2 cannot join them.
-    assert trios_of(result) == [] or trios_of(result)[0][1].table == 2
     assert not schedule_violations(problem, result)
+    for _, m in trios_of(result):
+        assert m.table == 2
 
 
 def test_same_input_and_seed_give_the_same_schedule():
