@@ -58,12 +58,13 @@ WHOLE_DET_TIME = 1.0  # CP-SAT deterministic seconds for a small event's whole e
 def lns_det_time(size: int) -> float:
     """CP-SAT deterministic seconds for one exact step of ``size`` meetings."""
     return 0.05 + size / 1000
-COMPACT_SHARE = 0.15  # of the time limit: kept for compacting when the event asks for it
-COMPACT_MAX = 60.0  # seconds: the most kept for it
+COMPACT_SHARE = 0.15  # of the time limit: what compacting aims to spend, if time is left
+COMPACT_MAX = 60.0  # seconds: the most it aims for
 
 
 def compact_reserve(time_limit: float) -> float:
-    """Seconds of a run of ``time_limit`` to keep for compacting (the rest goes to the pairs)."""
+    """Seconds of a run of ``time_limit`` that compacting aims for. Nothing is taken from the
+    search for it: it runs in the time the search leaves (see solve.py)."""
     return min(COMPACT_MAX, COMPACT_SHARE * max(0.0, time_limit))
 
 
@@ -110,8 +111,8 @@ def meeting_people(m) -> tuple[str, ...]:
 
 def compact_work(time_limit: float) -> float:
     """The exact steps' budget in CP-SAT deterministic seconds for a run of ``time_limit``:
-    half the seconds kept for compacting (one deterministic second takes about two of the
-    wall clock here). A budget of work, not of time, keeps the schedule reproducible."""
+    half of compact_reserve (one deterministic second takes about two of the wall clock
+    here). A budget of work, not of time, keeps the schedule reproducible."""
     return compact_reserve(time_limit) / 2
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from .baseline import round_by_round
 from .bounds import LPBound, lp_bound, round_capacity
 from .colouring import colour_pairs
-from .compact import compact_reserve, compact_schedule, compact_work, result_gaps
+from .compact import compact_schedule, compact_work, result_gaps
 from .instance import SCALE, Instance, add_candidates, build_instance
 from .model import PairModel, RoundModel
 from .problem import Problem
@@ -128,9 +128,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
         return infeasible_result(inst, clock.elapsed())
     clock.fixed_score = float(sum(inst.scores.mutual(inst.ids[i], inst.ids[j])
                                   for i, j, _, _ in inst.fixed)) + fixed_trio_gain(inst, thirds)
-    # With compact days a share of the time is kept for re-rounding the meetings at the end.
-    compacting = compact_reserve(time_limit) if problem.settings.compact else 0.0
-    clock.reserve = _explain_reserve(inst) + compacting
+    clock.reserve = _explain_reserve(inst)
     trio_time = trio_reserve(inst) if problem.settings.allow_trios else 0.0
     clock.reserve += trio_time  # kept for seating the people who would sit out (trios.py)
     clock.phase("bound")
@@ -145,13 +143,12 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers:
     best, proven = _choose_and_colour(inst, lp, best, clock, run)
     if not proven:
         best, proven = _prove_small(inst, best, clock, run)
-    if compacting:  # the same meetings, fewer idle gaps (a tie-break: priorities unchanged)
-        clock.reserve -= compacting
+    if problem.settings.compact:  # the same meetings, fewer idle gaps: a tie-break, so it
+        # only gets the time the priorities above it left over (never takes theirs)
         clock.phase("compacting")
-        deadline = min(clock.deadline(), time.monotonic() + max(compacting,
-                                                                clock.search_left() / 2))
-        best = compact_schedule(inst, best, deadline=deadline, work=compact_work(time_limit),
-                                seed=seed, workers=workers, deterministic=deterministic)
+        best = compact_schedule(inst, best, deadline=clock.deadline(),
+                                work=compact_work(time_limit), seed=seed, workers=workers,
+                                deterministic=deterministic)
     return _finish(inst, best, proven, lp.bound, clock, thirds, trio_time)
 
 
