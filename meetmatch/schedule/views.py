@@ -24,8 +24,8 @@ from .forms import AddMeetingForm, AddThirdForm, BuildForm, MoveForm, RebuildFor
 
 def _rebuild_form(event: Event) -> RebuildForm:
     form = RebuildForm()
-    form.held_rounds.choices = [(n, f"Rounds 1–{n}" if n > 1 else "Round 1")
-                                for n in range(1, len(event.rounds))] or [(0, "None")]
+    form.held_rounds.choices = [(n, _("Rounds 1–%(n)s", n=n) if n > 1 else _("Round %(n)s", n=1))
+                                for n in range(1, len(event.rounds))] or [(0, _("None"))]
     if not form.is_submitted():  # preselect the rounds the clock says are over
         form.held_rounds.data = max(1, min(review.rounds_over(event), len(event.rounds) - 1))
     return form

@@ -256,3 +256,11 @@ def test_mail_page_warns_when_attendees_cannot_reply(client, login, published):
     event.contact_email = "hello@example.com"
     db.session.commit()
     assert 'id="no-contact"' not in client.get(url).get_data(as_text=True)
+
+
+def test_rebuild_form_says_the_held_rounds_in_swedish(client, login, published):
+    event, version = published()
+    login()
+    page = unescape(client.get(f"/organiser/events/{event.slug}/schedule/?lang=sv").get_data(as_text=True))
+    assert ">Runda 1</option>" in page and ">Rundorna 1–3</option>" in page
+    assert "Rounds 1–" not in page
