@@ -50,16 +50,14 @@ MIN_EXACT = 0.2  # seconds: with less left no exact step is started
 # quick and usually proven); when none of a size helps any more, the next larger size.
 LNS_SIZES = (60, 150, 300)
 LNS_MEETINGS = LNS_SIZES[-1]  # up to this many meetings the whole event is one exact step
-
-
 WHOLE_DET_TIME = 1.0  # CP-SAT deterministic seconds for a small event's whole exact model
+COMPACT_SHARE = 0.15  # of the time limit: what compacting aims to spend, if time is left
+COMPACT_MAX = 60.0  # seconds: the most it aims for
 
 
 def lns_det_time(size: int) -> float:
     """CP-SAT deterministic seconds for one exact step of ``size`` meetings."""
     return 0.05 + size / 1000
-COMPACT_SHARE = 0.15  # of the time limit: what compacting aims to spend, if time is left
-COMPACT_MAX = 60.0  # seconds: the most it aims for
 
 
 def compact_reserve(time_limit: float) -> float:
