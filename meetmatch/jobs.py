@@ -42,7 +42,8 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import Job, JobStatus, utcnow
+from .i18n import force_locale, language_of_event, ngettext
+from .models import Event, Job, JobStatus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -204,10 +205,13 @@ def take_over_job(job_id: int) -> Job | None:
     previous, attempts = job.claimed_by, job.attempts
     db.session.commit()
     if attempts >= int(current_app.config["JOB_MAX_ATTEMPTS"]):
+        with force_locale(language_of_event(db.session.get(Event, job.event_id))):
+            why = ngettext("The worker running this job stopped %(num)s time (it crashed or "
+                           "was killed); check the worker's log, then start it again.",
+                           "The worker running this job stopped %(num)s times (it crashed or "
+                           "was killed); check the worker's log, then start it again.", attempts)
         failed = db.session.execute(update(Job).where(*stale).values(
-            status=JobStatus.FAILED, finished_at=utcnow(),
-            error=(f"The worker running this job stopped {attempts} times (crashed or was "
-                   "killed); check the worker's log, then start it again."))).rowcount
+            status=JobStatus.FAILED, finished_at=utcnow(), error=why)).rowcount
         db.session.commit()
         if failed:
             log.warning("job %s failed: its worker %s stopped beating, attempt %s of %s",

@@ -36,7 +36,7 @@ from flask import current_app, render_template
 from sqlalchemy import and_, case, or_, update
 
 from .extensions import db
-from .i18n import force_locale, language_of, language_of_event
+from .i18n import force_locale, gettext, language_of, language_of_event, ngettext
 from .mail_headers import MAIL_POLICY, check_mail_from, header_text, header_text_problem
 from .models import Attendee, Event, OutboxMessage, utcnow
 
@@ -295,6 +295,7 @@ class _Attempt:
     attempt: int
     to_addr: str
     window_start: datetime
+    language: str = "en"  # the event's: our own words in ``last_error`` are in it
 
 
 def _record(attempt: _Attempt, **values: Any) -> bool:
@@ -326,8 +327,10 @@ def _after_temporary_failure(attempt: _Attempt, error: str, config: dict[str, An
     window_end = attempt.window_start + timedelta(hours=float(config.get("MAIL_RETRY_HOURS", 48)))
     cap = int(config.get("MAIL_MAX_ATTEMPTS") or 0)
     if now >= window_end or (cap and attempt.attempt >= cap):
-        return {"status": "failed",
-                "last_error": f"Gave up after {attempt.attempt} attempts: {error}"[:1000]}
+        with force_locale(attempt.language):
+            why = ngettext("Gave up after %(num)s attempt: %(error)s",
+                           "Gave up after %(num)s attempts: %(error)s", attempt.attempt, error=error)
+        return {"status": "failed", "last_error": why[:1000]}
     return {"status": "queued", "last_error": error,
             "next_attempt_at": min(now + retry_delay(attempt.attempt, config), window_end)}
 
@@ -342,12 +345,15 @@ def _claim_and_build(message_id: int, mail_from: str) -> tuple[_Attempt, EmailMe
         db.session.commit()
         return None
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    event = db.session.get(Event, message.event_id) if message.event_id else None
     attempt = _Attempt(message.id, message.attempts, message.to_addr,
-                       message.queued_at or message.created_at)
+                       message.queued_at or message.created_at, language_of_event(event))
     try:
         built = build_email(message, mail_from)
     except Exception as error:  # e.g. an unparsable address or an unsafe header
-        _record(attempt, status="failed", last_error=f"cannot build the message: {_describe(error)}")
+        with force_locale(attempt.language):
+            why = gettext("Cannot build the message: %(error)s", error=_describe(error))
+        _record(attempt, status="failed", last_error=why[:1000])
         return attempt, None
     db.session.commit()  # the claim is visible; no transaction stays open while we deliver
     return attempt, built

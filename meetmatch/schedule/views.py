@@ -100,9 +100,10 @@ def job(event: Event, job_id: int):
     version = found.version
     base = db.session.get(ScheduleVersion, version.based_on_id) if version and version.based_on_id else None
     changed = versions.count_changed_meetings(base, version) if base else None
+    dropped = versions.count_dropped_meetings(base, version) if base else None
     details = versions.details_of(version) if version else {}
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
-                           base=base, changed=changed,
+                           base=base, changed=changed, dropped=dropped,
                            sentence=review.summary(event, version)["sentence"] if version else "",
                            kept=details.get("kept", 0), notes=details.get("notes", []),
                            progress=found.progress or {}, params=found.params or {})
@@ -305,4 +306,5 @@ def changes(event: Event, version: ScheduleVersion):
     people = {a.id: a for a in event.attendees}
     return render_template("organiser/schedule_changes.html", event=event, version=version, old=old,
                            diff=diff, people=people,
-                           changed_meetings=versions.count_changed_meetings(old, version) if old else None)
+                           changed_meetings=versions.count_changed_meetings(old, version) if old else None,
+                           dropped_meetings=versions.count_dropped_meetings(old, version) if old else None)
