@@ -42,7 +42,14 @@ def test_organiser_sees_failed_and_stuck_registration_mail_and_resends_it(
     assert "refused@example.com" in page and "550 5.1.1 no such user" in page
     assert "stuck@example.com" in page and "badge failed\">stuck<" in page
     assert "fine@example.com" not in page and "Registration confirmation" in page
-    assert f'name="message_id" value="{refused.id}"' in page
+    # Resend mails a person: a link to a page that says what happens, whose button does it
+    confirm_url = f"/organiser/events/{event.slug}/mail/resend?message_id={refused.id}"
+    assert confirm_url in page.replace("&amp;", "&")
+    confirm = client.get(confirm_url).get_data(as_text=True)
+    assert "Send this email again?" in confirm and "refused@example.com" in confirm
+    assert "Nobody else gets mail." in confirm
+    assert f'name="message_id" value="{refused.id}"' in confirm
+    assert rows()[0].status == "failed"  # looking at the page changed nothing
     response = client.post(f"/organiser/events/{event.slug}/mail/resend", data={"message_id": refused.id})
     assert response.status_code == 302
     refused_row = db.session.get(OutboxMessage, refused.id)

@@ -11,6 +11,7 @@ from ..i18n import _, lazy_gettext, status_label
 from ..models import OutboxMessage
 from ..security import login_required, own_event_or_404
 from . import bp
+from .confirm import confirm_page
 
 KIND_LABELS = {
     "registration_confirmation": lazy_gettext("Registration confirmation"),
@@ -44,14 +45,35 @@ def undelivered_mail(slug: str):
                            messages=mail.undelivered_messages(event.id), confirm=ConfirmForm())
 
 
+@bp.get("/events/<slug>/mail/resend")
+@login_required
+def confirm_resend_message(slug: str):
+    """Ask first: say who gets which email again (it mails a person)."""
+    event = own_event_or_404(slug)
+    message = _message_of(event, request.args.get("message_id", type=int))
+    kind = KIND_LABELS.get(message.kind, message.kind.replace("_", " ").capitalize())
+    what = [_("The email “%(kind)s” to %(name)s <%(address)s> is sent again now.",
+              kind=kind, name=message.to_name or message.to_addr, address=message.to_addr),
+            _("Nobody else gets mail.")]
+    return confirm_page(event, title=_("Send this email again?"), what=what, button=_("Resend"),
+                        back=url_for("organiser.undelivered_mail", slug=event.slug),
+                        hidden={"message_id": str(message.id)})
+
+
+def _message_of(event, message_id: int | None) -> OutboxMessage:
+    message = db.session.get(OutboxMessage, message_id) if message_id else None
+    if message is None or message.event_id != event.id:
+        abort(404)
+    return message
+
+
 @bp.post("/events/<slug>/mail/resend")
 @login_required
 def resend_message(slug: str):
     """Send one undelivered message (``message_id`` in the form) again now."""
     event = own_event_or_404(slug)
-    message_id = request.form.get("message_id", type=int)
-    message = db.session.get(OutboxMessage, message_id) if message_id else None
-    if message is None or message.event_id != event.id or not ConfirmForm().validate_on_submit():
+    message = _message_of(event, request.form.get("message_id", type=int))
+    if not ConfirmForm().validate_on_submit():
         abort(404)
     if mail.can_requeue(message):
         mail.requeue_message(message)
