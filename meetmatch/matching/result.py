@@ -14,6 +14,7 @@ import numpy as np
 
 from .instance import Instance
 from .reasons import Explanation
+from .rules import pairs_at, people_at
 from .schedule import Schedule
 from .trios import Thirds, trio_value
 from .wishes import wishes_met
@@ -55,14 +56,12 @@ class ScheduledMeeting:
     @property
     def people(self) -> tuple[str, ...]:
         """The two or three people at the table."""
-        return (self.a, self.b) if self.c is None else (self.a, self.b, self.c)
+        return people_at(self.a, self.b, self.c)
 
     @property
     def pairs(self) -> tuple[tuple[str, str], ...]:
         """The pairs that meet: one, or the three of a trio."""
-        if self.c is None:
-            return ((self.a, self.b),)
-        return ((self.a, self.b), (self.a, self.c), (self.b, self.c))
+        return pairs_at(self.a, self.b, self.c)
 
 
 Meeting = ScheduledMeeting  # the older name, kept for callers

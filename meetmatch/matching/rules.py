@@ -110,14 +110,22 @@ class Placement(NamedTuple):
     @property
     def people(self) -> tuple[str, ...]:
         """The two or three people of the meeting."""
-        return (self.a, self.b) if self.c is None else (self.a, self.b, self.c)
+        return people_at(self.a, self.b, self.c)
 
     @property
     def pairs(self) -> tuple[tuple[str, str], ...]:
         """The pairs that meet: one, or the three of a trio."""
-        if self.c is None:
-            return ((self.a, self.b),)
-        return ((self.a, self.b), (self.a, self.c), (self.b, self.c))
+        return pairs_at(self.a, self.b, self.c)
+
+
+def people_at(a: str, b: str, c: str | None) -> tuple[str, ...]:
+    """The people at a table: a pair, or the three of a trio (``c`` set)."""
+    return (a, b) if c is None else (a, b, c)
+
+
+def pairs_at(a: str, b: str, c: str | None) -> tuple[tuple[str, str], ...]:
+    """The pairs that meet at a table: one, or the three of a trio (``c`` set)."""
+    return ((a, b),) if c is None else ((a, b), (a, c), (b, c))
 
 
 class _Scores(Protocol):
