@@ -130,7 +130,8 @@ class RoundState:
 
 def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
                  blossom_top_up: bool = True, exact: bool = False,
-                 deadline: float | None = None, seed: int = 0) -> Schedule:
+                 deadline: float | None = None, seed: int = 0,
+                 tabu_deadline: float | None = None) -> Schedule:
     """Rounds for the chosen pairs (as many as fit), then top up with the best other pairs.
 
     ``blossom`` colours with one maximum matching per round (best on small and mid-size
@@ -139,7 +140,9 @@ def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
     follow. ``blossom_top_up`` fills the free places with matchings too (else greedily).
     Rounds the matchings cannot reach before ``deadline`` are filled greedily. With
     ``exact``, pairs the swaps cannot place are placed by recolouring a few rounds at a time
-    with CP-SAT (see :mod:`.recolour`) until none is left or the deadline comes.
+    with CP-SAT (see :mod:`.recolour`) until none is left or the deadline comes. The tabu
+    search before it stops at its own budget of moves or at ``tabu_deadline`` (by default
+    ``deadline``).
     """
     pairs = sorted(pairs)
     state = RoundState(inst, {})
@@ -153,7 +156,8 @@ def colour_pairs(inst: Instance, pairs, *, blossom: bool = True,
     left.sort(key=lambda e: (e not in requested, -inst.edge_score[e], e))
     left = [e for e in left if not state.place(e)]
     if left:
-        left = tabu_place(inst, state, left, deadline=deadline, seed=seed)
+        left = tabu_place(inst, state, left, seed=seed,
+                          deadline=deadline if tabu_deadline is None else tabu_deadline)
         left.sort(key=lambda e: (e not in requested, -inst.edge_score[e], e))
     if left and exact:
         left = repair(inst, state, left, deadline=deadline, seed=seed)
