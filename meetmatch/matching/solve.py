@@ -53,7 +53,7 @@ BLOSSOM_ATTENDEES = 1_500  # above this, topping up is greedy (blossom is O(n^3)
 PAIR_MODEL_EDGES = 40_000  # candidate pairs: above this the pair model gets an LP-pruned set
 BLOSSOM_EDGES = 8_000  # candidate pairs: above this the warm start colours the LP solution
 MIN_SEARCH = 0.3  # seconds: below this a CP-SAT phase is not started
-BOUND_SHARE = 0.5  # of the search time: the most the LP bound may take
+BOUND_SHARE = 0.9  # of the search time: the most the LP bound may take (it stops early)
 EXPLAIN_SAMPLE = 20  # pairs explained to measure what writing the reasons will cost
 COLOUR_SHARE = 0.5  # of the pair choice's time: the most colouring takes on a pruned event
 MIN_COLOUR = 2.0  # seconds: the least it gets there (see _choose_and_colour)
@@ -190,7 +190,7 @@ def _bound(inst: Instance, clock: _Clock) -> LPBound:
     for _ in range(BOUND_ROUNDS):
         took, primal = time.monotonic() - began, float(inst.edge_score @ lp.x)
         if (not lp.underpriced or lp.bound - primal <= BOUND_CLOSE * lp.bound
-                or time.monotonic() + 1.5 * took > deadline):
+                or time.monotonic() + 1.0 * took > deadline):
             break
         old_edges = list(inst.edges)
         add_candidates(inst, lp.most_underpriced(BOUND_ADD))
