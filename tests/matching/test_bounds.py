@@ -79,3 +79,25 @@ def test_most_underpriced_keeps_each_persons_worst_priced_pairs():
             mine = sorted((excess(q) for q in lp.underpriced if person in q[:2]), reverse=True)
             ranks.append(sum(1 for v in mine if v > excess(p) + 1e-12))
         assert min(ranks) < 2
+
+
+def test_a_pruned_events_bound_is_the_lp_over_every_pair():
+    """Column generation and the fitted prices: the bound a pruned event reports covers every
+    allowed pair (never below the exact LP) and is no looser than 0.1% above it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    from meetmatch.matching import problem_from_dict
+
+    problem = problem_from_dict(generate(300, 6, seed=4, topics_only=True))
+    scores = score_event(problem)
+    assert build_instance(problem, scores).pruned
+    exact = lp_bound(build_instance(problem, scores, keep=299)).bound  # every pair a candidate
+    result = solve(problem, time_limit=20, scores=scores)
+    assert exact - 1e-6 <= result.upper_bound <= exact * 1.001
+    assert result.objective <= result.upper_bound
