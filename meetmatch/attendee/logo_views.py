@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
+from pathlib import Path
 
-from flask import Response, abort, current_app, send_from_directory
+from flask import Response, abort, current_app
 
 from ..event_logo import logo_version
 from ..models import Event
@@ -15,9 +17,17 @@ from . import bp
 
 @bp.get("/favicon.ico")
 def favicon():
-    """The icon browsers ask for at the root (pages also link the SVG one)."""
-    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
-                               max_age=86400)
+    """The icon browsers ask for at the root (pages also link the SVG one).
+
+    Served from memory: browsers often drop this request half-way (a page navigates on),
+    and a file handle left to the server's clean-up is then closed late, if at all."""
+    return Response(_favicon_bytes(current_app.static_folder), mimetype="image/vnd.microsoft.icon",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@lru_cache(maxsize=1)
+def _favicon_bytes(static_folder: str) -> bytes:
+    return (Path(static_folder) / "favicon.ico").read_bytes()
 
 
 @bp.get("/e/<slug>/logo.png")
