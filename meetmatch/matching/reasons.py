@@ -25,6 +25,10 @@ SHOWN = 2  # matches quoted per direction; the strongest first
 # A second match is quoted only when it is clear on its own (a weak one reads as noise:
 # "first cheques of 2-10 MSEK" for "help hiring our first engineers").
 SECOND_MIN = 0.5
+# A direction whose best match is weaker than this is called what it is, a loose match: it
+# does not count towards a two-way meeting either (scoring.TWO_WAY_THRESHOLD, the same 0.25),
+# and a reader should not take "'load tests' <-> 'forecasting demand'" for a promise.
+LOOSE = 0.25
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -43,6 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
         "weight": "The organiser rated a meeting between {a} and {b} at {w}.",
         "weight_you": "The organiser rated your meeting with {other} at {w}.",
         "and": " and ",
+        "loose": " (a loose match)",
         "both_asked": "{a} and {b} both asked to meet.",
         "one_asked": "{a} asked to meet {b}.",
         "you_both_asked": "You both asked to meet.",
@@ -64,6 +69,7 @@ WORDS: dict[str, dict[str, str]] = {
         "weight": "Arrangören gav ett möte mellan {a} och {b} vikten {w}.",
         "weight_you": "Arrangören gav ditt möte med {other} vikten {w}.",
         "and": " och ",
+        "loose": " (en lös koppling)",
         "both_asked": "{a} och {b} bad båda om att träffas.",
         "one_asked": "{a} bad om att träffa {b}.",
         "you_both_asked": "Ni bad båda om att träffas.",
@@ -153,6 +159,11 @@ def _shown(matches: tuple[Match, ...]) -> list[Match]:
     return out
 
 
+def _loose(matches: tuple[Match, ...], w: dict[str, str]) -> str:
+    """" (a loose match)" after a direction whose best match is weak, else nothing."""
+    return w["loose"] if matches and matches[0].strength < LOOSE else ""
+
+
 def _same(m: Match) -> bool:
     return normalise(m.offer) == normalise(m.need)
 
@@ -198,7 +209,7 @@ def _third_person(e: Explanation, lang: str) -> str:
             parts.append(", ".join(
                 w["same" if _same(m) else "pair"].format(
                     giver=giver, offer=_quote(m.offer, w), receiver=receiver,
-                    need=_quote(m.need, w)) for m in _shown(matches)))
+                    need=_quote(m.need, w)) for m in _shown(matches)) + _loose(matches, w))
         else:
             parts.append(w["nothing"].format(giver=giver, receiver=receiver).rstrip("."))
     return "; ".join(parts) + "."
@@ -229,7 +240,7 @@ def _second_person(e: Explanation, viewer: str, lang: str) -> str:
                 out.append(need)
             else:
                 out.append(w[template].format(need=need, offer=_quote(m.offer, w), other=other))
-        return w["and"].join(out)
+        return w["and"].join(out) + _loose(matches, w)
 
     first = (w["you_help"].format(other=other, items=items(give, "you_offer")) + "."
              if give else w["you_nothing"].format(other=other))

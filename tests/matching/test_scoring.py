@@ -125,3 +125,24 @@ def test_scores_do_not_depend_on_input_order():
             if a != b:
                 assert m1.mutual(a, b) == m2.mutual(a, b)
                 assert m1.explain(a, b) == m2.explain(a, b)
+
+
+def test_a_weak_match_is_called_loose_in_both_persons_and_languages():
+    """A direction whose best match is weak (below the two-way threshold) reads as what it is;
+    a clear one reads without the hedge."""
+    from meetmatch.matching.reasons import LOOSE, Explanation, Match, second_person, third_person
+    from meetmatch.matching.scoring import TWO_WAY_THRESHOLD
+
+    assert LOOSE == TWO_WAY_THRESHOLD
+    e = Explanation(a="n", b="y", a_name="Nils", b_name="Yasmin",
+                    a_to_b=(Match("Load tests for busy sites", "Forecasting demand", 0.05),),
+                    b_to_a=(Match("Brand identity", "A new logo for our shop", 0.8),))
+    assert third_person(e) == ("Nils: 'Load tests for busy sites' \u2194 Yasmin: 'Forecasting "
+                               "demand' (a loose match); Yasmin: 'Brand identity' \u2194 Nils: "
+                               "'A new logo for our shop'.")
+    assert "(a loose match)" in second_person(e, "n")
+    assert second_person(e, "n").count("loose") == 1
+    assert "(en lös koppling)" in third_person(e, "sv")
+    clear = Explanation(a="n", b="y", a_name="Nils", b_name="Yasmin",
+                        a_to_b=(Match("Load tests", "Our site falls over at peaks", LOOSE),))
+    assert "loose" not in third_person(clear) and "loose" not in second_person(clear, "y")
