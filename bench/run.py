@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -27,6 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+
+from measure import cpu_seconds, peak_mb  # noqa: E402
 
 
 def one(n: int, rounds: int, mode: str, time_limit: float, seed: int, *,
@@ -46,11 +47,11 @@ def one(n: int, rounds: int, mode: str, time_limit: float, seed: int, *,
     problem = problem_from_dict(event)
     before_mb = peak_mb()
     phases: list[tuple[str, float, float, float]] = []
-    cpu_before = cpu_s()
+    cpu_before = cpu_seconds()
 
     def progress(info: dict) -> None:
         if not phases or phases[-1][0] != info["phase"]:
-            phases.append((info["phase"], info["elapsed"], peak_mb(), cpu_s() - cpu_before))
+            phases.append((info["phase"], info["elapsed"], peak_mb(), cpu_seconds() - cpu_before))
             print(f"  {info['phase']} at {info['elapsed']:.1f} s ({phases[-1][3]:.1f} s CPU), "
                   f"{phases[-1][2]:.0f} MB", file=sys.stderr, flush=True)
 
@@ -58,7 +59,7 @@ def one(n: int, rounds: int, mode: str, time_limit: float, seed: int, *,
     start = time.monotonic()
     result = solve(problem, time_limit=time_limit, seed=seed, progress=progress)
     wall = time.monotonic() - start
-    solver_cpu = cpu_s() - cpu_before
+    solver_cpu = cpu_seconds() - cpu_before
     meetings = sum(len(r.meetings) for r in result.rounds)
     row = {"n": n, "rounds": problem.rounds, "mode": mode, "status": str(result.status),
            "objective": result.objective, "upper_bound": result.upper_bound,
@@ -91,15 +92,6 @@ def one(n: int, rounds: int, mode: str, time_limit: float, seed: int, *,
         row["rbr_short"] = evaluate(default_inst, rbr)[1]
     row["random_objective"] = evaluate(inst, rand)[2]
     return row
-
-
-def cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(n: int, rounds: int, mode: str, time_limit: float, seed: int, *,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ def one(n: int, rounds: int, cache_dir: str, time_limit: float, seed: int) -> di
     sys.path.insert(0, str(ROOT / "bench"))
     sys.path.insert(0, str(ROOT))
     from generate import generate
+    from measure import cpu_seconds, peak_mb
 
     from meetmatch.matching import problem_from_dict, solve
     from meetmatch.matching.encoders import DirectoryCache, load_encoder
@@ -56,16 +56,9 @@ def one(n: int, rounds: int, cache_dir: str, time_limit: float, seed: int) -> di
             "status": str(result.status), "meetings": len(pairs),
             "objective": result.objective, "gap": round(result.gap, 4),
             "two_way_share": round(two_way_share(scores, pairs), 3),
-            "cpu_s": round(_cpu_s(), 1),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "cpu_s": round(cpu_seconds(), 1),
+            "peak_mb": round(peak_mb()),
             "phases": phases}
-
-
-def _cpu_s() -> float:
-    """User + system CPU seconds of this process so far (the machine is shared: wall time
-    alone says little without it and the load average)."""
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    return use.ru_utime + use.ru_stime
 
 
 def main() -> None:
