@@ -33,7 +33,7 @@ def header(trios: bool = False) -> list[str]:
 
 
 def _has_trios(version: ScheduleVersion) -> bool:
-    return any(m.attendee_c_id is not None for m in version.meetings)
+    return any(m.is_trio for m in version.meetings)
 
 
 def meeting_rows(event: Event, version: ScheduleVersion) -> list[list]:
@@ -78,6 +78,7 @@ def schedule_xlsx(event: Event, version: ScheduleVersion) -> bytes:
     from openpyxl.styles import Alignment, Font
 
     rows = meeting_rows(event, version)
+    head = header(_has_trios(version))
     book = Workbook()
     sheets = [(_("All meetings"), rows)]
     for r in event.rounds:
@@ -87,7 +88,7 @@ def schedule_xlsx(event: Event, version: ScheduleVersion) -> bytes:
     for index, (title, sheet_rows) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title
-        sheet.append(header(_has_trios(version)))
+        sheet.append(head)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheet_rows:

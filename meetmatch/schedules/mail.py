@@ -185,6 +185,9 @@ def send_updates(version: ScheduleVersion) -> int:
     changes = changes_between(old, version)
     people = {a.id: a for a in event.attendees}
     sequences = meeting_sequences(version)
+    # A meeting is dropped when its people (two, or three) no longer meet: a moved one keeps
+    # its calendar entry (the same UID), see review.meeting_uid.
+    still = {frozenset(m.people_ids) for m in version.meetings}
 
     def queue_all() -> int:
         count = 0
@@ -196,9 +199,6 @@ def send_updates(version: ScheduleVersion) -> int:
                                          kind="schedule_welcome", sequences=sequences,
                                          extra={"welcome": True})
             else:
-                # A meeting is dropped when its people (two, or three) no longer meet: a
-                # moved one keeps its calendar entry (the same UID), see review.meeting_uid.
-                still = {frozenset(m.people_ids) for m in meetings_for(version, attendee.id)}
                 dropped = [m for m in meetings_for(old, attendee.id)
                            if frozenset(m.people_ids) not in still]
                 with force_locale(language_of(attendee)):  # table names in their language
