@@ -89,7 +89,7 @@ def result_gaps(rounds: Sequence) -> int:
     idle: dict[str, list[int]] = {}
     for rr in rounds:
         for m in rr.meetings:
-            for x in meeting_people(m):
+            for x in m.people:
                 met.setdefault(x, []).append(rr.round)
         for x in rr.sitting_out:
             idle.setdefault(x, []).append(rr.round)
@@ -98,12 +98,6 @@ def result_gaps(rounds: Sequence) -> int:
         lo, hi = min(rs), max(rs)
         total += sum(1 for r in idle.get(x, ()) if lo < r < hi)
     return total
-
-
-def meeting_people(m) -> tuple[str, ...]:
-    """The attendee ids at one meeting's table (two, or three for a trio)."""
-    third = getattr(m, "c", None)
-    return (m.a, m.b) if third is None else (m.a, m.b, third)
 
 
 def compact_work(time_limit: float) -> float:
@@ -135,8 +129,8 @@ def compact_schedule(inst: Instance, assign: Schedule, *, deadline: float,
         # A small event: one exact model of every meeting, usually proven within the time.
         found, proven = exact_rounds(inst, dict(days.round_of), deadline=deadline,
                                det_time=WHOLE_DET_TIME, **run)
-        if found is not None and schedule_gaps(inst, found) < days.total():
-            days = Days(inst, found)
+        if found is not None and (better := Days(inst, found)).total() < days.total():
+            days = better
         if proven:
             return dict(days.round_of)
     level = 0
@@ -147,8 +141,8 @@ def compact_schedule(inst: Instance, assign: Schedule, *, deadline: float,
                 return dict(days.round_of)
             found, _ = exact_rounds(inst, dict(days.round_of), deadline=deadline, free=free,
                               det_time=lns_det_time(size), **run)
-            if found is not None and schedule_gaps(inst, found) < days.total():
-                days = Days(inst, found)
+            if found is not None and (better := Days(inst, found)).total() < days.total():
+                days = better
                 days.climb(deadline)
                 level = 0
                 break

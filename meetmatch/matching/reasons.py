@@ -26,7 +26,7 @@ SHOWN = 2  # matches quoted per direction; the strongest first
 # "first cheques of 2-10 MSEK" for "help hiring our first engineers").
 SECOND_MIN = 0.5
 # A direction whose best match is weaker than this is called what it is, a loose match: it
-# does not count towards a two-way meeting either (scoring.TWO_WAY_THRESHOLD, the same 0.25),
+# does not count towards a two-way meeting either (scoring.TWO_WAY_THRESHOLD is this number),
 # and a reader should not take "'load tests' <-> 'forecasting demand'" for a promise.
 LOOSE = 0.25
 

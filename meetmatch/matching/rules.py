@@ -185,10 +185,10 @@ def violations_by_meeting(problem: Problem, schedule: Any, *, scores: _Scores | 
         book.add(p)
     for f in problem.fixed_meetings:
         there = book.pairs.get(frozenset((f.a, f.b)))
-        given = {f.a, f.b} if f.c is None else {f.a, f.b, f.c}
+        given = set(people_at(f.a, f.b, f.c))
         if there is None or there.round != f.round or set(there.people) != given or (
                 f.table is not None and there.table != f.table):
-            who = (f.a, f.b) if f.c is None else (f.a, f.b, f.c)
+            who = people_at(f.a, f.b, f.c)
             yield None, Violation(Rule.FIXED_MISSING, who, f.round, f.table)
 
 
@@ -202,11 +202,11 @@ class _Book:
         for p in problem.attendees:
             if p.host_table is not None:
                 self.hosts.setdefault(p.host_table, []).append(p.id)
-        self.fixed = {(frozenset((f.a, f.b) if f.c is None else (f.a, f.b, f.c)), f.round)
+        self.fixed = {(frozenset(people_at(f.a, f.b, f.c)), f.round)
                       for f in problem.fixed_meetings}
         self.fixed_count: dict[str, int] = {}
         for f in problem.fixed_meetings:
-            for x in dict.fromkeys((f.a, f.b) if f.c is None else (f.a, f.b, f.c)):
+            for x in dict.fromkeys(people_at(f.a, f.b, f.c)):
                 self.fixed_count[x] = self.fixed_count.get(x, 0) + 1
         self.blocked = {frozenset(pair) for pair in problem.blocked_pairs}
         self.avoided = problem.wish_pairs.avoided  # "rather not" wishes the organiser kept

@@ -36,10 +36,12 @@ import scipy.sparse as sp
 from . import semantic
 from .encoders import Encoder, VectorCache, load_encoder
 from .problem import DEFAULT_MUTUALITY, Participant, Problem
-from .reasons import Explanation, Match, second_person, third_person
+from .reasons import LOOSE, Explanation, Match, second_person, third_person
 
 BLOCK_ROWS = 512
-TWO_WAY_THRESHOLD = 0.25  # each direction's benefit must reach this for a two-way meeting
+# Each direction's benefit must reach this for a two-way meeting; a reason calls a weaker
+# direction "a loose match" (one number, kept in reasons.py, which scoring imports).
+TWO_WAY_THRESHOLD = LOOSE
 WEIGHTS = "weights"  # ScoreModel.scorer when the organiser gave the scores
 
 __all__ = ["BLOCK_ROWS", "Explanation", "Match", "ScoreModel", "TWO_WAY_THRESHOLD", "benefit",
