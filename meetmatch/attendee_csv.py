@@ -22,7 +22,16 @@ from .formatting import split_topics
 from .forms import has_control_characters
 from .i18n import _
 from .mail_headers import ENCODED_WORD
-from .models import Attendee, Event, Topic, Wish, WishKind, attendee_need, attendee_offer
+from .models import (
+    Attendee,
+    Event,
+    Topic,
+    Wish,
+    WishKind,
+    attendee_need,
+    attendee_offer,
+    rounds_in_window,
+)
 from .registration import apply_profile, normalise_email
 
 COLUMNS = ["name", "email", "organisation", "title", "offers", "needs", "offers_text",
@@ -183,6 +192,9 @@ def _parse_row(values: dict[str, str], topics: dict, round_numbers: set[int],
     if parsed["first_round"] and parsed["last_round"] and parsed["last_round"] < parsed["first_round"]:
         errors.append(_("last_round: %(last)s is before first_round %(first)s",
                         last=parsed["last_round"], first=parsed["first_round"]))
+    elif parsed["rounds"] and not rounds_in_window(parsed["rounds"], parsed["first_round"],
+                                                   parsed["last_round"]):
+        errors.append(_("first_round, last_round: none of the available_rounds is between them"))
     max_cell = values.get("max_meetings", "")
     parsed["max_meetings"] = None
     if max_cell:

@@ -155,6 +155,12 @@ attendee_need = db.Table(
 ATTENDEE_STATUSES = ("registered", "withdrawn", "no_show")
 
 
+def rounds_in_window(rounds: list[int], first: int | None, last: int | None) -> list[int]:
+    """The ``rounds`` inside an arrive-late / leave-early window (None: open on that side)."""
+    lo, hi = first or 1, last or 10_000
+    return [r for r in rounds if lo <= r <= hi]
+
+
 class Attendee(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "email"),
@@ -212,9 +218,8 @@ class Attendee(db.Model):
         ticked = self.ticked_rounds
         if self.first_round is None and self.last_round is None:
             return ticked
-        lo, hi = self.first_round or 1, self.last_round or 10_000
         every = ticked if ticked is not None else [r.number for r in self.event.rounds]
-        return [r for r in every if lo <= r <= hi]
+        return rounds_in_window(every, self.first_round, self.last_round)
 
     @property
     def is_active(self) -> bool:

@@ -28,7 +28,7 @@ from ..formatting import fmt_time
 from ..forms import SafeForm, one_line, strip_text
 from ..i18n import _
 from ..i18n import lazy_gettext as _l
-from ..models import Event
+from ..models import Event, rounds_in_window
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -112,11 +112,9 @@ class ProfileForm(SafeForm):
         if first is not None and last is not None and last < first:
             raise_validation(_("The round you leave after cannot come before the round you "
                                "arrive for."))
-        if self.rounds.data and (first is not None or last is not None):
-            lo, hi = first or 1, last or max(self.rounds.data)
-            if not any(lo <= r <= hi for r in self.rounds.data):
-                raise_validation(_("None of the rounds you ticked is between the round you "
-                                   "arrive for and the round you leave after."))
+        if self.rounds.data and not rounds_in_window(self.rounds.data, first, last):
+            raise_validation(_("None of the rounds you ticked is between the round you "
+                               "arrive for and the round you leave after."))
 
     def validate_offers(self, field) -> None:  # noqa: ARG002
         if not self.offers.data and not (self.offers_text.data or "").strip():

@@ -91,7 +91,8 @@ class Problem:
 
 
 def _rounds_of(person: Attendee, all_rounds: list[int], first_round: int) -> set[int]:
-    return {r for r in (person.rounds_list or all_rounds) if r in all_rounds and r >= first_round}
+    attends = all_rounds if person.rounds_list is None else person.rounds_list  # [] is no round
+    return {r for r in attends if r in all_rounds and r >= first_round}
 
 
 def _blocked_pairs(event: Event) -> set[frozenset[int]]:

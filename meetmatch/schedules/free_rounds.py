@@ -23,7 +23,8 @@ def free_rounds(event: Event, version: ScheduleVersion, attendee: Attendee,
     if targets and str(attendee.id) not in targets:  # added after this version was built
         return []
     first = int(details.get("joined", {}).get(str(attendee.id), 1))
-    can = set(attendee.rounds_list or [r.number for r in event.rounds])
+    ticked = attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
+    can = set([r.number for r in event.rounds] if ticked is None else ticked)
     return [r for r in event.rounds if r.number in can and r.number >= first and r.number not in busy]
 
 

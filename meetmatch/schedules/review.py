@@ -225,7 +225,9 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
     for view in views.values():
         view.meetings.sort(key=lambda m: m.round_number)
         busy = {m.round_number for m in view.meetings}
-        rounds = view.attendee.rounds_list or [r.number for r in event.rounds]
+        rounds = view.attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
+        if rounds is None:
+            rounds = [r.number for r in event.rounds]
         first = joined.get(view.attendee.id, 1)
         # Someone added after this version was built is not in it yet: not "sitting out".
         planned = not targets or str(view.attendee.id) in targets

@@ -151,13 +151,15 @@ def test_csv_import_and_export_carry_the_window(client, make_event, make_organis
                            content_type="multipart/form-data")
 
     bad = "name,email,available_rounds,first_round,last_round\nAl,al@example.com,,7,\n" \
-          "Bo,bo@example.com,,4,2\n"
+          "Bo,bo@example.com,,4,2\nCy,cy@example.com,1;2,3,\n"
     page = client.get(upload(bad).headers.get("Location") or "/", follow_redirects=True)
     response = upload(bad)
     text = response.get_data(as_text=True)
     assert "first_round: &#34;7&#34; is not a round of this event (1–6)" in text or \
         "first_round: &quot;7&quot; is not a round" in text, page
     assert "last_round: 2 is before first_round 4" in text
+    # a window outside every ticked round would leave Cy no round at all: refused, as the form does
+    assert "first_round, last_round: none of the available_rounds is between them" in text
     good = "name,email,available_rounds,first_round,last_round\nAl,al@example.com,1;3;5,3,\n"
     assert upload(good).status_code == 302
     al = db.session.execute(db.select(Attendee).filter_by(email="al@example.com")).scalar_one()
@@ -270,3 +272,23 @@ def test_the_migration_folds_the_window_into_the_rounds_on_downgrade(make_app):
         assert not {"first_round", "last_round"} & columns
         upgrade()
         db.session.remove()
+
+
+def test_a_window_outside_every_ticked_round_means_no_round_everywhere(organiser_event):
+    """Ticked 1-2, then arrives for round 3 (e.g. the organiser cut the day): the engine reads
+    no round at all, and so do the organiser's 'sitting out' and the person's free rounds."""
+    from meetmatch.schedules.free_rounds import free_rounds
+
+    event = organiser_event()
+    people = {a.name.split()[0]: a for a in event.attendees}
+    ada, ben = people["Ada"], people["Ben"]
+    version = hand_made_version(event, [(1, ben, people["Chloe"])])
+    ada.available_rounds, ada.first_round = "1,2", 3
+    db.session.commit()
+    assert ada.rounds_list == []
+    view = next(v for v in review.by_attendee(event, version) if v.attendee.id == ada.id)
+    assert view.sits_out == []
+    assert free_rounds(event, version, ada, set()) == []
+    # Ben, with no window, still sits out every round he attends without a meeting
+    ben_view = next(v for v in review.by_attendee(event, version) if v.attendee.id == ben.id)
+    assert ben_view.sits_out and 1 not in ben_view.sits_out
