@@ -24,13 +24,18 @@ KIND_LABELS = {
 SCHEDULE_KINDS = ("schedule", "schedule_update", "schedule_welcome", "schedule_test")
 
 
+def mail_kind_label(kind: str) -> str:
+    """What kind of email a message is, in the page's language."""
+    return str(KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()))
+
+
 @bp.app_context_processor
 def undelivered_mail_helpers():
     """Pages with an event show its undelivered mail (the nav, the schedule's mail page)."""
     return {
         "undelivered_mail": mail.undelivered_messages,
         "count_undelivered_mail": mail.count_undelivered,
-        "mail_kind_label": lambda kind: KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        "mail_kind_label": mail_kind_label,
         "mail_is_stuck": mail.is_stuck,
         "SCHEDULE_MAIL_KINDS": SCHEDULE_KINDS,
     }
@@ -51,7 +56,7 @@ def confirm_resend_message(slug: str):
     """Ask first: say who gets which email again (it mails a person)."""
     event = own_event_or_404(slug)
     message = _message_of(event, request.args.get("message_id", type=int))
-    kind = KIND_LABELS.get(message.kind, message.kind.replace("_", " ").capitalize())
+    kind = mail_kind_label(message.kind)
     what = [_("The email “%(kind)s” to %(name)s <%(address)s> is sent again now.",
               kind=kind, name=message.to_name or message.to_addr, address=message.to_addr),
             _("Nobody else gets mail.")]

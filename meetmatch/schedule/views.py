@@ -99,8 +99,7 @@ def job(event: Event, job_id: int):
         abort(404)
     version = found.version
     base = db.session.get(ScheduleVersion, version.based_on_id) if version and version.based_on_id else None
-    changed = versions.count_changed_meetings(base, version) if base else None
-    dropped = versions.count_dropped_meetings(base, version) if base else None
+    changed, dropped = versions.count_meeting_changes(base, version) if base else (None, None)
     details = versions.details_of(version) if version else {}
     return render_template("organiser/schedule_job.html", event=event, job=found, version=version,
                            base=base, changed=changed, dropped=dropped,
@@ -304,7 +303,7 @@ def changes(event: Event, version: ScheduleVersion):
         versions.published_version(event.id)
     diff = versions.changes_between(old, version) if old else {}
     people = {a.id: a for a in event.attendees}
+    changed, dropped = versions.count_meeting_changes(old, version) if old else (None, None)
     return render_template("organiser/schedule_changes.html", event=event, version=version, old=old,
                            diff=diff, people=people,
-                           changed_meetings=versions.count_changed_meetings(old, version) if old else None,
-                           dropped_meetings=versions.count_dropped_meetings(old, version) if old else None)
+                           changed_meetings=changed, dropped_meetings=dropped)

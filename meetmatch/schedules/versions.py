@@ -182,14 +182,10 @@ def _meeting_key(m: SavedMeeting):
     return (m.round_number, m.table_number, frozenset(m.people_ids))
 
 
-def count_changed_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
-    """Meetings of the new version that were not in the old one, as they were."""
+def count_meeting_changes(old: ScheduleVersion | None, new: ScheduleVersion) -> tuple[int, int]:
+    """(meetings of the new version that were not in the old one as they were, meetings of the
+    old one that the new one no longer has as they were: moved to another round or table, or
+    gone, as a no-show's partners lose theirs)."""
     old_keys = {_meeting_key(m) for m in (old.meetings if old else [])}
-    return sum(1 for m in new.meetings if _meeting_key(m) not in old_keys)
-
-
-def count_dropped_meetings(old: ScheduleVersion | None, new: ScheduleVersion) -> int:
-    """Meetings of the old version that the new one no longer has as they were (moved to
-    another round or table, or gone: a no-show's partners lose theirs)."""
     new_keys = {_meeting_key(m) for m in new.meetings}
-    return sum(1 for m in (old.meetings if old else []) if _meeting_key(m) not in new_keys)
+    return len(new_keys - old_keys), len(old_keys - new_keys)
