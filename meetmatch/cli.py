@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from .schedule.cli import build_schedule_command
 from .solve_cli import solve
@@ -21,7 +21,24 @@ def _create_app() -> Flask:
         raise click.ClickException(str(error)) from error
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app)
+class _Group(FlaskGroup):
+    """Flask's group, but `meetmatch --help` without a SECRET_KEY says why in one line.
+
+    Flask prints the whole traceback of an app that fails to load while it lists the commands;
+    our commands are on this group already, so the list is complete without the app.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except click.ClickException as error:
+            click.secho(f"Note: {error.format_message()}\n", err=True, fg="yellow")
+            self._load_plugin_commands()
+            return sorted(click.Group.list_commands(self, ctx))
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Group, create_app=_create_app)
 def main() -> None:
     """meetmatch: plan one-to-one meetings with mutual benefit."""
 

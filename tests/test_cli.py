@@ -48,3 +48,21 @@ def test_seed_demo_is_idempotent(app, client, login):
     login(DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD)
     assert "Startup &amp; Investor Afternoon" in client.get("/organiser/").get_data(as_text=True)
     assert client.get(f"/organiser/events/{DEMO_SLUG}").status_code == 200
+
+
+def test_help_without_secret_key_says_why_in_one_line(tmp_path):
+    """A new user's first `meetmatch --help` in production mode: the command list and one
+    note about SECRET_KEY, not a page of traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "MEETMATCH_ENV", "FLASK_APP")}
+    env["MEETMATCH_INSTANCE_PATH"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-c", "from meetmatch.cli import main; main(prog_name='meetmatch')", "--help"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "SECRET_KEY is missing" in result.stderr
+    for command in ("worker", "seed-demo", "solve", "build-schedule", "backup"):
+        assert f"\n  {command} " in result.stdout
