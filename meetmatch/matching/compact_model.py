@@ -13,6 +13,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from .cpsat import make_solver
 from .instance import Instance
 from .schedule import Schedule
 
@@ -99,19 +100,11 @@ def exact_rounds(inst: Instance, assign: Schedule, *, deadline: float, seed: int
     gaps = sum(terms) - floor
     model.Add(gaps >= 0)  # tells CP-SAT the bound, so a schedule without gaps is proven at once
     model.Minimize(gaps)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.random_seed = seed
-    p.log_search_progress = False
     budget = max(0.05, deadline - time.monotonic())
-    p.max_time_in_seconds = budget
     if work is not None and det_time is not None:
         det_time = work.allows(det_time) or 0.005
-    if deterministic:
-        p.num_workers = 1
-        p.max_deterministic_time = budget / 4.0 if det_time is None else det_time
-    else:
-        p.num_workers = max(1, workers)
+    solver = make_solver(budget, seed=seed, deterministic=deterministic, workers=workers,
+                         deterministic_time=det_time)
     status = solver.Solve(model)
     if work is not None and work.left is not None:
         work.left -= solver.deterministic_time

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
+from .cpsat import make_solver
 from .instance import SCALE, Instance
 from .schedule import Schedule
 
@@ -91,27 +92,13 @@ class _Lexicographic:
         weight = sum(self.inst.iscore(e) for e in self.edges) + 1
         self.model.Maximize(score - weight * self._penalty_expr() if self.penalty_terms
                             else score)
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.random_seed = seed
+        solver = make_solver(max(0.05, time_limit), seed=seed, deterministic=deterministic,
+                             workers=workers,
+                             absolute_gap=gap_limit * SCALE if gap_limit > 0 else None)
         # Presolve and hint repair cost seconds on these models and gain nothing: the LP
         # relaxation of a b-matching is nearly integral, so the search finds the optimum
         # from the LP directly.
-        p.cp_model_presolve = False
-        p.log_search_progress = False
-        budget = max(0.05, time_limit)
-        if gap_limit > 0:
-            p.absolute_gap_limit = gap_limit * SCALE
-        if deterministic:
-            # One worker and a deterministic-time budget make the search reproducible.
-            # Deterministic time runs about 4-5x slower than the wall clock on these
-            # models; the wall-clock limit is only a safety net.
-            p.num_workers = 1
-            p.max_deterministic_time = budget / 4.0
-            p.max_time_in_seconds = budget
-        else:
-            p.num_workers = max(1, workers)
-            p.max_time_in_seconds = budget
+        solver.parameters.cp_model_presolve = False
         status = solver.Solve(self.model, _Callback("search", report, start, score))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, False

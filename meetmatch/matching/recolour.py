@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from .cpsat import make_solver
 from .instance import Instance
 
 if TYPE_CHECKING:
@@ -102,11 +103,7 @@ def _recolour(inst: Instance, state: RoundState, rounds: list[int], left: list[i
     top = max((inst.iscore(f) for f in waiting), default=0) + 1
     model.Maximize(sum((inst.iscore(f) + top * (1 + 8 * (f in requested))) * var
                        for (f, r), var in x.items() if f not in state.assign))
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers, p.random_seed, p.log_search_progress = 1, seed, False
-    p.max_deterministic_time = budget / 4.0
-    p.max_time_in_seconds = budget
+    solver = make_solver(budget, seed=seed)
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return set(), False

@@ -33,6 +33,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .cpsat import make_solver
 from .instance import SCALE, Instance
 from .problem import FixedMeeting, Problem
 from .rules import ZERO_SCORE, organisation_key
@@ -202,12 +203,8 @@ def _exact(inst: Instance, assign: Schedule, thirds: Thirds,
     for r, e, k, _ in greedy:
         if (r, e, k) in index:
             model.AddHint(x[index[r, e, k]], 1)
-    solver = cp_model.CpSolver()
     budget = max(MIN_EXACT, min(EXACT_SECONDS, left if left is not None else EXACT_SECONDS))
-    solver.parameters.num_workers = 1  # reproducible, like the other models
-    solver.parameters.random_seed = 0
-    solver.parameters.max_deterministic_time = budget / 4.0
-    solver.parameters.max_time_in_seconds = budget
+    solver = make_solver(budget, seed=0)  # reproducible, like the other models
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     chosen = [c for c, v in zip(cand, x, strict=True) if solver.Value(v)]
