@@ -147,29 +147,40 @@ class _FixedUse:
 def _masks(inst: Instance):
     """What the pair rules need per attendee: free-round matrix, organisation, hosts, blocks
     (the organiser's and "rather not" wishes)."""
-    problem, people = inst.problem, inst.people
     n, R = inst.n, inst.rounds
     avail = np.zeros((n, R), dtype=np.float32)
     for i, rs in enumerate(inst.free_rounds):
         avail[i, [r - 1 for r in rs]] = 1
     avail[inst.cap <= 0] = 0
-    org = None
-    if problem.settings.block_same_organisation:
-        names: dict[str, int] = {}
-        keys = [organisation_key(p) for p in people]
-        org = np.array([names.setdefault(key, len(names)) if key else -1 - i
-                        for i, key in enumerate(keys)])
     host = np.array([-1 if t is None else t for t in inst.host])
+    return avail, organisation_codes(inst), host, blocked_partners(inst)
+
+
+def organisation_codes(inst: Instance) -> np.ndarray | None:
+    """Per attendee a number that only people of the same organisation share (someone
+    without an organisation has a code of their own); None when the event allows
+    same-organisation meetings."""
+    if not inst.problem.settings.block_same_organisation:
+        return None
+    names: dict[str, int] = {}
+    keys = [organisation_key(p) for p in inst.people]
+    return np.array([names.setdefault(key, len(names)) if key else -1 - i
+                     for i, key in enumerate(keys)])
+
+
+def blocked_partners(inst: Instance) -> dict[int, list[int]]:
+    """Per attendee, who they may never be seated with: the organiser's blocks, "rather
+    not" wishes and the partners of their fixed meetings (no pair meets twice)."""
     blocked: dict[int, list[int]] = {}
     index = inst.scores.index
-    for a, b in problem.hard_blocked_pairs:
+    for a, b in inst.problem.hard_blocked_pairs:
         i, j = index[a], index[b]
         blocked.setdefault(i, []).append(j)
         blocked.setdefault(j, []).append(i)
     for i, j, _, _ in inst.fixed:
         blocked.setdefault(i, []).append(j)
         blocked.setdefault(j, []).append(i)
-    return avail, org, host, blocked
+    return blocked
 
 
 def valid_blocks(inst: Instance):

@@ -34,9 +34,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .cpsat import make_solver
-from .instance import SCALE, Instance
+from .instance import SCALE, Instance, blocked_partners, organisation_codes
 from .problem import FixedMeeting, Problem
-from .rules import ZERO_SCORE, organisation_key
+from .rules import ZERO_SCORE
 from .schedule import Schedule
 from .scoring import mutual_score
 
@@ -232,7 +232,6 @@ class _State:
         self.meetings: dict[int, list[int]] = {r: [] for r in range(1, inst.rounds + 1)}
         for i, j, r, _ in inst.fixed:
             self.busy[r] |= {i, j}
-            self._meet(i, j)
         for (r, i, j), k in thirds.items():
             self.busy[r].add(k)
             self._meet(i, k)
@@ -244,16 +243,11 @@ class _State:
             self.new[[i, j]] += 1
             self.deg[[i, j]] += 1
             self.meetings[r].append(e)
-        for i, j in ((inst.scores.index[a], inst.scores.index[b])
-                     for a, b in inst.problem.hard_blocked_pairs):
-            self._meet(i, j)  # never together, like a pair that has met
+        # Blocked pairs and fixed meetings' pairs are never together again, like pairs that met.
+        for i, partners in blocked_partners(inst).items():
+            self.met[i].update(partners)
         self.free = [set(rs) for rs in inst.free_rounds]
-        self.org = None
-        if inst.problem.settings.block_same_organisation:
-            keys: dict[str, int] = {}
-            self.org = np.array([keys.setdefault(organisation_key(p), len(keys))
-                                 if organisation_key(p) else -1 - i
-                                 for i, p in enumerate(inst.people)])
+        self.org = organisation_codes(inst)
 
     def _meet(self, i: int, j: int) -> None:
         self.met[i].add(j)
