@@ -78,14 +78,10 @@ def build_instance(problem: Problem, scores: ScoreModel, keep: int | None = None
               and not (host[i] is not None and (host[i], r) in used.host_busy)]
         free_rounds.append(tuple(rs))
     cap = np.array([len(free_rounds[i]) for i in range(n)], dtype=int)
-    mm = problem.min_meetings
-    target = np.zeros(n, dtype=int)
+    target = np.array([meeting_target(problem, p) for p in people], dtype=int)
     for i, p in enumerate(people):
-        t = min(mm, len(avail[i]))
         if p.max_meetings is not None:
             cap[i] = max(0, min(cap[i], p.max_meetings - used.count[i]))
-            t = min(t, p.max_meetings)
-        target[i] = t
     free_cap, infeasible = used.free_tables(problem.tables)
     inst = Instance(problem=problem, scores=scores, n=n, rounds=R, ids=ids, people=people,
                     free_rounds=free_rounds, cap=cap, target=target, fixed_count=used.count,
@@ -97,6 +93,17 @@ def build_instance(problem: Problem, scores: ScoreModel, keep: int | None = None
                             for a, b in problem.wish_pairs.one_sided}
     _candidates(inst, keep)
     return inst
+
+
+def meeting_target(problem: Problem, person: Participant) -> int:
+    """The meetings ``person`` should get (fixed ones included): ``problem.min_meetings``,
+    but no more than the rounds they attend or their ``max_meetings``."""
+    attends = (len(person.available_rounds) if person.available_rounds is not None
+               else problem.rounds)
+    target = min(problem.min_meetings, attends)
+    if person.max_meetings is not None:
+        target = min(target, person.max_meetings)
+    return target
 
 
 class _FixedUse:

@@ -34,7 +34,13 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .cpsat import make_solver
-from .instance import SCALE, Instance, blocked_partners, organisation_codes
+from .instance import (
+    SCALE,
+    Instance,
+    blocked_partners,
+    meeting_target,
+    organisation_codes,
+)
 from .problem import FixedMeeting, Problem
 from .rules import ZERO_SCORE
 from .schedule import Schedule
@@ -96,12 +102,7 @@ def seat_fixed_trios(inst: Instance, problem: Problem, trios: list[FixedMeeting]
         k = index[f.c]
         thirds[(f.round, i, j)] = k
         inst.fixed_count[k] += 1
-        p = given[f.c]
-        attends = len(p.available_rounds) if p.available_rounds is not None else inst.rounds
-        target = min(problem.min_meetings, attends)
-        if p.max_meetings is not None:
-            target = min(target, p.max_meetings)
-        inst.target[k] = target
+        inst.target[k] = meeting_target(problem, given[f.c])
     return thirds
 
 

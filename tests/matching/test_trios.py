@@ -213,6 +213,18 @@ def test_a_held_trio_stays_a_trio_and_its_pairs_do_not_meet_again():
         check_bookkeeping(problem, result)
 
 
+def test_a_held_trios_third_person_has_the_target_of_anybody_else():
+    # The pair solver sees p2 without round 1 and with one max_meeting less; their target
+    # is still that of the event as given: min(min_meetings 3, 3 rounds, max_meetings 2).
+    same = {"available_rounds": (1, 2, 3), "max_meetings": 2}
+    problem = event(n=6, rounds=4, people_fields={"p2": same, "p3": same},
+                    fixed_meetings=(FixedMeeting("p0", "p1", 1, 1, c="p2"),))
+    result = solve(problem, time_limit=5)
+    assert result.targets["p2"] == result.targets["p3"] == 2
+    assert result.targets["p0"] == 3
+    check_bookkeeping(problem, result)
+
+
 def test_fixed_trios_are_validated_like_fixed_meetings():
     with pytest.raises(ProblemError) as err:
         event(n=4, fixed_meetings=(FixedMeeting("p0", "p1", 1, 1, c="p0"),))
