@@ -1,31 +1,46 @@
-"""The rounds a person sits out: told in their schedule mail and on their page, with the
-times, so they know when they are free.
+"""The rounds a person sits out: one rule (``sitting_out``) for the organiser's "sitting out"
+(``review.by_attendee``) and for the free rounds told, with their times, in the person's
+schedule mail and on their page, so they know when they are free.
 
-The same rule as the organiser's "sitting out" (``review.by_attendee``): rounds the person can
-attend, from the round they arrived in (a walk-in's earlier rounds do not count), without a
-meeting; nobody who is withdrawn, a no-show or added after the version was built.
+Rounds the person can attend, from the round they arrived in (a walk-in's earlier rounds do
+not count), without a meeting; nobody who is withdrawn, a no-show or added after the version
+was built.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Set
 
 from ..models import Attendee, Event, Round, ScheduleVersion
 from .versions import details_of, published_version
 
 
-def free_rounds(event: Event, version: ScheduleVersion, attendee: Attendee,
-                busy: set[int]) -> list[Round]:
-    """The event's rounds ``attendee`` can attend but has no meeting in (``busy``: the round
-    numbers of their meetings in ``version``), in time order."""
+def sitting_out(event: Event, attendee: Attendee, busy: Set[int], targets: Mapping[str, object],
+                first: int = 1) -> list[int]:
+    """The round numbers ``attendee`` can attend but has no meeting in.
+
+    ``busy``: the round numbers of their meetings; ``targets``: the version's targets by
+    attendee id (empty for a version built before targets were stored: everyone counts);
+    ``first``: the first round they were there for (``review.first_rounds``). In the order of
+    the rounds they can attend."""
     if not attendee.is_active:
         return []
-    details = details_of(version)
-    targets = details.get("targets", {})
     if targets and str(attendee.id) not in targets:  # added after this version was built
         return []
+    rounds = attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
+    if rounds is None:
+        rounds = [r.number for r in event.rounds]
+    return [r for r in rounds if r not in busy and r >= first]
+
+
+def free_rounds(event: Event, version: ScheduleVersion, attendee: Attendee,
+                busy: set[int]) -> list[Round]:
+    """The event's rounds ``attendee`` sits out in ``version`` (``busy``: the round numbers of
+    their meetings in it), in time order."""
+    details = details_of(version)
     first = int(details.get("joined", {}).get(str(attendee.id), 1))
-    ticked = attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
-    can = set([r.number for r in event.rounds] if ticked is None else ticked)
-    return [r for r in event.rounds if r.number in can and r.number >= first and r.number not in busy]
+    free = set(sitting_out(event, attendee, busy, details.get("targets", {}), first))
+    return [r for r in event.rounds if r.number in free]
 
 
 def published_free_rounds(attendee: Attendee, agenda: list | None) -> list[Round]:

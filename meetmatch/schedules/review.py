@@ -17,6 +17,7 @@ from ..matching.reasons import second_person, third_person
 from ..matching.scoring import TWO_WAY_THRESHOLD
 from ..models import Attendee, Event, Round, SavedMeeting, ScheduleVersion
 from .diagnosis import SHORT_RULE, Problem, short_problems
+from .free_rounds import sitting_out
 from .reasons import reason_of, trio_reasons_of, two_way_count
 from .versions import (
     cancelled_meetings_for,
@@ -213,8 +214,8 @@ def first_rounds(version: ScheduleVersion) -> dict[int, int]:
 
 
 def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
-    """Everyone in the version with their meetings, target and rounds sitting out (not counting
-    rounds before a late arrival came), by name."""
+    """Everyone in the version with their meetings, target and rounds sitting out
+    (``free_rounds.sitting_out``), by name."""
     targets = details_of(version).get("targets", {})
     joined = first_rounds(version)
     views = {a.id: PersonView(a, target=targets.get(str(a.id))) for a in people_in(event, version)}
@@ -224,15 +225,8 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
                 views[x].meetings.append(m)
     for view in views.values():
         view.meetings.sort(key=lambda m: m.round_number)
-        busy = {m.round_number for m in view.meetings}
-        rounds = view.attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
-        if rounds is None:
-            rounds = [r.number for r in event.rounds]
-        first = joined.get(view.attendee.id, 1)
-        # Someone added after this version was built is not in it yet: not "sitting out".
-        planned = not targets or str(view.attendee.id) in targets
-        view.sits_out = ([r for r in rounds if r not in busy and r >= first]
-                         if view.attendee.is_active and planned else [])
+        view.sits_out = sitting_out(event, view.attendee, {m.round_number for m in view.meetings},
+                                    targets, joined.get(view.attendee.id, 1))
     return list(views.values())
 
 

@@ -4,6 +4,7 @@ edits a registration, and the idle gaps on a version's summary (issue 13 §4).""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -292,3 +293,31 @@ def test_a_window_outside_every_ticked_round_means_no_round_everywhere(organiser
     # Ben, with no window, still sits out every round he attends without a meeting
     ben_view = next(v for v in review.by_attendee(event, version) if v.attendee.id == ben.id)
     assert ben_view.sits_out and 1 not in ben_view.sits_out
+
+
+def test_the_organisers_sitting_out_and_a_persons_free_rounds_are_one_rule(organiser_event):
+    """Ticked rounds, an arrive/leave window (also one outside the ticks), a walk-in's first
+    round, a withdrawal and someone added after the build: the rounds the organiser sees a
+    person sitting out are the free rounds their mail and page name."""
+    from meetmatch.schedules.free_rounds import free_rounds
+
+    event = organiser_event()
+    p = {a.name.split()[0]: a for a in event.attendees}
+    version = hand_made_version(event, [(1, p["Ada"], p["Ben"]), (2, p["Chloe"], p["Dev"]),
+                                        (3, p["Eva"], p["Femi"])])
+    version.details = json.dumps({"targets": {str(a.id): 2 for a in event.attendees
+                                              if a is not p["Jon"]},  # Jon came after the build
+                                  "joined": {str(p["Greta"].id): 3}})  # a walk-in from round 3
+    p["Ada"].available_rounds = "1,2,3"
+    p["Ben"].first_round, p["Ben"].last_round = 2, 3
+    p["Chloe"].available_rounds, p["Chloe"].first_round = "1,2", 3
+    p["Dev"].status = "withdrawn"
+    db.session.commit()
+    expected = {"Ada": [2, 3], "Ben": [2, 3], "Chloe": [], "Dev": [], "Eva": [1, 2, 4],
+                "Femi": [1, 2, 4], "Greta": [3, 4], "Hugo": [1, 2, 3, 4], "Ines": [1, 2, 3, 4],
+                "Jon": []}
+    sits_out = {v.attendee.name.split()[0]: v.sits_out for v in review.by_attendee(event, version)}
+    assert sits_out == expected
+    for name, rounds in expected.items():
+        busy = {m.round_number for m in version.meetings if p[name].id in m.people_ids}
+        assert [r.number for r in free_rounds(event, version, p[name], busy)] == rounds, name
