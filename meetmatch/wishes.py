@@ -34,6 +34,7 @@ from .models import (
     Attendee,
     Event,
     JobStatus,
+    OutboxMessage,
     Suggestion,
     Wish,
     WishKind,
@@ -329,16 +330,21 @@ def update_wish_settings(event: Event, *, is_open: bool, close_at: datetime | No
         request_suggestions(event)
 
 
+def _invitation_prefix(event: Event) -> str:
+    return f"wishes_open:{event.id}:"
+
+
 def invitation_key(event: Event, attendee: Attendee) -> str:
-    return f"wishes_open:{event.id}:{attendee.id}"
+    return f"{_invitation_prefix(event)}{attendee.id}"
 
 
 def invitation_recipients(event: Event) -> list[Attendee]:
-    """The active attendees ``queue_wish_invitations`` would mail now (not mailed before)."""
-    from .mail import already_queued
-
-    return [a for a in event.attendees
-            if a.is_active and not already_queued(invitation_key(event, a))]
+    """The active attendees who have not had the "wishes are open" mail yet: whom
+    ``queue_wish_invitations`` mails and its confirmation page lists. One query for the mails
+    already in the outbox, whatever the number of attendees."""
+    mailed = set(db.session.execute(db.select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.like(_invitation_prefix(event) + "%"))).scalars())
+    return [a for a in event.attendees if a.is_active and invitation_key(event, a) not in mailed]
 
 
 def queue_wish_invitations(event: Event) -> int:
@@ -349,13 +355,11 @@ def queue_wish_invitations(event: Event) -> int:
     because someone else wished to meet them.
     """
     from .i18n import force_locale, language_of
-    from .mail import already_queued, queue_message
+    from .mail import queue_message
     from .registration import issue_manage_link
 
     queued = 0
-    for attendee in event.attendees:
-        if not attendee.is_active or already_queued(invitation_key(event, attendee)):
-            continue
+    for attendee in invitation_recipients(event):
         with force_locale(language_of(attendee)):
             url = issue_manage_link(attendee, "wishes_open")
             people_url = url + "/people"

@@ -262,6 +262,38 @@ def test_organiser_page_settings_stats_and_idempotent_mail(client, people, link,
     assert event.wishes_open is False
 
 
+def test_invitation_recipients_are_active_people_not_mailed_yet_in_one_query(app, people,
+                                                                             make_attendee):
+    """Whom the "wishes are open" mail goes to (the confirmation page lists them, the button
+    mails them): every active attendee, with wishes or without, who has not had it; read with
+    one query, not one per attendee."""
+    import sqlalchemy as sa
+
+    event, ida, leo, eva, hidden = people
+    db.session.add(Wish(event_id=event.id, attendee_id=ida.id, other_id=leo.id,
+                        kind=WishKind.MEET))
+    db.session.commit()
+    make_attendee(event, "Gone Person", status="withdrawn")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # noqa: ARG001
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        recipients = wishes.invitation_recipients(event)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert [a.name for a in recipients] == ["Ida Berg", "Leo Sund", "Eva Holm", "Hidden Person"]
+    assert len([s for s in statements if "outbox_message" in s]) == 1
+    assert wishes.queue_wish_invitations(event) == 4
+    assert wishes.invitation_recipients(event) == []
+    late = make_attendee(event, "Late Person")
+    assert wishes.invitation_recipients(event) == [late]
+    assert wishes.queue_wish_invitations(event) == 1
+    assert wishes.invitation_recipients(event) == []
+
+
 def test_organiser_wish_pages_are_404_for_another_organiser(client, people, login,
                                                             make_organiser):
     event = people[0]
