@@ -171,20 +171,21 @@ def _meeting_or_404(version: ScheduleVersion, meeting_id: int) -> SavedMeeting:
     return meeting
 
 
-def _add_form(event: Event) -> AddMeetingForm:
-    form = AddMeetingForm()
-    form.attendee_a.choices = form.attendee_b.choices = _people_choices(event)
-    return form
-
-
 def _people_choices(event: Event) -> list[tuple[int, str]]:
+    """The pickers' people: active attendees by name (built once per page, for every picker)."""
     return [(a.id, f"{a.name} ({a.organisation})" if a.organisation else a.name)
             for a in active_attendees_by_name(event)]
 
 
-def _third_form(event: Event) -> AddThirdForm:
+def _add_form(people: list[tuple[int, str]]) -> AddMeetingForm:
+    form = AddMeetingForm()
+    form.attendee_a.choices = form.attendee_b.choices = people
+    return form
+
+
+def _third_form(people: list[tuple[int, str]]) -> AddThirdForm:
     form = AddThirdForm()
-    form.attendee.choices = _people_choices(event)
+    form.attendee.choices = people
     return form
 
 
@@ -192,9 +193,10 @@ def _third_form(event: Event) -> AddThirdForm:
 @own_event_view
 def adjust_page(event: Event, version: ScheduleVersion):
     """Hand adjustments of a draft: cancel, move, add."""
+    people = _people_choices(event)
     return render_template("organiser/schedule_adjust.html", event=event, version=version,
-                           rounds=review.by_round(event, version), add_form=_add_form(event),
-                           third_form=_third_form(event) if event.allow_trios else None,
+                           rounds=review.by_round(event, version), add_form=_add_form(people),
+                           third_form=_third_form(people) if event.allow_trios else None,
                            move_form=MoveForm(formdata=None), confirm=ConfirmForm())
 
 
@@ -257,7 +259,7 @@ def move_meeting(event: Event, version: ScheduleVersion, meeting_id: int):
 @own_event_view
 def add_meeting(event: Event, version: ScheduleVersion):
     """Add a meeting between two free people."""
-    form = _add_form(event)
+    form = _add_form(_people_choices(event))
     if not form.validate_on_submit():
         flash(_("Not changed: choose two people, a round and a table."), "error")
         return _back_to_adjust(version)
@@ -272,7 +274,7 @@ def add_meeting(event: Event, version: ScheduleVersion):
 @own_event_view
 def add_third_person(event: Event, version: ScheduleVersion):
     """Seat somebody at a meeting as its third person."""
-    form = _third_form(event)
+    form = _third_form(_people_choices(event))
     if not form.validate_on_submit():
         flash(_("Not changed: choose a person, a round and a table."), "error")
         return _back_to_adjust(version)

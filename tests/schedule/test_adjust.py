@@ -194,3 +194,24 @@ def test_adding_a_meeting_scores_one_pair_not_the_event(app, client, login, draf
     db.session.expire_all()
     [saved] = [x for x in version.meetings if {x.attendee_a_id, x.attendee_b_id} == {a.id, b.id}]
     assert saved.why == adjust.ADDED_BY_HAND and saved.table_number == table
+
+
+def test_every_picker_of_the_adjust_page_lists_the_active_people_by_name(app, client, login,
+                                                                         draft):
+    """The two people of a new meeting and a table's third person are chosen from the same
+    list: active attendees by name, with their organisation; a withdrawn one is not offered."""
+    import re
+
+    event, version = draft
+    event.allow_trios = True
+    gone = next(a for a in event.attendees if a.name == "Dev Patel")
+    gone.status = "withdrawn"
+    db.session.commit()
+    login()
+    page = client.get(f"/organiser/events/{event.slug}/schedule/v/{version.number}/adjust")
+    pickers = re.findall(r'<select id="(\w+)"[^>]*>(.*?)</select>', page.get_data(as_text=True))
+    expected = [f"{a.name} ({a.organisation})" for a in sorted(
+        (a for a in event.attendees if a is not gone), key=lambda a: a.name.casefold())]
+    assert [name for name, _ in pickers] == ["attendee_a", "attendee_b", "attendee"]
+    for _, options in pickers:
+        assert re.findall(r"<option [^>]*>([^<]*)</option>", options) == expected
