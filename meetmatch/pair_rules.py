@@ -32,8 +32,10 @@ def canonical_pair(a_id: int, b_id: int) -> tuple[int, int]:
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
-def _rows_for_pair(event: Event, a_id: int, b_id: int) -> list[PairRule]:
-    # Both orders: rows written before this module (or by hand) may be in either order.
+def rows_for_pair(event: Event, a_id: int, b_id: int) -> list[PairRule]:
+    """The event's rule rows between a and b, oldest first (normally one at most).
+
+    Both orders: rows written before this module (or by hand) may be in either order."""
     return db.session.execute(
         db.select(PairRule).filter_by(event_id=event.id).where(or_(
             and_(PairRule.attendee_a_id == a_id, PairRule.attendee_b_id == b_id),
@@ -50,7 +52,7 @@ def _check(event: Event, a: Attendee, b: Attendee) -> None:
 
 
 def _store(event: Event, first: int, second: int, kind: PairRuleKind) -> PairRule:
-    rows = _rows_for_pair(event, first, second)
+    rows = rows_for_pair(event, first, second)
     if not rows:
         rule = PairRule(event_id=event.id, attendee_a_id=first, attendee_b_id=second, kind=kind)
         db.session.add(rule)
@@ -95,7 +97,7 @@ def remember_cancellation(event: Event, a_id: int, b_id: int) -> PairRule:
 def forget_cancellation(event: Event, a_id: int, b_id: int) -> None:
     """The organiser put the two together again by hand: drop a remembered cancellation (in the
     caller's transaction)."""
-    for rule in _rows_for_pair(event, a_id, b_id):
+    for rule in rows_for_pair(event, a_id, b_id):
         if rule.kind == PairRuleKind.CANCELLED:
             db.session.delete(rule)
 

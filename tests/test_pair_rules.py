@@ -245,3 +245,28 @@ def test_add_and_remove_with_csrf_on(make_app, people):
     assert client.post(url + "/remove", data={"rule": str(rule_id), "csrf_token": token(page)}
                        ).status_code == 302
     assert _rules() == []
+
+
+def test_a_blocked_pair_is_said_as_a_cancelled_meeting_only_when_it_is_one(app, people):
+    """The organiser's sentence for a blocked pair names a meeting cancelled by hand, whichever
+    order the row was stored in, and otherwise the must-not-meet rule."""
+    from meetmatch.matching import Rule, Violation
+    from meetmatch.schedules.rulebook import violation_sentence
+
+    event, p = people()
+    ada, ben, chloe, dev = p["Ada"], p["Ben"], p["Chloe"], p["Dev"]
+    db.session.add_all([
+        PairRule(event_id=event.id, attendee_a_id=ben.id, attendee_b_id=ada.id,  # old order
+                 kind=PairRuleKind.CANCELLED),
+        PairRule(event_id=event.id, attendee_a_id=chloe.id, attendee_b_id=dev.id,
+                 kind=PairRuleKind.MUST_NOT_MEET)])
+    db.session.commit()
+    by_id = {a.id: a for a in event.attendees}
+
+    def said(a, b) -> str:
+        return violation_sentence(Violation(Rule.BLOCKED_PAIR, (str(a.id), str(b.id)), 1, 1),
+                                  event, by_id)
+
+    for a, b in ((ada, ben), (ben, ada)):
+        assert "the organiser cancelled their meeting by hand" in said(a, b)
+    assert said(chloe, dev) == "Chloe Martin and Dev Patel must not meet (a meeting rule)."

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import and_, or_
-
-from ..extensions import db
+from .. import pair_rules
 from ..i18n import _, status_label
 from ..matching import Placement, Rule, Violation
-from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting
+from ..models import Attendee, Event, PairRuleKind, SavedMeeting
 
 
 def placement_of(m: SavedMeeting) -> Placement:
@@ -115,11 +113,8 @@ def _cancelled_by_hand(event: Event, a: str, b: str) -> bool:
     """Whether the pair's block is a meeting the organiser cancelled by hand (not a rule)."""
     if not (a.isdecimal() and b.isdecimal()):
         return False
-    first, second = sorted((int(a), int(b)))
-    kinds = db.session.execute(db.select(PairRule.kind).filter_by(event_id=event.id).where(
-        or_(and_(PairRule.attendee_a_id == first, PairRule.attendee_b_id == second),
-            and_(PairRule.attendee_a_id == second, PairRule.attendee_b_id == first)))).scalars().all()
-    return PairRuleKind.CANCELLED in kinds
+    return any(rule.kind == PairRuleKind.CANCELLED
+               for rule in pair_rules.rows_for_pair(event, int(a), int(b)))
 
 
 def _history_reason(event: Event, people: Mapping[int, Attendee], a: str, b: str) -> str | None:
