@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .extensions import db
+from .matching.rules import pairs_at
 from .models import Attendee, Event, MeetingFeedback
 from .schedules.versions import published_version
 
@@ -75,7 +76,7 @@ def past_meetings(event: Event, emails: set[str] | None = None) -> list[PastMeet
         rounds = {r.number: r.starts_at for r in other.rounds}
         # A trio is a meeting of each of its pairs.
         pairs = [(m, a, b) for m in version.meetings
-                 for k, a in enumerate(m.people) for b in m.people[k + 1:]]
+                 for a, b in pairs_at(m.attendee_a, m.attendee_b, m.attendee_c)]
         for m, a, b in pairs:
             if emails is not None and not (a.email in emails and b.email in emails):
                 continue

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .extensions import db
 from .i18n import _
+from .matching.rules import pairs_at
 from .models import Attendee, Event, MeetingFeedback, SavedMeeting, ScheduleVersion
 from .schedules.versions import published_version
 
@@ -206,17 +207,15 @@ def outcome_report(event: Event) -> OutcomeReport:
     outcomes = []
     for m in meetings:
         # A trio is a meeting of each of its three pairs: each pair is counted (and rated) once.
-        people = m.people
-        for k, a in enumerate(people):
-            for b in people[k + 1:]:
-                given = by_meeting.get(m.id, {})
-                answers = {x.id: given[(x.id, y.id)] for x, y in ((a, b), (b, a))
-                           if (x.id, y.id) in given}
-                outcome = _outcome(list(answers.values()), a, b)
-                outcomes.append(MeetingOutcome(
-                    m, a, b, answers, outcome,
-                    _benefit(list(answers.values())) if outcome == "held" else None,
-                    _topics(a, b)))
+        for a, b in pairs_at(m.attendee_a, m.attendee_b, m.attendee_c):
+            given = by_meeting.get(m.id, {})
+            answers = {x.id: given[(x.id, y.id)] for x, y in ((a, b), (b, a))
+                       if (x.id, y.id) in given}
+            outcome = _outcome(list(answers.values()), a, b)
+            outcomes.append(MeetingOutcome(
+                m, a, b, answers, outcome,
+                _benefit(list(answers.values())) if outcome == "held" else None,
+                _topics(a, b)))
     counts = Counter(o.outcome for o in outcomes)
     benefit = Counter(o.benefit for o in outcomes if o.benefit)
     people: dict[int, PersonRow] = {}

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import _
 from ..matching import DEFAULT_MUTUALITY, Problem, meeting_violations, mutual_score, score_event
 from ..matching.reasons import Explanation
+from ..matching.rules import pairs_at
 from ..matching.trios import trio_value
 from ..models import Attendee, SavedMeeting, ScheduleVersion
 from .engine_io import BuildError, participant, problem_from_event
@@ -84,10 +85,8 @@ def cancel_meeting(version: ScheduleVersion, meeting: SavedMeeting) -> None:
     again (a "cancelled" pair rule, shown and removable on both people's pages); a cancelled
     trio is remembered for each of its three pairs."""
     _editable(version)
-    people = meeting.people_ids
-    for k, x in enumerate(people):
-        for y in people[k + 1:]:
-            pair_rules.remember_cancellation(version.event, x, y)
+    for x, y in pairs_at(meeting.attendee_a_id, meeting.attendee_b_id, meeting.attendee_c_id):
+        pair_rules.remember_cancellation(version.event, x, y)
     version.meetings.remove(meeting)
     db.session.delete(meeting)
     db.session.commit()

@@ -245,3 +245,27 @@ def test_a_rebuild_says_why_it_dropped_a_pair_that_met_before(app, seeded):
     inputs = engine_io.problem_from_event(later, held_rounds=0, based_on=rows[("Ada", "Ben")].version)
     assert any(f"Ada Test and Ben Test are not paired again: they met at {first.name} on 2025-" in note
                for note in inputs.notes), inputs.notes
+
+
+def test_a_trio_is_a_meeting_of_each_of_its_three_pairs_in_the_report_and_the_history(
+        app, seeded, make_event, make_attendee):
+    """A table of three counts (and is rated, and is remembered across events) as its three
+    pairs, each once."""
+    from meetmatch.history import past_meetings
+
+    first, who, rows = seeded(meetings=[(1, 1, "Ada", "Ben", 0.9), (2, 1, "Chloe", "Dev", 0.8)])
+    rows[("Ada", "Ben")].attendee_c_id = who["Eva"].id
+    for r in first.rounds:
+        r.starts_at = r.starts_at.replace(year=2025)
+    db.session.commit()
+    _say(who["Eva"], rows[("Ada", "Ben")], "yes", 2, 1)  # partner_of: the meeting's first person
+    db.session.commit()
+    report = outcome_report(first)
+    assert [(o.a.name, o.b.name, o.outcome) for o in report.meetings] == [
+        ("Ada Test", "Ben Test", "unknown"), ("Ada Test", "Eva Test", "held"),
+        ("Ben Test", "Eva Test", "unknown"), ("Chloe Test", "Dev Test", "unknown")]
+    later = make_event(rounds=2, organiser=first.organiser)
+    make_attendee(later, email="ada@example.com")
+    assert [(p.name_a, p.name_b, p.gained_b) for p in past_meetings(later)] == [
+        ("Ada Test", "Ben Test", None), ("Ada Test", "Eva Test", 2), ("Ben Test", "Eva Test", None),
+        ("Chloe Test", "Dev Test", None)]
