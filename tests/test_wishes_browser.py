@@ -33,7 +33,7 @@ def scorer(monkeypatch):
 def test_two_attendees_wish_to_meet_and_both_schedules_say_so(
         app, scorer, make_event, make_attendee, chromium_path, live_server,  # noqa: F811
         worker_process, tmp_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from meetmatch.registration import issue_manage_link
 
@@ -103,7 +103,7 @@ def test_two_attendees_wish_to_meet_and_both_schedules_say_so(
         # Publishing asks for a confirmation first (a link, then the button on its page).
         organiser.get_by_role("link", name="Publish version 1").click()
         organiser.get_by_role("button", name="Publish version 1").click()
-        assert organiser.get_by_text("Version 1 is published").is_visible()
+        expect(organiser.get_by_text("Version 1 is published")).to_be_visible()
 
         for me, other_name in ((ida_id, "Leo Sund"), (leo_id, "Ida Berg")):
             page = no_favicon(browser.new_context()).new_page()

@@ -91,7 +91,7 @@ def _visible(locator) -> bool:
 
 def test_organiser_builds_publishes_prints_and_sends(
         app, db_kind, small_event, smtp, chromium_path, live_server, worker_process, tmp_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     event = small_event()
     slug = event.slug
@@ -106,7 +106,7 @@ def test_organiser_builds_publishes_prints_and_sends(
         page.goto(f"{live_server}/organiser/events/{slug}/schedule/")
         page.get_by_label("Time limit (seconds)").fill("3")
         page.get_by_role("button", name="Build schedule").click()
-        assert page.get_by_role("heading", name="Building the schedule").is_visible()
+        expect(page.get_by_role("heading", name="Building the schedule")).to_be_visible()
         # the page reloads itself (static/refresh.js) until the worker is done
         try:
             page.get_by_role("link", name="Review version 1").wait_for(timeout=60_000)
@@ -115,13 +115,13 @@ def test_organiser_builds_publishes_prints_and_sends(
             raise AssertionError(f"build did not finish.\nPage: {page.inner_text('main')}\n"
                                  f"Worker log: {log[-3000:]}") from error
         page.get_by_role("link", name="Review version 1").click()
-        assert page.get_by_role("heading", name="Summary").is_visible()
+        expect(page.get_by_role("heading", name="Summary")).to_be_visible()
         assert "Solver details" in page.content()
         page.get_by_role("link", name="Publish version 1").click()  # a page says what happens
         page.get_by_role("button", name="Publish version 1").click()
-        assert page.get_by_text("Version 1 is published").is_visible()
+        expect(page.get_by_text("Version 1 is published")).to_be_visible()
         page.get_by_role("link", name="By attendee").click()
-        assert page.get_by_role("heading", name="Ada Lovelace").is_visible()
+        expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
         page.get_by_role("link", name="Print").click()
         page.get_by_role("link", name="Master schedule").click()
         page.get_by_role("columnheader", name="Round 1 · 13:00–13:15").first.wait_for()  # repeated per page
@@ -144,7 +144,7 @@ def test_organiser_builds_publishes_prints_and_sends(
         page.get_by_role("link", name="Email").click()
         page.get_by_role("link", name="Send schedules to 10 attendees").click()
         page.get_by_role("button", name="Email 10 people").click()
-        assert page.get_by_text("Queued 10 new schedule email(s)").is_visible()
+        expect(page.get_by_text("Queued 10 new schedule email(s)")).to_be_visible()
         _wait(lambda: len(smtp.received) >= 10, 30, "ten emails")
         page.goto(f"{live_server}/organiser/events/{slug}/schedule/v/1/send")  # again: nothing new
         page.get_by_role("button", name="Email 0 people").click()

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_rebuild_then_send_updates_only_to_the_changed(
         app, small_event, smtp, chromium_path, live_server, worker_process, tmp_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     event = small_event()
     v1 = engine_io.build_schedule(event, time_limit=2.0)
@@ -48,7 +48,7 @@ def test_rebuild_then_send_updates_only_to_the_changed(
         assert page.get_by_role("heading", name="Rebuild the remaining rounds").is_visible()
         assert page.get_by_label("Rounds already held").input_value() == "2"
         page.get_by_role("link", name="Build a new schedule from scratch").click()
-        assert page.get_by_role("heading", name="Build a new schedule from scratch?").is_visible()
+        expect(page.get_by_role("heading", name="Build a new schedule from scratch?")).to_be_visible()
         page.get_by_role("link", name="Cancel, go back").click()
         page.get_by_label("Time limit (seconds)").fill("3")
         page.get_by_role("button", name="Rebuild remaining rounds").click()
@@ -69,12 +69,12 @@ def test_rebuild_then_send_updates_only_to_the_changed(
         main = page.locator("#send-updates")
         assert main.inner_text() == f"Send updates to the {len(changed)} people whose meetings changed"
         main.click()
-        assert page.get_by_role("heading", name="Send updates?").is_visible()
+        expect(page.get_by_role("heading", name="Send updates?")).to_be_visible()
         page.get_by_role("button", name=f"Email {len(changed)} people").click()
         _wait(lambda: len(smtp.received) >= len(changed), 60, "the updates")
         # the full resend to everyone: a confirmation that says how many; cancelling sends nothing
         page.get_by_role("link", name="Send the full schedule to everyone").click()
-        assert page.get_by_text("This emails the full schedule of version 2 to 9 people").is_visible()
+        expect(page.get_by_text("This emails the full schedule of version 2 to 9 people")).to_be_visible()
         page.get_by_role("link", name="Cancel, go back").click()
         time.sleep(2)
         browser.close()
