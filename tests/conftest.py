@@ -26,6 +26,8 @@ def pytest_addoption(parser):
 def pytest_generate_tests(metafunc):
     if "db_kind" in metafunc.fixturenames:
         kinds = metafunc.config.getoption("--db") or ["sqlite", "postgresql"]
+        if metafunc.definition.get_closest_marker("one_db"):
+            kinds = kinds[:1]
         metafunc.parametrize("db_kind", kinds, scope="function")
 
 

@@ -15,7 +15,7 @@ from meetmatch.models import Attendee, Event, OutboxMessage
 
 from .helpers import launch_chromium, serve_in_thread
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300), pytest.mark.one_db]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 

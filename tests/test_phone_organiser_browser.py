@@ -10,7 +10,7 @@ from meetmatch.extensions import db
 
 from .helpers import launch_chromium, log_in_organiser, serve_in_thread
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300), pytest.mark.one_db]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 

@@ -174,6 +174,7 @@ def test_print_needs_login(client, published):
     assert client.post(f"/organiser/events/{event.slug}/schedule/v/1/print/master/pdf").status_code == 302
 
 
+@pytest.mark.one_db  # a PDF's layout
 @pytest.mark.slow  # builds the demo event and renders its agenda cards
 def test_agenda_cards_never_clip_a_long_day(app):
     """On the demo event some people have six meetings with long reasons: every line of every
@@ -201,6 +202,7 @@ def test_agenda_cards_never_clip_a_long_day(app):
         assert m.attendee_a.name in text and m.attendee_b.name in text
 
 
+@pytest.mark.one_db  # a PDF's layout
 @pytest.mark.slow  # builds the demo event and renders its master schedule
 def test_master_schedule_wastes_no_page_when_a_round_is_longer_than_one(app):
     """The demo's rounds, with reasons quoting both sides, are taller than an A4 page: the round

@@ -15,6 +15,8 @@ from meetmatch.schedules import pdf, review
 
 from .conftest import PEOPLE
 
+pytestmark = pytest.mark.one_db  # printouts' layout: the database plays no part
+
 
 def _pages(app, event, version, kind) -> tuple[list[str], list]:
     with app.test_request_context():

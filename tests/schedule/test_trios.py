@@ -322,6 +322,7 @@ def test_taking_someone_out_of_a_trio_updates_every_calendar_of_the_table(
 
 # Debian's WeasyPrint warns when HarfBuzz-Subset is missing; the PDF is made all the same.
 @pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+@pytest.mark.one_db  # what the PDFs print
 @pytest.mark.parametrize("kind", ["master", "tables", "agenda"])
 def test_the_pdfs_name_the_third_person(app, client, login, trio_event, tmp_path, kind):
     from pypdf import PdfReader
