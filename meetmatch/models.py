@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .i18n import gettext
+from .matching.rules import people_at
 
 
 def utcnow() -> datetime:
@@ -467,9 +468,7 @@ class SavedMeeting(db.Model):
     @property
     def people_ids(self) -> tuple[int, ...]:
         """The ids of the two people, or the three of a trio."""
-        if self.attendee_c_id is None:
-            return (self.attendee_a_id, self.attendee_b_id)
-        return (self.attendee_a_id, self.attendee_b_id, self.attendee_c_id)
+        return people_at(self.attendee_a_id, self.attendee_b_id, self.attendee_c_id)
 
     @property
     def people(self) -> list[Attendee]:

@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from .problem import Participant, Problem
@@ -118,12 +118,16 @@ class Placement(NamedTuple):
         return pairs_at(self.a, self.b, self.c)
 
 
-def people_at(a: str, b: str, c: str | None) -> tuple[str, ...]:
-    """The people at a table: a pair, or the three of a trio (``c`` set)."""
+T = TypeVar("T")
+
+
+def people_at(a: T, b: T, c: T | None) -> tuple[T, ...]:
+    """The people at a table: a pair, or the three of a trio (``c`` set). Any kind of
+    person (engine ids, database ids, Attendee objects)."""
     return (a, b) if c is None else (a, b, c)
 
 
-def pairs_at(a: str, b: str, c: str | None) -> tuple[tuple[str, str], ...]:
+def pairs_at(a: T, b: T, c: T | None) -> tuple[tuple[T, T], ...]:
     """The pairs that meet at a table: one, or the three of a trio (``c`` set)."""
     return ((a, b),) if c is None else ((a, b), (a, c), (b, c))
 
