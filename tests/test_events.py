@@ -68,6 +68,16 @@ def test_checkboxes_off_and_defaults(client, logged_in):
     assert event.min_meetings is None and event.mutuality is None and event.num_tables is None
 
 
+def test_help_text_and_errors_are_escaped_not_read_as_html(client, logged_in):
+    """Help text such as "/e/<this address>" is text: the browser swallowed "<this address>"
+    as a tag while translated strings went out unescaped."""
+    page = client.get("/organiser/events/new").get_data(as_text=True)
+    assert "Attendees register at /e/&lt;this address&gt;." in page
+    assert "<this address>" not in page
+    page = client.post("/organiser/events/new", data=event_form(slug="Not OK")).get_data(as_text=True)
+    assert "&#34;startup-night-2026&#34;" in page  # the slug error's quotes, escaped like any text
+
+
 def test_block_same_organisation_defaults_on_in_the_form(client, logged_in):
     page = client.get("/organiser/events/new").get_data(as_text=True)
     assert 'checked id="block_same_organisation"' in page or \
