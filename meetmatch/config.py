@@ -132,7 +132,9 @@ def from_environment(environ: os._Environ | dict) -> dict[str, Any]:
             found[setting] = _coerce(setting, environ[env_name])
     for env_name, value in environ.items():
         if env_name.startswith("MEETMATCH_"):
+            # MEETMATCH_DATABASE_URL means what DATABASE_URL means (and so on for each name above)
             setting = env_name.removeprefix("MEETMATCH_")
+            setting = direct.get(setting, setting)
             found[setting] = _coerce(setting, value)
     return found
 
