@@ -49,7 +49,7 @@ smoke-wheel:
 
 ## translations: extract the text to translate, add it to every messages.po, compile the catalogues
 ## (then translate the new empty or "fuzzy" entries in meetmatch/translations/*/LC_MESSAGES/messages.po
-## and run it again; tests/test_i18n.py fails while one is missing)
+## and run it again; tests/test_i18n_catalogue.py fails while one is missing)
 translations: install
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
 	  --project meetmatch -o meetmatch/translations/messages.pot .
