@@ -34,6 +34,9 @@ _FLOAT_SETTINGS = {"WISH_BONUS", "SUGGESTIONS_REFRESH_SECONDS", "SOLVER_TIME_LIM
 _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"}
 
 
+# The sender when none is set: fine for mail written to files, refused by real mail servers.
+DEFAULT_MAIL_FROM = "meetmatch <noreply@meetmatch.invalid>"
+
 class Defaults:
     ENV = "production"
     SECRET_KEY = DEV_SECRET_KEY
@@ -58,7 +61,7 @@ class Defaults:
     RETENTION_DAYS = 180
     RETENTION_WARNING_DAYS = 14
     # Mail: with no SMTP_HOST, messages are written as .eml files under MAIL_FILE_DIR.
-    MAIL_FROM = "meetmatch <noreply@meetmatch.invalid>"
+    MAIL_FROM = DEFAULT_MAIL_FROM
     SMTP_HOST = ""
     SMTP_PORT = 25
     SMTP_USERNAME = ""

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from .config import DEFAULT_MAIL_FROM
 from .extensions import db
 from .faults import database_fault
 
@@ -108,6 +109,10 @@ def _mail() -> tuple[bool, str]:
         return False, f"SMTP server {host}:{port} did not answer: {error}"
     if code != 250:
         return False, f"SMTP server {host}:{port} answered NOOP with {code}"
+    if config["MAIL_FROM"] == DEFAULT_MAIL_FROM:
+        return False, (f"SMTP server {host}:{port} answers, but MAIL_FROM is the placeholder "
+                       f"{DEFAULT_MAIL_FROM}: mail servers refuse or junk it; set MAIL_FROM to an "
+                       "address the server may send from")
     return True, f"SMTP server {host}:{port} answers"
 
 

@@ -124,13 +124,24 @@ def doctor(app) -> tuple[int, dict[str, str]]:
 
 
 def test_doctor_passes_on_a_migrated_instance(make_app, smtp_server):
-    app = make_app(create_schema=False, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    app = make_app(create_schema=False, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
+                   MAIL_FROM="Startup Night <events@example.org>")
     with app.app_context():
         upgrade()
         code, lines = doctor(app)
     assert lines == {name: "OK" for name in
                      ("database", "migrations", "mail", "storage", "pdf", "encoder")}, lines
     assert code == 0
+
+
+def test_doctor_fails_real_smtp_with_the_placeholder_sender(make_app, smtp_server):
+    """The production example once left MAIL_FROM out: every mail would go from
+    noreply@meetmatch.invalid, which real servers refuse or junk."""
+    app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SCORER="lexical")
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["doctor"])
+    assert result.exit_code == 1
+    assert "FAIL  mail" in result.output and "set MAIL_FROM" in result.output, result.output
 
 
 def test_doctor_names_each_failure_and_exits_1(make_app, tmp_path):
