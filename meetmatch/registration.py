@@ -12,6 +12,7 @@ from .event_calendar import event_calendar_attachments
 from .extensions import db
 from .mail import queue_message
 from .models import Attendee, Event, ManageToken, Topic, utcnow
+from .schedules.versions import published_version
 from .security import hash_token, new_token, tokens_match
 from .wishes import set_listing
 
@@ -98,12 +99,14 @@ def _queue_link_mail(event: Event, attendee: Attendee, template: str) -> str:
     # The confirmation carries the event itself as a calendar entry ("add to calendar").
     calendar = (event_calendar_attachments(event, public_url("attendee.event_page", slug=event.slug))
                 if template == "registration_confirmation" else None)
+    # Registered after the schedule was published: it was made without them, and the mail says so.
+    schedule_made = template == "registration_confirmation" and published_version(event.id) is not None
     queue_message(
         kind=template,
         to_addr=attendee.email,
         to_name=attendee.name,
         template=template,
-        context={"event": event, "attendee": attendee, "manage_url": url},
+        context={"event": event, "attendee": attendee, "manage_url": url, "schedule_made": schedule_made},
         event_id=event.id,
         attendee_id=attendee.id,
         attachments=calendar,

@@ -11,6 +11,7 @@ from ..i18n import _, chosen_language, current_language, use_attendee
 from ..models import Event
 from ..schedules.free_rounds import published_free_rounds
 from ..schedules.review import published_agenda
+from ..schedules.versions import registered_after_published
 from ..security import public_event_view
 from . import bp
 from .dead_link import dead_link_page
@@ -108,6 +109,8 @@ def manage(event: Event, token: str):
     return render_template(
         "attendee/manage.html", event=event, attendee=attendee, form=form, token=token,
         confirm=ConfirmForm(), agenda=agenda, free_rounds=published_free_rounds(attendee, agenda),
+        # no meeting because the published schedule was made before they registered
+        registered_after=agenda == [] and registered_after_published(attendee),
     ), status
 
 

@@ -41,6 +41,7 @@ def index(event: Event):
         rounds_over=review.rounds_over(event),
         job=jobs.latest_job(event.id, BUILD_SCHEDULE), form=BuildForm(),
         rebuild=_rebuild_form(event), published=published,
+        registered_after=versions.registered_after(event, published) if published else [],
         fingerprint=engine_io.current_fingerprint(event), confirm=ConfirmForm())
 
 
@@ -112,7 +113,11 @@ def job(event: Event, job_id: int):
 @own_event_view
 def version(event: Event, version: ScheduleVersion):
     """One version: summary, then every round table by table."""
+    published = versions.published_version(event.id)
     return render_template("organiser/schedule_version.html", event=event, version=version,
+                           registered_after=versions.registered_after(event, version)
+                           if published is not None and published.id == version.id else [],
+                           published=published,
                            summary=review.summary(event, version), rounds=review.by_round(event, version),
                            confirm=ConfirmForm(), tab="rounds",
                            fingerprint=engine_io.current_fingerprint(event))

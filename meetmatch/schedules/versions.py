@@ -7,6 +7,7 @@ versions never change, so what attendees were told can always be compared with w
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..extensions import db
@@ -60,6 +61,31 @@ def next_version_number(event: Event) -> int:
 def details_of(version: ScheduleVersion) -> dict[str, Any]:
     """What the build recorded beside the meetings: problems, short, targets, kept, notes."""
     return json.loads(version.details or "{}")
+
+
+def built_without(targets: Mapping[str, object], attendee_id: int) -> bool:
+    """Whether a version whose details store these ``targets`` was built before the attendee
+    registered (or was added): the build gave everyone it considered a target, so someone
+    without one was never considered. A version saved before targets were stored (empty
+    ``targets``) counts everyone as considered."""
+    return bool(targets) and str(attendee_id) not in targets
+
+
+def registered_after(event: Event, version: ScheduleVersion) -> list[Attendee]:
+    """The active attendees ``version`` has no place for: registered (or added) after it was
+    built and without a meeting in it (one added by hand counts), in registration order."""
+    targets = details_of(version).get("targets", {})
+    in_version = {x for m in version.meetings for x in m.people_ids}
+    return [a for a in event.attendees
+            if a.is_active and a.id not in in_version and built_without(targets, a.id)]
+
+
+def registered_after_published(attendee: Attendee) -> bool:
+    """Whether the attendee is active and registered after the published version was built
+    (so it never considered them); False while nothing is published."""
+    version = published_version(attendee.event_id)
+    return (version is not None and attendee.is_active
+            and built_without(details_of(version).get("targets", {}), attendee.id))
 
 
 def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[SavedMeeting]:
