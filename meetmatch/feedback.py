@@ -32,7 +32,7 @@ from .models import (
     utcnow,
 )
 from .registration import public_url
-from .schedules.review import AgendaItem, agenda
+from .schedules.review import AgendaItem, agenda, rounds_over
 from .schedules.versions import meetings_for, published_version
 from .security import new_token
 
@@ -91,6 +91,18 @@ def event_end(event: Event) -> datetime | None:
         return None
     local = max(r.ends_at for r in event.rounds)
     return local.replace(tzinfo=ZoneInfo(event.timezone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def first_round_end(event: Event) -> datetime | None:
+    """When the first round ends, as wall-clock time in the event's zone (None: no rounds)."""
+    return min((r.ends_at for r in event.rounds), default=None)
+
+
+def meetings_have_taken_place(event: Event, now_local: datetime | None = None) -> bool:
+    """Whether the first round has ended by the clock (``now_local``: the event's wall-clock
+    time, default now). Before that no meeting has taken place, so there is nothing to ask
+    feedback about and the report's figures are only the plan."""
+    return rounds_over(event, now_local) > 0
 
 
 def feedback_closes_at(event: Event) -> datetime | None:

@@ -104,6 +104,7 @@ class OutcomeReport:
     people: list[PersonRow]
     returning: int = 0
     attendee_count: int = 0  # took part: active, or had a meeting
+    taken_place: bool = True  # False before the first round ends: the figures are the plan
 
 
     @property
@@ -196,6 +197,7 @@ def _topics(a: Attendee, b: Attendee) -> list[str]:
 
 def outcome_report(event: Event) -> OutcomeReport:
     """Every figure of the report of ``event``'s published schedule."""
+    from .feedback import meetings_have_taken_place
     from .history import returning_count
 
     version = published_version(event.id)
@@ -265,7 +267,8 @@ def outcome_report(event: Event) -> OutcomeReport:
         by_organisation=sorted(org_rows.values(), key=lambda g: (-g.meetings, g.name)),
         people=sorted(people.values(), key=lambda p: p.attendee.name.casefold()),
         returning=returning_count(event),
-        attendee_count=len({a.id for a in event.attendees if a.is_active} | set(people)))
+        attendee_count=len({a.id for a in event.attendees if a.is_active} | set(people)),
+        taken_place=meetings_have_taken_place(event))
 
 
 CSV_COLUMNS = ["round", "table", "person", "email", "organisation", "met", "met_organisation",

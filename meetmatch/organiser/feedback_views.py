@@ -8,7 +8,7 @@ from .. import feedback, report
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..history import blocked_reasons, returning_count
-from ..i18n import _, ngettext
+from ..i18n import _, fmt_datetime, ngettext
 from ..models import Event, MeetingFeedback
 from ..outcomes import feedback_csv, outcome_report
 from ..security import own_event_view
@@ -29,7 +29,8 @@ def _page(event: Event, form: FeedbackSettingsForm | None = None, status: int = 
         "organiser/outcomes.html", **report.report_context(event), form=form or _settings_form(event),
         confirm=ConfirmForm(), to_ask=len(feedback.people_not_asked(event)),
         state=feedback.feedback_state(event), closes=feedback.feedback_closes_at(event),
-        ends=feedback.event_end(event)), status
+        ends=feedback.event_end(event), taken_place=feedback.meetings_have_taken_place(event),
+        first_end=feedback.first_round_end(event)), status
 
 
 @bp.get("/events/<slug>/outcomes")
@@ -58,6 +59,15 @@ def outcome_settings(event: Event):
 def request_feedback(event: Event):
     """Email every attendee who had meetings a link to their feedback page (once each), after a
     page that says who gets mail."""
+    taken_place = feedback.meetings_have_taken_place(event)
+    if request.method == "GET" and not taken_place:
+        first_end = feedback.first_round_end(event)
+        why = (_("The event has not happened yet: the first round ends %(when)s. Ask for feedback "
+                 "once meetings have taken place; nobody is mailed now.", when=fmt_datetime(first_end))
+               if first_end else _("The event has no rounds, so no meeting has taken place; "
+                                   "nobody is mailed."))
+        return confirm_page(event, title=_("Ask for feedback?"), what=[why],
+                            back=url_for("organiser.outcomes", slug=event.slug), button=None)
     if request.method == "GET":
         people = feedback.people_not_asked(event)
         what = [ngettext("This emails %(num)s person who had meetings a link to say how their "
@@ -71,7 +81,9 @@ def request_feedback(event: Event):
                                             len(people)))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not feedback.people_to_ask(event):
+    if not taken_place:
+        flash(_("No meeting has taken place yet, so nobody was asked for feedback."), "error")
+    elif not feedback.people_to_ask(event):
         flash(_("Nobody has meetings in a published schedule yet."), "error")
     else:
         queued = feedback.request_feedback(event)

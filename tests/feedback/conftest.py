@@ -3,6 +3,8 @@ written directly (no solver), so every figure of the report is known."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from meetmatch.extensions import db
@@ -24,8 +26,12 @@ MEETINGS = [(1, 1, "Ada", "Ben", 0.9), (1, 2, "Chloe", "Dev", 0.8), (1, 3, "Eva"
 def seeded(make_event, make_attendee):
     """(event, {first name: attendee}, {(name, name): meeting}) with a published version."""
 
-    def _make(people=PEOPLE, meetings=MEETINGS, **overrides):
+    def _make(people=PEOPLE, meetings=MEETINGS, held=False, **overrides):
+        """``held``: the rounds lie in the past (all three ended an hour ago), else they keep
+        the fixture's date (see ``move_rounds`` for a test that depends on the clock)."""
         event = make_event(rounds=3, **overrides)
+        if held:
+            move_rounds(event, first_end=now_at(event) - timedelta(hours=1, minutes=40))
         who = {name: make_attendee(event, name=f"{name} Test", organisation=org, offers=offers, needs=needs,
                                    email=f"{name.lower()}@example.com")
                for name, org, offers, needs in people}
@@ -55,3 +61,20 @@ def token_of(attendee) -> str:
     url = feedback_link(attendee)
     db.session.commit()
     return url.rstrip("/").split("/")[-2]
+
+
+def now_at(event) -> datetime:
+    """The event's wall-clock time now (how round times are stored)."""
+    from meetmatch.wishes import local_now
+
+    return local_now(event)
+
+
+def move_rounds(event, *, first_end: datetime) -> None:
+    """Shift every round of ``event`` by the same amount so that round 1 ends at ``first_end``
+    (wall-clock time in the event's zone); commits."""
+    rounds = sorted(event.rounds, key=lambda r: r.number)
+    shift = first_end - rounds[0].ends_at
+    for r in rounds:
+        r.starts_at += shift
+    db.session.commit()

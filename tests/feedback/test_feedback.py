@@ -109,7 +109,7 @@ def test_closed_after_fourteen_days_and_not_open_before_the_event(client, seeded
 
 
 def test_request_mail_over_smtp_with_a_working_link(app, client, seeded, smtp, login):
-    event, who, rows = seeded()
+    event, who, rows = seeded(held=True)
     who["Femi"].status = "no_show"  # did not come: not asked
     db.session.commit()
     login()
