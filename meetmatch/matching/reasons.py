@@ -10,7 +10,9 @@ items, quoting both people's own words (or topic). Render it with
   ``You can help Leo with 'our web shop is painfully slow on phones' (you offer
   'front-end performance audits'). Leo can help you with …``
 
-A one-way meeting says so ("Leo listed nothing you need."). Every fixed word comes from
+A one-way meeting says so ("Leo listed nothing you need."); a direction whose best match is
+weak is marked "(a loose match)" for organisers and told to the attendee without quotes
+("Nothing Leo listed clearly answers what you need."). Every fixed word comes from
 :data:`WORDS`, one table per language ("en", "sv"), so a translation only adds a table.
 """
 
@@ -42,6 +44,8 @@ WORDS: dict[str, dict[str, str]] = {
         "you_offer": "{need} (you offer {offer})",
         "they_offer": "{need} ({other} offers {offer})",
         "you_nothing": "You listed nothing {other} needs.",
+        "you_loose": "Nothing you listed clearly answers what {other} needs.",
+        "they_loose": "Nothing {other} listed clearly answers what you need.",
         "they_nothing": "{other} listed nothing you need.",
         "neither": "Neither of you listed something the other needs.",
         "weight": "The organiser rated a meeting between {a} and {b} at {w}.",
@@ -64,6 +68,8 @@ WORDS: dict[str, dict[str, str]] = {
         "you_offer": "{need} (du erbjuder {offer})",
         "they_offer": "{need} ({other} erbjuder {offer})",
         "you_nothing": "Du angav inget som {other} behöver.",
+        "you_loose": "Inget du angav svarar tydligt mot det {other} behöver.",
+        "they_loose": "Inget som {other} angav svarar tydligt mot det du behöver.",
         "they_nothing": "{other} angav inget som du behöver.",
         "neither": "Ingen av er angav något som den andra behöver.",
         "weight": "Arrangören gav ett möte mellan {a} och {b} vikten {w}.",
@@ -159,9 +165,14 @@ def _shown(matches: tuple[Match, ...]) -> list[Match]:
     return out
 
 
+def _is_loose(matches: tuple[Match, ...]) -> bool:
+    """Whether a direction's best match is weak (below the two-way threshold)."""
+    return bool(matches) and matches[0].strength < LOOSE
+
+
 def _loose(matches: tuple[Match, ...], w: dict[str, str]) -> str:
     """" (a loose match)" after a direction whose best match is weak, else nothing."""
-    return w["loose"] if matches and matches[0].strength < LOOSE else ""
+    return w["loose"] if _is_loose(matches) else ""
 
 
 def _same(m: Match) -> bool:
@@ -240,10 +251,17 @@ def _second_person(e: Explanation, viewer: str, lang: str) -> str:
                 out.append(need)
             else:
                 out.append(w[template].format(need=need, offer=_quote(m.offer, w), other=other))
-        return w["and"].join(out) + _loose(matches, w)
+        return w["and"].join(out)
 
-    first = (w["you_help"].format(other=other, items=items(give, "you_offer")) + "."
-             if give else w["you_nothing"].format(other=other))
-    second = (w["they_help"].format(other=other, items=items(get, "they_offer")) + "."
-              if get else w["they_nothing"].format(other=other))
-    return f"{first} {second}" if give or not get else f"{second} {first}"
+    # A loose direction is not quoted to the attendee: "Shopnest, a Nordic online store" for
+    # "a lead investor" reads like a promise to the person who gets the mail (the organiser's
+    # third person keeps the quotes, marked loose).
+    first = (w["you_nothing"].format(other=other) if not give
+             else w["you_loose"].format(other=other) if _is_loose(give)
+             else w["you_help"].format(other=other, items=items(give, "you_offer")) + ".")
+    second = (w["they_nothing"].format(other=other) if not get
+              else w["they_loose"].format(other=other) if _is_loose(get)
+              else w["they_help"].format(other=other, items=items(get, "they_offer")) + ".")
+    # The clear direction first: what the reader gains or gives for sure leads the sentence.
+    you_first = (give and not _is_loose(give)) or not get or _is_loose(get)
+    return f"{first} {second}" if you_first else f"{second} {first}"
