@@ -231,6 +231,17 @@ def suggestions_for(viewer: Attendee, limit: int = SUGGESTIONS_SHOWN) -> list[Su
 RETRY_FAILED_AFTER = timedelta(minutes=10)
 
 
+def suggestions_pending(event: Event, viewer: Attendee) -> bool:
+    """Whether the worker is about to compute suggestions that include the viewer: wishes are
+    open (it computes only then) and the event's suggestions are missing or older than the
+    viewer's profile or listing (as ``stale_events`` sees it)."""
+    if not wishes_are_open(event):
+        return False
+    at = event.suggestions_at
+    return (at is None or viewer.updated_at > at
+            or (viewer.listed_at is not None and viewer.listed_at > at))
+
+
 def queue_stale_suggestions() -> int:
     """The worker's idle pass: queue the suggestion job of every stale event (not one whose
     last run failed minutes ago: a broken event must not keep the worker busy)."""
@@ -262,18 +273,19 @@ def request_suggestions(event: Event) -> bool:
 
 
 def stale_events(refresh_seconds: float = 0.0) -> list[int]:
-    """Events with wishes open whose suggestions are missing, or older than a profile change
-    and than ``refresh_seconds`` (a busy registration day recomputes now and then, not on
-    every edit)."""
+    """Events with wishes open (the closing time not passed: nobody can act on suggestions
+    after it) whose suggestions are missing, or older than a profile change and than
+    ``refresh_seconds`` (a busy registration day recomputes now and then, not on every edit)."""
     changed = (db.select(Attendee.id).where(
         Attendee.event_id == Event.id,
         or_(Attendee.updated_at > Event.suggestions_at,
             Attendee.listed_at > Event.suggestions_at)).exists())
     due = utcnow() - timedelta(seconds=refresh_seconds)
-    return list(db.session.execute(db.select(Event.id).where(
+    events = db.session.execute(db.select(Event).where(
         Event.wishes_open.is_(True),
         or_(Event.suggestions_at.is_(None), changed & (Event.suggestions_at <= due)))
-    ).scalars())
+    ).scalars()
+    return [e.id for e in events if wishes_are_open(e)]  # the closing time is in each event's zone
 
 
 def compute_suggestions(event: Event, scores=None) -> int:

@@ -48,6 +48,7 @@ def people(event: Event, token: str):
         "attendee/people.html", event=event, attendee=attendee, token=token, page=page,
         suggestions=suggestions, own=wishes.wishes_of(attendee), form=WishForm(),
         used=wishes.meet_wishes_used(attendee), is_open=wishes.wishes_are_open(event),
+        preparing=wishes.suggestions_pending(event, attendee),
         q=args.get("q", ""), topic=topic, list_args=args, WishKind=WishKind)
 
 

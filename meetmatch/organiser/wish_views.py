@@ -66,6 +66,16 @@ def wishes_page(event: Event):
 def invite_wishes(event: Event):
     """Mail every active attendee their suggestions and the link (once each), after a page that
     says who gets mail."""
+    back = url_for("organiser.wishes_page", slug=event.slug)
+    title = _("Email attendees their suggestions?")
+    if request.method == "GET" and not wishes.wishes_are_open(event):
+        return confirm_page(event, title=title, back=back, button=None, what=[
+            _("Wishes are closed, so nobody is mailed. Open wishes first: the email invites "
+              "attendees to say whom they would like to meet.")])
+    if request.method == "GET" and event.suggestions_at is None:
+        return confirm_page(event, title=title, back=back, button=None, what=[
+            _("The suggestions are still being computed by the background worker; look again "
+              "in a minute, so that every message carries them. Nobody is mailed now.")])
     if request.method == "GET":
         people = wishes.invitation_recipients(event)
         what = [ngettext("This emails %(num)s attendee their suggested matches and the link to say "
@@ -73,16 +83,12 @@ def invite_wishes(event: Event):
                          "This emails %(num)s attendees their suggested matches and the link to say "
                          "whom they would like to meet.", len(people)),
                 _("Attendees who already had this email get nothing new.")]
-        if not wishes.wishes_are_open(event):
-            what = [_("Open wishes first.")]
-            people = []
-        return confirm_page(event, title=_("Email attendees their suggestions?"), what=what,
-                            people=people, back=url_for("organiser.wishes_page", slug=event.slug),
+        return confirm_page(event, title=title, what=what, people=people, back=back,
                             button=ngettext("Email %(num)s person", "Email %(num)s people",
                                             len(people)))
     if ConfirmForm().validate_on_submit():
         if not wishes.wishes_are_open(event):
-            flash(_("Open wishes first."), "error")
+            flash(_("Wishes are closed, so nobody was mailed. Open wishes first."), "error")
         elif event.suggestions_at is None:
             flash(_("The suggestions are still being computed by the background worker; try "
                     "again in a minute, so that every message carries them."), "error")
