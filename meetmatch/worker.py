@@ -20,6 +20,13 @@ log = logging.getLogger(__name__)
 ENCODE_BATCH = 50  # profiles per pass: at ~40 texts/s a pass stays short, so mail keeps flowing
 
 
+# How the counts of one pass of work read in the log ("1 job(s) done, 40 mail(s) sent").
+_WORK_WORDS = {"jobs": "job(s) done", "feedback_requests": "feedback request(s) queued",
+               "sent": "mail(s) sent", "retry": "mail(s) to retry", "failed": "mail(s) failed",
+               "profiles_encoded": "profile(s) encoded",
+               "suggestions_queued": "suggestion update(s) queued",
+               "events_past_retention": "event(s) past retention"}
+
 def register_handlers() -> None:
     """Every kind of background job and its handler, registered explicitly (no import side
     effects, and nothing here loads the web views)."""
@@ -114,7 +121,8 @@ def run_worker(once: bool = False, echo: Callable[[str], None] = print) -> None:
             fault_since = None
             echo("meetmatch worker: the database is back.")
         if any(done.values()):
-            echo(f"worker: {done}")
+            echo("meetmatch worker: " + ", ".join(  # what happened only
+                f"{v} {_WORK_WORDS.get(k, k.replace('_', ' '))}" for k, v in done.items() if v) + ".")
         if once or stopping:
             return
         time.sleep(poll)
