@@ -100,7 +100,7 @@ def test_custom_round_list(client, logged_in):
     ({"slug": "x" * 65}, "slug", "longer than 64"),
     ({"timezone": "Mars/Olympus"}, "timezone", "Unknown time zone"),
     ({"day": "tomorrow"}, "day", "Not a valid date value."),
-    ({"first_start": ""}, "round_count", "Fill in First round starts at"),
+    ({"first_start": ""}, "first_start", "Fill this in, or list the rounds yourself"),
     ({"round_count": "0"}, "round_count", "Number must be between 1 and 50."),
     ({"round_count": "51"}, "round_count", "Number must be between 1 and 50."),
     ({"round_length": "0"}, "round_length", "Number must be between 1 and 600."),
@@ -186,3 +186,21 @@ def test_every_mutuality_choice_is_accepted_by_the_matching_engine(app):
     assert "" in values
     for value in values:
         Settings(mutuality=float(value) if value else None)  # raises ProblemError if out of range
+
+
+def test_missing_round_fields_each_say_so(client, logged_in):
+    """Without a list of rounds, each empty round field carries its own error (it used to sit
+    on "Number of rounds" and name the start time)."""
+    import re
+
+    page = client.post("/organiser/events/new",
+                       data=event_form(first_start="", round_count="")).get_data(as_text=True)
+    for name in ("first_start", "round_count"):
+        error = re.search(rf'id="{name}-error">([^<]*)<', page)
+        assert error and error.group(1) == "Fill this in, or list the rounds yourself below.", name
+    assert 'id="round_length-error"' not in page
+    assert "Please correct 2 fields" in page
+    # With the rounds listed, the three fields may stay empty.
+    response = client.post("/organiser/events/new", data=event_form(
+        first_start="", round_count="", round_length="", custom_rounds="13:00 15\n13:20 15"))
+    assert response.status_code == 302

@@ -130,13 +130,16 @@ class EventForm(SafeForm):
             raise ValidationError(_("Pick a date between %(first)s and %(last)s.",
                                     first=FIRST_EVENT_DAY.isoformat(), last=LAST_EVENT_DAY.isoformat()))
 
-    def validate_round_count(self, field) -> None:  # noqa: ARG002
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
         if not (self.custom_rounds.data or "").strip():
-            missing = [f.label.text for f in (self.first_start, self.round_length, self.round_count)
-                       if f.data is None]
-            if missing:
-                raise ValidationError(_("Fill in %(fields)s or list the rounds yourself.",
-                                        fields=", ".join(str(label) for label in missing)))
+            # Each missing field says so itself (the error used to sit on "Number of rounds"
+            # and name the start time).
+            for f in (self.first_start, self.round_length, self.round_count):
+                if f.data is None and not f.errors:
+                    f.errors.append(_("Fill this in, or list the rounds yourself below."))
+                    ok = False
+        return ok
 
     def settings_data(self) -> dict:
         return {
