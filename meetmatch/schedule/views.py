@@ -24,10 +24,11 @@ from .forms import AddMeetingForm, AddThirdForm, BuildForm, MoveForm, RebuildFor
 
 def _rebuild_form(event: Event) -> RebuildForm:
     form = RebuildForm()
-    form.held_rounds.choices = [(n, _("Rounds 1–%(n)s", n=n) if n > 1 else _("Round %(n)s", n=1))
-                                for n in range(1, len(event.rounds))] or [(0, _("None"))]
+    # "None yet" (before the event): nothing is fixed but the published meetings that still fit
+    form.held_rounds.choices = [(0, _("None yet"))] + [
+        (n, _("Rounds 1–%(n)s", n=n) if n > 1 else _("Round %(n)s", n=1)) for n in range(1, len(event.rounds))]
     if not form.is_submitted():  # preselect the rounds the clock says are over
-        form.held_rounds.data = max(1, min(review.rounds_over(event), len(event.rounds) - 1))
+        form.held_rounds.data = max(0, min(review.rounds_over(event), len(event.rounds) - 1))
     return form
 
 
@@ -36,8 +37,10 @@ def _rebuild_form(event: Event) -> RebuildForm:
 def index(event: Event):
     """Schedule versions, the current build, and the build button."""
     published = versions.published_version(event.id)
+    all_versions = versions.versions_of(event)
     return render_template(
-        "organiser/schedule.html", event=event, versions=versions.versions_of(event),
+        "organiser/schedule.html", event=event, versions=all_versions,
+        rebuilds={v.id for v in all_versions if versions.is_rebuild(v)},
         rounds_over=review.rounds_over(event),
         job=jobs.latest_job(event.id, BUILD_SCHEDULE), form=BuildForm(),
         rebuild=_rebuild_form(event), published=published,
@@ -117,7 +120,7 @@ def version(event: Event, version: ScheduleVersion):
     return render_template("organiser/schedule_version.html", event=event, version=version,
                            registered_after=versions.registered_after(event, version)
                            if published is not None and published.id == version.id else [],
-                           published=published,
+                           published=published, rebuilt=versions.is_rebuild(version),
                            summary=review.summary(event, version), rounds=review.by_round(event, version),
                            confirm=ConfirmForm(), tab="rounds",
                            fingerprint=engine_io.current_fingerprint(event))

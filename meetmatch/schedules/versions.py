@@ -88,6 +88,15 @@ def registered_after_published(attendee: Attendee) -> bool:
             and built_without(details_of(version).get("targets", {}), attendee.id))
 
 
+def is_rebuild(version: ScheduleVersion) -> bool:
+    """Whether the version was rebuilt from a published one, also with no round held (its
+    inputs include the meetings it kept, so its fingerprint never equals a fresh build's),
+    rather than built fresh or copied to adjust by hand."""
+    if version.held_rounds:
+        return True
+    return version.based_on_id is not None and not (version.solver_message or "").startswith(COPY_MESSAGE)
+
+
 def meetings_for(version: ScheduleVersion, attendee_id: int) -> list[SavedMeeting]:
     """One attendee's meetings in a version, in time order."""
     return list(
@@ -125,6 +134,8 @@ def cancelled_meetings_for(attendee_id: int, version_id: int | None) -> list[Can
 
 # ------------------------------------------------------------------ publish and copy
 
+COPY_MESSAGE = "Copy of version"  # a copy's solver message starts with it (``is_rebuild``)
+
 
 def publish_version(version: ScheduleVersion) -> None:
     """Make a draft the published version; attendees see it from now on."""
@@ -148,7 +159,7 @@ def copy_to_draft(version: ScheduleVersion) -> ScheduleVersion:
         event_id=version.event_id, number=next_version_number(version.event), status="draft",
         based_on_id=version.id, held_rounds=version.held_rounds,
         inputs_fingerprint=version.inputs_fingerprint, seed=version.seed,
-        solver_status=version.solver_status, solver_message=f"Copy of version {version.number}",
+        solver_status=version.solver_status, solver_message=f"{COPY_MESSAGE} {version.number}",
         objective=version.objective, upper_bound=version.upper_bound, gap=version.gap,
         wall_time=0.0, details=version.details, scorer=version.scorer,
         two_way_share=version.two_way_share,
