@@ -9,7 +9,7 @@ from meetmatch import feedback, mail
 from meetmatch.extensions import db
 from meetmatch.models import Attendee, MeetingFeedback, OutboxMessage, utcnow
 
-from .conftest import answer, token_of
+from .conftest import answer, move_rounds, now_at, token_of
 
 
 def _rows():
@@ -95,9 +95,10 @@ def test_all_useful_fills_only_unanswered(client, seeded):
 
 def test_closed_after_fourteen_days_and_not_open_before_the_event(client, seeded):
     event, who, rows = seeded()
+    move_rounds(event, first_end=now_at(event) + timedelta(days=10))  # whatever today's date is
     token = token_of(who["Ada"])
     m = rows[("Ada", "Ben")].id
-    assert feedback.feedback_state(event) == "not_yet"  # the seeded event is in the future
+    assert feedback.feedback_state(event) == "not_yet"  # the event is in the future
     assert answer(client, event, token, {f"happened-{m}": "yes"}).status_code == 403
     feedback.request_feedback(event)
     event.feedback_requested_at = utcnow() - timedelta(days=feedback.FEEDBACK_DAYS, minutes=1)
