@@ -195,6 +195,7 @@ def seed_demo_event(day: date | None = None) -> tuple[Event, bool]:
             "mentors. Tell us what you can offer and what you need: every meeting is chosen so "
             "that both of you gain.\n\nFika is served between the rounds.",
             "venue": "Epicenter, Mäster Samuelsgatan 36, Stockholm",
+            "contact_email": DEMO_ORGANISER_EMAIL,  # Reply-To of its mail, as a real event has
             "timezone": "Europe/Stockholm",
             "num_tables": 20,
             "table_names": "",
