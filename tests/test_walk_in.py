@@ -73,3 +73,29 @@ def test_adding_needs_login(client, make_event):
     event = make_event()
     response = client.get(f"/organiser/events/{event.slug}/attendees/new")
     assert response.status_code == 302 and "/organiser/login" in response.headers["Location"]
+
+
+def test_the_organisers_forms_speak_about_the_attendee(client, login, make_event, make_attendee):
+    """The organiser adds or edits someone else: not "Your name" and "What I can offer"."""
+    event = make_event()
+    person = make_attendee(event, name="Ada Lovelace")
+    login()
+    for url in (f"/organiser/events/{event.slug}/attendees/new",
+                f"/organiser/events/{event.slug}/attendees/{person.id}"):
+        page = client.get(url).get_data(as_text=True)
+        for words in ("Offers, in their own words", "Needs (topics)", "Rounds they can attend",
+                      "What they bring and what they need", "Their time"):
+            assert words in page, (url, words)
+        for words in ("Your name", "What I can offer", "What I need", "Your time", "I arrive for"):
+            assert words not in page, (url, words)
+    # A failed save keeps the organiser's labels.
+    page = client.post(f"/organiser/events/{event.slug}/attendees/{person.id}",
+                       data={"name": ""}).get_data(as_text=True)
+    assert "Offers, in their own words" in page and "Please enter your name." in page
+    # The attendee's own page keeps speaking to them.
+    from meetmatch.registration import issue_manage_link
+
+    url = issue_manage_link(person, "registration_confirmation")
+    db.session.commit()
+    page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert "What I can offer" in page and "Offers, in their own words" not in page

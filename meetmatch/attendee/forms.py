@@ -107,6 +107,19 @@ class ProfileForm(SafeForm):
         self.first_round.choices = [("", _("The first round")), *named]
         self.last_round.choices = [("", _("The last round")), *named]
 
+    about_them = False  # True on the organiser's pages: labels in the third person
+
+    def speak_about_them(self) -> ProfileForm:
+        """Labels and help about the attendee, for the organiser who edits or adds them (the
+        attendee's own words -- "Your name", "What I can offer" -- read wrong there)."""
+        self.about_them = True
+        for name, (label, description) in _ABOUT_THEM.items():
+            field = self[name]
+            field.label.text = label
+            if description is not None:
+                field.description = description
+        return self
+
     def validate_last_round(self, field) -> None:
         first, last = self.first_round.data, field.data
         if first is not None and last is not None and last < first:
@@ -123,6 +136,22 @@ class ProfileForm(SafeForm):
     def validate_needs(self, field) -> None:  # noqa: ARG002
         if not self.needs.data and not (self.needs_text.data or "").strip():
             raise_validation(_("Tell us at least one thing you need: pick a topic or describe it."))
+
+
+# field: (label, help or None to keep it) on the organiser's pages
+_ABOUT_THEM = {
+    "name": (_l("Name"), None),
+    "offers": (_l("Offers (topics)"), ""),
+    "offers_text": (_l("Offers, in their own words"),
+                    _l("One sentence per thing they can give; quoted to the people they meet.")),
+    "needs": (_l("Needs (topics)"), ""),
+    "needs_text": (_l("Needs, in their own words"), _l("One sentence per need.")),
+    "rounds": (_l("Rounds they can attend"), None),
+    "first_round": (_l("Arrives for"), _l("Arriving late or leaving early: their meetings are "
+                                          "planned between these two rounds.")),
+    "last_round": (_l("Leaves after"), None),
+    "max_meetings": (_l("Most meetings they want"), _l("Empty: as many as there are rounds.")),
+}
 
 
 def raise_validation(message: str) -> None:

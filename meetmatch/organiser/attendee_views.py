@@ -25,7 +25,7 @@ def _rule_form(event, person, *, submitted: bool = True) -> PairRuleForm:
 
 def _attendee_page(event, person, form=None, rule_form=None, status: int = 200):
     if form is None:
-        form = EditForm(formdata=None, data=registration.profile_data(person))
+        form = EditForm(formdata=None, data=registration.profile_data(person)).speak_about_them()
         form.set_event_choices(event)
     return render_template(
         "organiser/attendee.html", event=event, attendee=person, form=form,
@@ -39,7 +39,7 @@ def attendee(event: Event, attendee_id: int):
     """View and edit one attendee and their meeting rules."""
     person = event_attendee_or_404(event, attendee_id)
     form = EditForm(data=None if request.method == "POST" else registration.profile_data(person))
-    form.set_event_choices(event)
+    form.speak_about_them().set_event_choices(event)
     if form.validate_on_submit():
         registration.update_attendee(person, form.data)
         flash(_("Saved %(name)s.", name=person.name), "success")
@@ -102,7 +102,7 @@ def remove_pair_rule(event: Event, attendee_id: int):
 @own_event_view
 def add_attendee(event: Event):
     """Add an attendee by hand (a walk-in on the day)."""
-    form = AddAttendeeForm()
+    form = AddAttendeeForm().speak_about_them()
     form.set_event_choices(event)
     if form.validate_on_submit():
         try:
