@@ -7,13 +7,14 @@ same counts (``review.summary``), so the cards, the sentence and the list always
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..extensions import db
 from ..i18n import gettext, ngettext
 from ..i18n import lazy_gettext as _l
 from ..matching.rules import organisation_key
-from ..models import Attendee, Event, PairRule, PairRuleKind
+from ..models import Attendee, Event, PairRule, PairRuleKind, SavedMeeting
 
 SHORT_RULE = "Fewest meetings per attendee"  # as stored in a version's details (English)
 
@@ -33,6 +34,10 @@ CAUSES = {
     "tables": (
         _l("More people are free in their rounds than the tables can seat"),
         _l("Add tables under Settings.")),
+    "max_meetings": (
+        _l("The people free in the same rounds have reached the most meetings they want"),
+        _l("Raise the maximum meetings of one of them on their page, or accept fewer meetings "
+           "for these. More tables would not help.")),
     "odd": (
         _l("An odd number of people is free in their rounds, so someone sits out"),
         _l("Add a walk-in, or accept that one person is short.")),
@@ -90,6 +95,30 @@ class Problem:
     advice: str
 
 
+@dataclass(frozen=True)
+class Seats:
+    """What a version's meetings take: each person's rounds with a meeting and the people they
+    meet, and how many tables each round uses."""
+
+    busy: dict[int, set[int]] = field(default_factory=dict)
+    partners: dict[int, set[int]] = field(default_factory=dict)
+    tables_used: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, meetings: Iterable[SavedMeeting]) -> Seats:
+        seats = cls()
+        for m in meetings:
+            seats.tables_used[m.round_number] += 1
+            for x in m.people_ids:
+                seats.busy.setdefault(x, set()).add(m.round_number)
+                seats.partners.setdefault(x, set()).update(y for y in m.people_ids if y != x)
+        return seats
+
+    def below_max(self, person: Attendee) -> bool:
+        """Whether ``person`` may still get a meeting (fewer than their ``max_meetings``)."""
+        return person.max_meetings is None or len(self.busy.get(person.id, ())) < person.max_meetings
+
+
 def _rounds_of(person: Attendee, all_rounds: list[int], first_round: int) -> set[int]:
     attends = all_rounds if person.rounds_list is None else person.rounds_list  # [] is no round
     return {r for r in attends if r in all_rounds and r >= first_round}
@@ -101,11 +130,43 @@ def _blocked_pairs(event: Event) -> set[frozenset[int]]:
             if r.kind != PairRuleKind.MUST_MEET}
 
 
+def _may_meet(event: Event, person: Attendee, others: list[Attendee],
+              blocked: set[frozenset[int]]) -> list[Attendee]:
+    """The others ``person`` may meet: not blocked by organisation or a rule."""
+    org = organisation_key(person)  # reads .organisation only
+    return [q for q in others if not (event.block_same_organisation and org and organisation_key(q) == org)
+            and frozenset((person.id, q.id)) not in blocked]
+
+
+def free_round_limits(event: Event, person: Attendee, may_meet: list[Attendee],
+                      first_round: dict[int, int], seats: Seats) -> tuple[bool, list[Attendee]]:
+    """What keeps ``person`` without a meeting in the rounds they sit out: (whether the tables
+    bind: in such a round the people free who are below their maximum meetings and could meet
+    them are more than the free tables seat; the people free in such a round who could meet
+    them but have reached their maximum meetings). ``may_meet``: ``_may_meet``."""
+    all_rounds = [r.number for r in event.rounds]
+    mine = _rounds_of(person, all_rounds, first_round.get(person.id, 1))
+    met = seats.partners.get(person.id, set())
+    tables_bind, at_max = False, []
+    for r in sorted(mine - seats.busy.get(person.id, set())):
+        free = [q for q in may_meet if q.id not in met and r not in seats.busy.get(q.id, set())
+                and r in _rounds_of(q, all_rounds, first_round.get(q.id, 1))]
+        open_ = [q for q in free if seats.below_max(q)]
+        free_tables = event.num_tables - seats.tables_used[r] if event.num_tables else len(open_) + 1
+        if open_ and (1 + len(open_)) // 2 > free_tables:
+            tables_bind = True
+        at_max += [q for q in free if q not in open_ and q not in at_max]
+    return tables_bind, at_max
+
+
 def short_cause(event: Event, person: Attendee, target: int, others: list[Attendee],
-                first_round: dict[int, int], blocked: set[frozenset[int]]) -> str:
+                first_round: dict[int, int], blocked: set[frozenset[int]], seats: Seats) -> str:
     """The first cause (a key of CAUSES) that explains why ``person`` has fewer than ``target``
     meetings; ``others`` are the other active people, ``first_round`` each late arrival's first
-    round, ``blocked`` the pairs that may not meet."""
+    round, ``blocked`` the pairs that may not meet, ``seats`` what the version's meetings take.
+
+    "tables" only when the tables really bind (``free_round_limits``); people free at the
+    same time who want no more meetings are "max_meetings", not a lack of tables."""
     all_rounds = [r.number for r in event.rounds]
     mine = _rounds_of(person, all_rounds, first_round.get(person.id, 1))
     if len(mine) < target:
@@ -117,24 +178,35 @@ def short_cause(event: Event, person: Attendee, target: int, others: list[Attend
     ruled = [q for q in overlapping if frozenset((person.id, q.id)) in blocked and q not in same_org]
     if len(overlapping) - len(same_org) - len(ruled) < target:
         return "same_organisation" if len(same_org) >= len(ruled) else "rules"
+    tables_bind, at_max = free_round_limits(event, person, _may_meet(event, person, overlapping, blocked),
+                                            first_round, seats)
+    if tables_bind:
+        return "tables"
+    if at_max:
+        return "max_meetings"
     free = Counter(r for q in [person, *others]
                    for r in _rounds_of(q, all_rounds, first_round.get(q.id, 1)) if r in mine)
-    if event.num_tables and any(free[r] > 2 * event.num_tables for r in mine):
-        return "tables"
     if any(free[r] % 2 for r in mine):
         return "odd"
     return "others"
 
 
 def short_problems(event: Event, short: list[tuple[Attendee, int]], active: list[Attendee],
-                   first_round: dict[int, int]) -> list[Problem]:
-    """One problem row per cause, naming everyone it applies to; ``short`` is (person, target)."""
+                   first_round: dict[int, int], meetings: Iterable[SavedMeeting]) -> list[Problem]:
+    """One problem row per cause, naming everyone it applies to; ``short`` is (person, target),
+    ``meetings`` the version's. A "max_meetings" row also names who reached their maximum."""
     blocked = _blocked_pairs(event)
+    seats = Seats.of(meetings)
     by_cause: dict[str, list[str]] = {}
+    at_max: dict[int, Attendee] = {}
     for person, target in short:
         others = [q for q in active if q.id != person.id]
-        cause = short_cause(event, person, target, others, first_round, blocked)
+        cause = short_cause(event, person, target, others, first_round, blocked, seats)
         by_cause.setdefault(cause, []).append(person.name)
+        if cause == "max_meetings":
+            limits = free_round_limits(event, person, _may_meet(event, person, others, blocked),
+                                       first_round, seats)[1]
+            at_max.update((q.id, q) for q in limits)
     rows = []
     for cause in CAUSES:
         names = by_cause.get(cause)
@@ -142,6 +214,11 @@ def short_problems(event: Event, short: list[tuple[Attendee, int]], active: list
             reason, advice = CAUSES[cause]
             count = ngettext("%(num)s attendee below their target",
                              "%(num)s attendees below their target", len(names))
+            text = f"{count}. {reason}"
+            if cause == "max_meetings":
+                text += ": " + ", ".join(
+                    gettext("%(name)s (at most %(count)s)", name=q.name, count=q.max_meetings)
+                    for q in sorted(at_max.values(), key=lambda q: q.name.casefold()))
             rows.append(Problem(gettext("Fewest meetings per attendee"), ", ".join(sorted(names, key=str.casefold)),
-                                f"{count}. {reason}.", str(advice)))
+                                f"{text}.", str(advice)))
     return rows

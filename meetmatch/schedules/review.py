@@ -294,7 +294,8 @@ def summary(event: Event, version: ScheduleVersion) -> dict:
     # here, from the saved meetings, like the cards.
     stored = [Problem(**p) for p in details.get("problems", []) if p.get("rule") != SHORT_RULE]
     problems = stored + short_problems(event, [(p.attendee, p.target) for p in short],
-                                       [p.attendee for p in active], first_rounds(version))
+                                       [p.attendee for p in active], first_rounds(version),
+                                       version.meetings)
     unmet_requests = sum(1 for p in stored if p.rule in ("Requested meeting", "Mutual wish"))
     problems = [replace(p, rule=str(RULE_LABELS.get(p.rule, p.rule))) for p in problems]
     return {
