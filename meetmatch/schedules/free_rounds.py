@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 
 from ..models import Attendee, Event, Round, ScheduleVersion
-from .versions import details_of, published_version
+from .versions import built_without, details_of, published_version
 
 
 def sitting_out(event: Event, attendee: Attendee, busy: Set[int], targets: Mapping[str, object],
@@ -25,7 +25,7 @@ def sitting_out(event: Event, attendee: Attendee, busy: Set[int], targets: Mappi
     the rounds they can attend."""
     if not attendee.is_active:
         return []
-    if targets and str(attendee.id) not in targets:  # added after this version was built
+    if built_without(targets, attendee.id):  # added after this version was built
         return []
     rounds = attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
     if rounds is None:
