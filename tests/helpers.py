@@ -207,3 +207,17 @@ def serve_in_thread(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(5)
+
+
+def listed_three(event, make_attendee) -> tuple:
+    """Ida and Leo, who suit each other, and Eva, who suits nobody; all three listed on the
+    event's "Who is coming" page (the wish tests' cast)."""
+    from meetmatch.models import utcnow
+
+    ida = make_attendee(event, "Ida Berg", offers=["UX design"], needs=["Seed funding"],
+                        organisation="Pixelry", listed_at=utcnow())
+    leo = make_attendee(event, "Leo Sund", offers=["Seed funding"], needs=["UX design"],
+                        organisation="Fund AB", listed_at=utcnow())
+    eva = make_attendee(event, "Eva Holm", offers=["Mentoring"], needs=["Recruiting"],
+                        organisation="Coach", listed_at=utcnow())
+    return ida, leo, eva

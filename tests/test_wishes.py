@@ -9,6 +9,8 @@ from meetmatch import wishes
 from meetmatch.extensions import db
 from meetmatch.models import Suggestion, Wish, WishKind, utcnow
 
+from .helpers import listed_three
+
 
 def open_event(make_event):
     event = make_event()
@@ -22,12 +24,7 @@ def people(app, make_event, make_attendee):
     """An event with wishes open and four listed people; Ida and Leo suit each other."""
     app.config.update(SCORER="lexical", SUGGESTIONS_REFRESH_SECONDS=0)
     event = open_event(make_event)
-    ida = make_attendee(event, "Ida Berg", offers=["UX design"], needs=["Seed funding"],
-                        organisation="Pixelry", listed_at=utcnow())
-    leo = make_attendee(event, "Leo Sund", offers=["Seed funding"], needs=["UX design"],
-                        organisation="Fund AB", listed_at=utcnow())
-    eva = make_attendee(event, "Eva Holm", offers=["Mentoring"], needs=["Recruiting"],
-                        organisation="Coach", listed_at=utcnow())
+    ida, leo, eva = listed_three(event, make_attendee)
     hidden = make_attendee(event, "Hidden Person", offers=["UX design"], needs=["Seed funding"],
                            organisation="Secret Co")  # did not agree to be listed
     return event, ida, leo, eva, hidden

@@ -11,7 +11,9 @@ import pytest
 
 from meetmatch import wishes
 from meetmatch.extensions import db
-from meetmatch.models import OutboxMessage, utcnow
+from meetmatch.models import OutboxMessage
+
+from .helpers import listed_three
 
 
 @pytest.fixture
@@ -20,12 +22,7 @@ def pair(app, make_event, make_attendee):
     nobody; all three listed."""
     app.config.update(SCORER="lexical", SUGGESTIONS_REFRESH_SECONDS=0)
     event = make_event()
-    ida = make_attendee(event, "Ida Berg", offers=["UX design"], needs=["Seed funding"],
-                        organisation="Pixelry", listed_at=utcnow())
-    leo = make_attendee(event, "Leo Sund", offers=["Seed funding"], needs=["UX design"],
-                        organisation="Fund AB", listed_at=utcnow())
-    eva = make_attendee(event, "Eva Holm", offers=["Mentoring"], needs=["Recruiting"],
-                        organisation="Coach", listed_at=utcnow())
+    ida, leo, eva = listed_three(event, make_attendee)
     return event, ida, leo, eva
 
 
