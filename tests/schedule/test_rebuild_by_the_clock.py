@@ -36,7 +36,8 @@ def _rounds_over_by_the_clock(event, over: int) -> None:
 
 
 def test_before_the_event_building_is_the_main_action_and_no_round_is_held(client, login, published):
-    event, _v1 = published()  # the event is on 10 December 2026, after today
+    event, _v1 = published()
+    _rounds_over_by_the_clock(event, -14 * 24 * 3)  # two weeks ahead, whatever today's date is
     login()
     page = client.get(f"/organiser/events/{event.slug}/schedule/").get_data(as_text=True)
     assert page.index("Build a new draft") < page.index("Rebuild the remaining rounds")
