@@ -153,6 +153,7 @@ def test_feedback_is_erased_with_the_attendee(app, client, seeded):
 
 def test_private_page_links_to_feedback_and_offers_the_organiser_a_check_in(client, seeded, login):
     event, who, rows = seeded()
+    move_rounds(event, first_end=now_at(event) + timedelta(days=10))  # whatever today's date is
     token = token_of(who["Ada"])
     page = client.get(f"/e/{event.slug}/manage/{token}").get_data(as_text=True)
     assert "Give feedback" not in page and "Check in Ada Test" not in page  # before the event, not logged in
