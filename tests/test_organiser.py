@@ -212,3 +212,17 @@ def test_unknown_email_costs_a_password_check_too(app, make_organiser, monkeypat
     assert accounts.authenticate_organiser("nobody@example.com", "guess") is None
     assert checked == ["guess"]
     assert accounts.authenticate_organiser(" ORG@example.com", "correct horse battery") is not None
+
+
+def test_the_organisers_menu_marks_the_page_they_are_on(client, make_event, login):
+    """The newcomer could not tell which tab was open: the current one is marked (and styled)."""
+    import re
+
+    event = make_event()
+    login()
+    for path, label in ((f"/organiser/events/{event.slug}/edit", "Settings"),
+                        (f"/organiser/events/{event.slug}/schedule/", "Schedule"),
+                        ("/organiser/", "My events")):
+        page = client.get(path).get_data(as_text=True)
+        nav = page.split('aria-label="Organiser"')[1].split("</nav>")[0]
+        assert re.findall(r"aria-current=page>([^<]+)<", nav) == [label], (path, nav)
