@@ -51,6 +51,10 @@ def app_config(database_url, tmp_path):
         "WTF_CSRF_ENABLED": False,  # tests/test_security.py turns it on
         "PUBLIC_BASE_URL": "http://localhost",
         "SERVER_NAME": None,
+        # The fixtures' events sit on a fixed day (10 December 2026): ten years of retention keep
+        # the worker's daily pass from erasing them whatever today's date is (retention tests
+        # set their own days).
+        "RETENTION_DAYS": 3650,
     }
 
 

@@ -66,6 +66,8 @@ def server_env(database_url: str, instance: Path, **extra: str) -> dict[str, str
         "MEETMATCH_RATELIMIT_ENABLED": "false",
         # Production settings, but plain HTTP on loopback: a Secure cookie would never come back.
         "MEETMATCH_SESSION_COOKIE_SECURE": "false",
+        # As in app_config: the worker's daily retention pass never erases a fixture's event.
+        "MEETMATCH_RETENTION_DAYS": "3650",
     } | extra
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -90,6 +90,7 @@ def test_a_stranger_cannot_kill_links_and_the_owner_revokes_them_on_the_manage_p
 
 def test_organiser_notice_is_versioned_linked_and_recorded_with_consent(
         app, client, make_event, register, login):
+    app.config["RETENTION_DAYS"] = 180  # the default (the tests' config keeps data longer)
     event = make_event()
     login()
     page = client.get(f"/organiser/events/{event.slug}/privacy").get_data(as_text=True)
@@ -256,27 +257,34 @@ def test_retention_warns_then_erases_keeping_only_figures(app, client, make_even
                                                          login, outbox):
     from meetmatch.retention import run_retention
 
-    event = make_event()  # rounds on 2026-12-10: with 30 days, erased on 2027-01-09
+    event = make_event()
+    # The event ten days from today (the page counts from the real today), so with 30 days
+    # of retention its data is erased 40 days from today.
+    day = date.today() + timedelta(days=10)
+    shift = day - min(r.starts_at for r in event.rounds).date()
+    for r in event.rounds:
+        r.starts_at += shift
     event.retention_days = 30
+    erase = day + timedelta(days=30)
     ann, ben = make_attendee(event, name="Ann"), make_attendee(event, name="Ben")
     version = _published_with(event, [ann, ben])
     version.two_way_share = 1.0
     db.session.commit()
-    assert run_retention(date(2026, 12, 20)).warned == []  # 20 days before: too early
+    assert run_retention(erase - timedelta(days=20)).warned == []  # 20 days before: too early
     login()
     assert "will be erased" not in client.get(f"/organiser/events/{event.slug}").get_data(as_text=True)
 
-    report = run_retention(date(2026, 12, 27))
+    report = run_retention(erase - timedelta(days=13))
     assert report.warned == [event.slug] and report.erased == []
     [warning] = outbox(kind="retention_warning")
-    assert warning.to_addr == "org@example.com" and "2027-01-09" in warning.subject
+    assert warning.to_addr == "org@example.com" and erase.isoformat() in warning.subject
     assert f"http://localhost/organiser/events/{event.slug}/privacy" in warning.body_text
-    assert run_retention(date(2026, 12, 28)).warned == []  # warned once
-    app.config["RETENTION_WARNING_DAYS"] = 60  # the page counts from the real today
+    assert run_retention(erase - timedelta(days=12)).warned == []  # warned once
+    app.config["RETENTION_WARNING_DAYS"] = 60  # the page counts from the real today: 40 days
     page = client.get(f"/organiser/events/{event.slug}").get_data(as_text=True)
-    assert "will be erased on 2027-01-09" in page
+    assert f"will be erased on {erase.isoformat()}" in page
 
-    result = app.test_cli_runner().invoke(args=["retention", "--today", "2027-01-09"])
+    result = app.test_cli_runner().invoke(args=["retention", "--today", erase.isoformat()])
     assert result.exit_code == 0, result.output
     assert "erased the personal data of 1 event(s)" in result.output
     db.session.expire_all()
@@ -321,6 +329,9 @@ def test_the_worker_runs_retention_once_a_day(app, make_event, make_attendee, mo
     past, future = make_event(), make_event()
     for r in past.rounds:  # a year ago
         r.starts_at = r.starts_at.replace(year=datetime.now().year - 1)
+    shift = date.today() + timedelta(days=10) - min(r.starts_at for r in future.rounds).date()
+    for r in future.rounds:  # in ten days, whatever today's date is
+        r.starts_at += shift
     past.retention_days = 30
     db.session.commit()
     make_attendee(past, name="Old Timer")
