@@ -37,6 +37,7 @@ _BOOL_SETTINGS = {"SMTP_STARTTLS", "SMTP_SSL", "SESSION_COOKIE_SECURE", "RATELIM
 # The sender when none is set: fine for mail written to files, refused by real mail servers.
 DEFAULT_MAIL_FROM = "meetmatch <noreply@meetmatch.invalid>"
 
+
 class Defaults:
     ENV = "production"
     SECRET_KEY = DEV_SECRET_KEY

@@ -27,6 +27,7 @@ _WORK_WORDS = {"jobs": "job(s) done", "feedback_requests": "feedback request(s) 
                "suggestions_queued": "suggestion update(s) queued",
                "events_past_retention": "event(s) past retention"}
 
+
 def register_handlers() -> None:
     """Every kind of background job and its handler, registered explicitly (no import side
     effects, and nothing here loads the web views)."""

@@ -256,12 +256,11 @@ def _second_person(e: Explanation, viewer: str, lang: str) -> str:
     # A loose direction is not quoted to the attendee: "Shopnest, a Nordic online store" for
     # "a lead investor" reads like a promise to the person who gets the mail (the organiser's
     # third person keeps the quotes, marked loose).
-    first = (w["you_nothing"].format(other=other) if not give
-             else w["you_loose"].format(other=other) if _is_loose(give)
-             else w["you_help"].format(other=other, items=items(give, "you_offer")) + ".")
-    second = (w["they_nothing"].format(other=other) if not get
-              else w["they_loose"].format(other=other) if _is_loose(get)
-              else w["they_help"].format(other=other, items=items(get, "they_offer")) + ".")
+    give_clear = bool(give) and not _is_loose(give)
+    get_clear = bool(get) and not _is_loose(get)
+    first = (w["you_help"].format(other=other, items=items(give, "you_offer")) + "." if give_clear
+             else w["you_loose" if give else "you_nothing"].format(other=other))
+    second = (w["they_help"].format(other=other, items=items(get, "they_offer")) + "." if get_clear
+              else w["they_loose" if get else "they_nothing"].format(other=other))
     # The clear direction first: what the reader gains or gives for sure leads the sentence.
-    you_first = (give and not _is_loose(give)) or not get or _is_loose(get)
-    return f"{first} {second}" if you_first else f"{second} {first}"
+    return f"{first} {second}" if give_clear or not get_clear else f"{second} {first}"
