@@ -209,8 +209,8 @@ def outcome_report(event: Event) -> OutcomeReport:
     outcomes = []
     for m in meetings:
         # A trio is a meeting of each of its three pairs: each pair is counted (and rated) once.
+        given = by_meeting.get(m.id, {})
         for a, b in pairs_at(m.attendee_a, m.attendee_b, m.attendee_c):
-            given = by_meeting.get(m.id, {})
             answers = {x.id: given[(x.id, y.id)] for x, y in ((a, b), (b, a))
                        if (x.id, y.id) in given}
             outcome = _outcome(list(answers.values()), a, b)

@@ -29,8 +29,7 @@ def _page(event: Event, form: FeedbackSettingsForm | None = None, status: int = 
         "organiser/outcomes.html", **report.report_context(event), form=form or _settings_form(event),
         confirm=ConfirmForm(), to_ask=len(feedback.people_not_asked(event)),
         state=feedback.feedback_state(event), closes=feedback.feedback_closes_at(event),
-        ends=feedback.event_end(event), taken_place=feedback.meetings_have_taken_place(event),
-        first_end=feedback.first_round_end(event)), status
+        ends=feedback.event_end(event), first_end=feedback.first_round_end(event)), status
 
 
 @bp.get("/events/<slug>/outcomes")

@@ -47,7 +47,7 @@ def undelivered_mail(slug: str):
     """Mail of this event that failed, is stuck or waits for another try."""
     event = own_event_or_404(slug)
     return render_template("organiser/undelivered_mail.html", event=event,
-                           messages=mail.undelivered_messages(event.id), confirm=ConfirmForm())
+                           messages=mail.undelivered_messages(event.id))
 
 
 @bp.get("/events/<slug>/mail/resend")
