@@ -119,7 +119,7 @@ class Seats:
         return person.max_meetings is None or len(self.busy.get(person.id, ())) < person.max_meetings
 
 
-def _rounds_of(person: Attendee, all_rounds: list[int], first_round: int) -> set[int]:
+def _rounds_of(person: Attendee, all_rounds: set[int], first_round: int) -> set[int]:
     attends = all_rounds if person.rounds_list is None else person.rounds_list  # [] is no round
     return {r for r in attends if r in all_rounds and r >= first_round}
 
@@ -139,18 +139,17 @@ def _may_meet(event: Event, person: Attendee, others: list[Attendee],
 
 
 def free_round_limits(event: Event, person: Attendee, may_meet: list[Attendee],
-                      first_round: dict[int, int], seats: Seats) -> tuple[bool, list[Attendee]]:
+                      attends: dict[int, set[int]], seats: Seats) -> tuple[bool, list[Attendee]]:
     """What keeps ``person`` without a meeting in the rounds they sit out: (whether the tables
     bind: in such a round the people free who are below their maximum meetings and could meet
     them are more than the free tables seat; the people free in such a round who could meet
-    them but have reached their maximum meetings). ``may_meet``: ``_may_meet``."""
-    all_rounds = [r.number for r in event.rounds]
-    mine = _rounds_of(person, all_rounds, first_round.get(person.id, 1))
+    them but have reached their maximum meetings). ``may_meet``: ``_may_meet``; ``attends``:
+    each person's rounds (``_rounds_of``)."""
     met = seats.partners.get(person.id, set())
     tables_bind, at_max = False, []
-    for r in sorted(mine - seats.busy.get(person.id, set())):
+    for r in sorted(attends[person.id] - seats.busy.get(person.id, set())):
         free = [q for q in may_meet if q.id not in met and r not in seats.busy.get(q.id, set())
-                and r in _rounds_of(q, all_rounds, first_round.get(q.id, 1))]
+                and r in attends[q.id]]
         open_ = [q for q in free if seats.below_max(q)]
         free_tables = event.num_tables - seats.tables_used[r] if event.num_tables else len(open_) + 1
         if open_ and (1 + len(open_)) // 2 > free_tables:
@@ -160,35 +159,35 @@ def free_round_limits(event: Event, person: Attendee, may_meet: list[Attendee],
 
 
 def short_cause(event: Event, person: Attendee, target: int, others: list[Attendee],
-                first_round: dict[int, int], blocked: set[frozenset[int]], seats: Seats) -> str:
+                attends: dict[int, set[int]], blocked: set[frozenset[int]],
+                seats: Seats) -> tuple[str, list[Attendee]]:
     """The first cause (a key of CAUSES) that explains why ``person`` has fewer than ``target``
-    meetings; ``others`` are the other active people, ``first_round`` each late arrival's first
-    round, ``blocked`` the pairs that may not meet, ``seats`` what the version's meetings take.
+    meetings, and for "max_meetings" who reached their maximum; ``others`` are the other active
+    people, ``attends`` everyone's rounds (``_rounds_of``), ``blocked`` the pairs that may not
+    meet, ``seats`` what the version's meetings take.
 
     "tables" only when the tables really bind (``free_round_limits``); people free at the
     same time who want no more meetings are "max_meetings", not a lack of tables."""
-    all_rounds = [r.number for r in event.rounds]
-    mine = _rounds_of(person, all_rounds, first_round.get(person.id, 1))
+    mine = attends[person.id]
     if len(mine) < target:
-        return "rounds"
-    overlapping = [q for q in others if mine & _rounds_of(q, all_rounds, first_round.get(q.id, 1))]
+        return "rounds", []
+    overlapping = [q for q in others if mine & attends[q.id]]
     org = organisation_key(person)  # reads .organisation only
     same_org = [q for q in overlapping if event.block_same_organisation and org
                 and organisation_key(q) == org]
     ruled = [q for q in overlapping if frozenset((person.id, q.id)) in blocked and q not in same_org]
     if len(overlapping) - len(same_org) - len(ruled) < target:
-        return "same_organisation" if len(same_org) >= len(ruled) else "rules"
+        return ("same_organisation" if len(same_org) >= len(ruled) else "rules"), []
     tables_bind, at_max = free_round_limits(event, person, _may_meet(event, person, overlapping, blocked),
-                                            first_round, seats)
+                                            attends, seats)
     if tables_bind:
-        return "tables"
+        return "tables", []
     if at_max:
-        return "max_meetings"
-    free = Counter(r for q in [person, *others]
-                   for r in _rounds_of(q, all_rounds, first_round.get(q.id, 1)) if r in mine)
+        return "max_meetings", at_max
+    free = Counter(r for q in [person, *others] for r in attends[q.id] if r in mine)
     if any(free[r] % 2 for r in mine):
-        return "odd"
-    return "others"
+        return "odd", []
+    return "others", []
 
 
 def short_problems(event: Event, short: list[tuple[Attendee, int]], active: list[Attendee],
@@ -197,16 +196,16 @@ def short_problems(event: Event, short: list[tuple[Attendee, int]], active: list
     ``meetings`` the version's. A "max_meetings" row also names who reached their maximum."""
     blocked = _blocked_pairs(event)
     seats = Seats.of(meetings)
+    all_rounds = {r.number for r in event.rounds}
+    attends = {q.id: _rounds_of(q, all_rounds, first_round.get(q.id, 1))
+               for q in [*active, *(p for p, _ in short)]}  # each person's rounds, once
     by_cause: dict[str, list[str]] = {}
     at_max: dict[int, Attendee] = {}
     for person, target in short:
         others = [q for q in active if q.id != person.id]
-        cause = short_cause(event, person, target, others, first_round, blocked, seats)
+        cause, limits = short_cause(event, person, target, others, attends, blocked, seats)
         by_cause.setdefault(cause, []).append(person.name)
-        if cause == "max_meetings":
-            limits = free_round_limits(event, person, _may_meet(event, person, others, blocked),
-                                       first_round, seats)[1]
-            at_max.update((q.id, q) for q in limits)
+        at_max.update((q.id, q) for q in limits)
     rows = []
     for cause in CAUSES:
         names = by_cause.get(cause)
