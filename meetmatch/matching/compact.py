@@ -39,8 +39,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from .compact_model import FIXED, Work, exact_rounds
-from .compact_moves import Days
+from .compact_model import Work, exact_rounds
+from .compact_moves import FIXED, Days
 from .instance import Instance
 from .schedule import Schedule
 

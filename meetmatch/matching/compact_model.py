@@ -17,7 +17,6 @@ from .cpsat import make_solver
 from .instance import Instance
 from .schedule import Schedule
 
-FIXED = -1  # a person's meeting in a round that may not move
 EXACT_VARS = 20_000  # (meeting, round) booleans: up to this many an exact step runs
 
 

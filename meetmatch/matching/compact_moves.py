@@ -13,9 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from .compact_model import FIXED
 from .instance import Instance
 from .schedule import Schedule
+
+FIXED = -1  # in Days.meet: a person's meeting in a round that may not move
 
 
 class Days:
