@@ -223,6 +223,13 @@ class Attendee(db.Model):
         return rounds_in_window(every, self.first_round, self.last_round)
 
     @property
+    def attended_rounds(self) -> list[int]:
+        """The round numbers they attend, spelled out: ``rounds_list``, or every round of the
+        event for None. [] (a window outside their ticks) stays no round, as the engine reads it."""
+        rounds = self.rounds_list
+        return [r.number for r in self.event.rounds] if rounds is None else rounds
+
+    @property
     def is_active(self) -> bool:
         return self.status == "registered"
 

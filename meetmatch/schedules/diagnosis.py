@@ -120,8 +120,7 @@ class Seats:
 
 
 def _rounds_of(person: Attendee, all_rounds: set[int], first_round: int) -> set[int]:
-    attends = all_rounds if person.rounds_list is None else person.rounds_list  # [] is no round
-    return {r for r in attends if r in all_rounds and r >= first_round}
+    return {r for r in person.attended_rounds if r in all_rounds and r >= first_round}
 
 
 def _blocked_pairs(event: Event) -> set[frozenset[int]]:

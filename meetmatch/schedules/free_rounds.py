@@ -15,7 +15,7 @@ from ..models import Attendee, Event, Round, ScheduleVersion
 from .versions import built_without, details_of, published_version
 
 
-def sitting_out(event: Event, attendee: Attendee, busy: Set[int], targets: Mapping[str, object],
+def sitting_out(attendee: Attendee, busy: Set[int], targets: Mapping[str, object],
                 first: int = 1) -> list[int]:
     """The round numbers ``attendee`` can attend but has no meeting in.
 
@@ -27,10 +27,7 @@ def sitting_out(event: Event, attendee: Attendee, busy: Set[int], targets: Mappi
         return []
     if built_without(targets, attendee.id):  # added after this version was built
         return []
-    rounds = attendee.rounds_list  # [] (a window outside their ticks): none, as the engine reads it
-    if rounds is None:
-        rounds = [r.number for r in event.rounds]
-    return [r for r in rounds if r not in busy and r >= first]
+    return [r for r in attendee.attended_rounds if r not in busy and r >= first]
 
 
 def free_rounds(event: Event, version: ScheduleVersion, attendee: Attendee,
@@ -39,7 +36,7 @@ def free_rounds(event: Event, version: ScheduleVersion, attendee: Attendee,
     their meetings in it), in time order."""
     details = details_of(version)
     first = int(details.get("joined", {}).get(str(attendee.id), 1))
-    free = set(sitting_out(event, attendee, busy, details.get("targets", {}), first))
+    free = set(sitting_out(attendee, busy, details.get("targets", {}), first))
     return [r for r in event.rounds if r.number in free]
 
 

@@ -225,7 +225,7 @@ def by_attendee(event: Event, version: ScheduleVersion) -> list[PersonView]:
                 views[x].meetings.append(m)
     for view in views.values():
         view.meetings.sort(key=lambda m: m.round_number)
-        view.sits_out = sitting_out(event, view.attendee, {m.round_number for m in view.meetings},
+        view.sits_out = sitting_out(view.attendee, {m.round_number for m in view.meetings},
                                     targets, joined.get(view.attendee.id, 1))
     return list(views.values())
 
